@@ -1,0 +1,88 @@
+"""Personas shared by every test: an owner, a member and an outsider (and staff).
+
+alice owns Acme (a verified employer), bob is a reviewer there, charlie is an outsider with
+no membership anywhere, and sam is Rung staff. Every view and endpoint is tested for charlie.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rung.accounts.models import User
+from rung.accounts.services import create_api_token
+from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, full_name: str, *, staff: bool = False, verified: bool = True) -> User:
+    return User.objects.create_user(
+        email,
+        PASSWORD,
+        full_name=full_name,
+        is_staff=staff,
+        email_verified_at=timezone.now() if verified else None,
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return make_user("alice@acme.example", "Alice Owner")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return make_user("bob@acme.example", "Bob Reviewer")
+
+
+@pytest.fixture
+def charlie(db: None) -> User:
+    return make_user("charlie@elsewhere.example", "Charlie Outsider")
+
+
+@pytest.fixture
+def sam(db: None) -> User:
+    return make_user("sam@rung.example", "Sam Staff", staff=True)
+
+
+@pytest.fixture
+def org(alice: User, bob: User) -> Organisation:
+    acme = Organisation.objects.create(
+        name="Acme Analytics",
+        slug="acme",
+        kind=OrgKind.EMPLOYER,
+        email_domain="acme.example",
+        verification=Verification.VERIFIED,
+        verified_at=timezone.now(),
+    )
+    Membership.objects.create(organisation=acme, user=alice, role=Role.OWNER)
+    Membership.objects.create(organisation=acme, user=bob, role=Role.REVIEWER)
+    return acme
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db: None) -> Callable[[User], Client]:
+    """A client that authenticates to the API with a personal token, as a script would."""
+
+    def make(user: User) -> Client:
+        _, raw = create_api_token(user, name="test")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make

@@ -1,0 +1,1 @@
+"""Rung: paid, fair, verifiable micro-internships."""

@@ -1,0 +1,109 @@
+"""The JSON API at /api/v1/: one NinjaAPI; each app adds its Router.
+
+Every failure has one shape: {"detail": "...", "code": "...", "errors": [{"field", "message"}]}.
+"""
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from rung.accounts.models import User
+from rung.accounts.services import user_for_api_token
+from rung.lib.errors import DomainError, NotFound, PermissionDenied
+
+
+class TokenAuth(HttpBearer):
+    """Personal API tokens, sent as `Authorization: Bearer rung_…`."""
+
+    openapi_description = "A personal API token from your account settings."
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Rung API",
+    version="1.0.0",
+    description="Micro-internships: accounts, profiles and organisations. Authenticate with a personal API "
+    "token (`Authorization: Bearer …`) or, from the browser, your session.",
+    urls_namespace="api-1.0.0",
+    auth=[TokenAuth(), django_auth],
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest, *, status: int, detail: str, code: str, errors: list[dict[str, Any]] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+
+
+def _field_name(loc: list[Any]) -> str:
+    # ninja reports where the problem is, e.g. ["body", "payload", "email"]; people need "email".
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(list(e.get("loc", []))), "message": str(e.get("msg", "is not valid"))} for e in exc.errors
+    ]
+    return error_response(request, status=422, detail="Some of the data is not valid.", code="invalid", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        status=401,
+        code="not_authenticated",
+        detail="Log in, or send a valid API token as `Authorization: Bearer <token>`.",
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, status=exc.status_code, detail=exc.message, code="error")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, detail="Not found.", code="not_found")
+
+
+@api.exception_handler(json.JSONDecodeError)
+def on_bad_json(request: HttpRequest, exc: json.JSONDecodeError) -> HttpResponse:
+    return error_response(
+        request,
+        status=400,
+        code="bad_json",
+        detail=f"The request body is not valid JSON ({exc.msg} at character {exc.pos}).",
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return error_response(request, status=status, detail=exc.message, code=exc.code, errors=errors)
+
+
+def _register_routers() -> None:
+    from rung.accounts.api import router as accounts_router
+    from rung.orgs.api import router as orgs_router
+    from rung.profiles.api import router as profiles_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/profile", profiles_router)
+    api.add_router("/orgs", orgs_router)
+
+
+_register_routers()

@@ -1,0 +1,4 @@
+"""The audit trail: an append-only record of who did what to which object, and from where.
+
+Services write events through `record`; staff browse them in the admin.
+"""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from rung.profiles import views
+
+app_name = "profiles"
+
+urlpatterns = [path("", views.edit_profile, name="edit")]
