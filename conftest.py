@@ -5,6 +5,7 @@ no membership anywhere, and sam is Rung staff. Every view and endpoint is tested
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,6 +26,13 @@ def make_user(email: str, full_name: str, *, staff: bool = False, verified: bool
         is_staff=staff,
         email_verified_at=timezone.now() if verified else None,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from rung.accounts import services
@@ -28,10 +28,10 @@ def list_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, 400: ErrorOut}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     token, raw = services.create_api_token(request_user(request), name=payload.name)
     fields = TokenOut.model_validate(token, from_attributes=True).model_dump()
-    return 201, TokenCreatedOut(**fields, token=raw)
+    return Status(201, TokenCreatedOut(**fields, token=raw))
 
 
 @router.post(

