@@ -23,7 +23,7 @@ def append_only_guard(table: str) -> migrations.RunPython:
     def forwards(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(_FUNCTION)
+        schema_editor.execute(_FUNCTION, None)  # None: the body has a literal % for RAISE
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
             "FOR EACH ROW EXECUTE FUNCTION rung_refuse_change();"

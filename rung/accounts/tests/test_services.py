@@ -77,8 +77,9 @@ def test_repeated_failures_throttle_even_the_right_password(alice, password, cap
     assert "login throttled" in caplog.text
 
 
-def test_an_unverified_user_cannot_log_in_and_gets_a_fresh_link(password, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_an_unverified_user_cannot_log_in_and_gets_a_fresh_link(
+    password, mailoutbox, django_capture_on_commit_callbacks
+):
     User.objects.create_user("new@example.com", password, full_name="New Person")
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as excinfo:
         services.log_in(request=None, email="new@example.com", password=password, ip=None)

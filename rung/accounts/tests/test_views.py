@@ -19,14 +19,17 @@ def test_sign_up_shows_clear_errors_and_saves_nothing_on_bad_input(client):
 
 def test_sign_up_then_verify_then_log_in(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:signup"), {
-            "full_name": "Nia Obi", "email": "nia@example.com", "password": "a long passphrase"})
+        response = client.post(
+            reverse("accounts:signup"),
+            {"full_name": "Nia Obi", "email": "nia@example.com", "password": "a long passphrase"},
+        )
     assert "Check your e-mail" in response.content.decode()
     link = re.search(r"http://\S+", mailoutbox[0].body).group(0)
     response = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
     assert "confirmed" in response.content.decode()
-    response = client.post(reverse("accounts:login"), {"email": "nia@example.com", "password": "a long passphrase"},
-                           follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"email": "nia@example.com", "password": "a long passphrase"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("dashboard:home")
     assert "Hello, Nia" in response.content.decode()
 
@@ -38,8 +41,9 @@ def test_login_with_a_wrong_password_says_so(client, alice):
 
 
 def test_login_ignores_an_offsite_next_url(client, alice, password):
-    response = client.post(reverse("accounts:login"),
-                           {"email": alice.email, "password": password, "next": "https://evil.example/"})
+    response = client.post(
+        reverse("accounts:login"), {"email": alice.email, "password": password, "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == reverse("dashboard:home")
 
 
@@ -84,7 +88,8 @@ def test_password_reset_mails_a_working_link(client, alice, mailoutbox):
 
 
 def test_change_email_form_reports_a_wrong_password(client_for, alice):
-    response = client_for(alice).post(reverse("accounts:change_email"),
-                                      {"new_email": "a@new.example", "password": "wrong"})
+    response = client_for(alice).post(
+        reverse("accounts:change_email"), {"new_email": "a@new.example", "password": "wrong"}
+    )
     assert response.status_code == 400
     assert "current password is not correct" in response.content.decode()

@@ -19,8 +19,9 @@ def test_creating_an_organisation_makes_the_creator_owner_and_awaits_verificatio
     charlie, sam, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        org = services.create_organisation(actor=charlie, name="  New   Co ", kind="employer",
-                                           email_domain="https://www.NewCo.example/about")
+        org = services.create_organisation(
+            actor=charlie, name="  New   Co ", kind="employer", email_domain="https://www.NewCo.example/about"
+        )
     assert org.name == "New Co"
     assert org.email_domain == "newco.example"
     assert org.verification == Verification.PENDING
@@ -62,8 +63,9 @@ def test_only_staff_verify_and_declining_needs_a_reason(org, alice, sam):
 
 def test_invitation_round_trip(org, alice, charlie, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, raw = services.invite_member(org, membership=_membership(org, alice), email="Charlie@Elsewhere.example",
-                                                 role=Role.MENTOR)
+        invitation, raw = services.invite_member(
+            org, membership=_membership(org, alice), email="Charlie@Elsewhere.example", role=Role.MENTOR
+        )
     assert mailoutbox[0].to == ["charlie@elsewhere.example"]
     assert raw in mailoutbox[0].body
     assert raw not in invitation.token_hash
@@ -76,8 +78,9 @@ def test_invitation_round_trip(org, alice, charlie, mailoutbox, django_capture_o
 
 
 def test_an_invitation_expires(org, alice, charlie):
-    invitation, raw = services.invite_member(org, membership=_membership(org, alice), email=charlie.email,
-                                             role=Role.VIEWER)
+    invitation, raw = services.invite_member(
+        org, membership=_membership(org, alice), email=charlie.email, role=Role.VIEWER
+    )
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(DomainError, match="expired"):
         services.accept_invitation(raw_token=raw, user=charlie)
@@ -91,8 +94,9 @@ def test_an_invitation_is_for_the_address_it_was_sent_to(org, alice, charlie, sa
 
 
 def test_a_new_invitation_replaces_the_open_one(org, alice):
-    first, first_raw = services.invite_member(org, membership=_membership(org, alice), email="x@y.example",
-                                              role=Role.VIEWER)
+    first, first_raw = services.invite_member(
+        org, membership=_membership(org, alice), email="x@y.example", role=Role.VIEWER
+    )
     services.invite_member(org, membership=_membership(org, alice), email="x@y.example", role=Role.REVIEWER)
     first.refresh_from_db()
     assert first.status == "revoked"
