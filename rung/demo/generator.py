@@ -26,17 +26,25 @@ class Login:
 def _user(email: str, full_name: str, *, staff: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, is_staff=staff,
-                                        is_superuser=staff, email_verified_at=timezone.now())
+        user = User.objects.create_user(
+            email,
+            DEMO_PASSWORD,
+            full_name=full_name,
+            is_staff=staff,
+            is_superuser=staff,
+            email_verified_at=timezone.now(),
+        )
     return user
 
 
-def _org(owner: User, *, name: str, kind: str, domain: str, website: str, description: str,
-         verify_by: User | None) -> Organisation:
+def _org(
+    owner: User, *, name: str, kind: str, domain: str, website: str, description: str, verify_by: User | None
+) -> Organisation:
     org = Organisation.objects.filter(email_domain=domain).first()
     if org is None:
-        org = org_services.create_organisation(actor=owner, name=name, kind=kind, email_domain=domain,
-                                               website=website, description=description)
+        org = org_services.create_organisation(
+            actor=owner, name=name, kind=kind, email_domain=domain, website=website, description=description
+        )
     if verify_by is not None and org.verification == Verification.PENDING:
         org_services.set_verification(org, staff=verify_by, status=Verification.VERIFIED)
     return org
@@ -46,10 +54,50 @@ def _member(org: Organisation, user: User, role: str) -> None:
     Membership.objects.get_or_create(organisation=org, user=user, defaults={"role": role})
 
 
-FIRST = ["Maya", "Jonas", "Amara", "Luis", "Priya", "Tomás", "Aiko", "Kwame", "Sofia", "Noah", "Leila", "Ivan",
-         "Zainab", "Mateo", "Hana", "Ethan", "Fatima", "Oskar", "Chloe", "Dev"]
-LAST = ["Okafor", "Schmidt", "Nguyen", "García", "Sharma", "Silva", "Tanaka", "Mensah", "Rossi", "Cohen",
-        "Haddad", "Petrov", "Bello", "Fernández", "Kim", "Walker", "Rahman", "Lindqvist", "Martin", "Patel"]
+FIRST = [
+    "Maya",
+    "Jonas",
+    "Amara",
+    "Luis",
+    "Priya",
+    "Tomás",
+    "Aiko",
+    "Kwame",
+    "Sofia",
+    "Noah",
+    "Leila",
+    "Ivan",
+    "Zainab",
+    "Mateo",
+    "Hana",
+    "Ethan",
+    "Fatima",
+    "Oskar",
+    "Chloe",
+    "Dev",
+]
+LAST = [
+    "Okafor",
+    "Schmidt",
+    "Nguyen",
+    "García",
+    "Sharma",
+    "Silva",
+    "Tanaka",
+    "Mensah",
+    "Rossi",
+    "Cohen",
+    "Haddad",
+    "Petrov",
+    "Bello",
+    "Fernández",
+    "Kim",
+    "Walker",
+    "Rahman",
+    "Lindqvist",
+    "Martin",
+    "Patel",
+]
 HEADLINES = [
     "Statistics student who likes turning messy data into clear charts",
     "Career-changer from teaching, learning front-end development",
@@ -59,10 +107,23 @@ HEADLINES = [
     "Marketing student who writes crisp, friendly copy",
     "",
 ]
-INSTITUTIONS = ["Riverside University", "City Coding Bootcamp", "Northern Institute of Technology", "Open University",
-                ""]
-TIMEZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago", "Africa/Lagos",
-             "Asia/Kolkata", "America/Sao_Paulo", ""]
+INSTITUTIONS = [
+    "Riverside University",
+    "City Coding Bootcamp",
+    "Northern Institute of Technology",
+    "Open University",
+    "",
+]
+TIMEZONES = [
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "America/Sao_Paulo",
+    "",
+]
 
 
 def _candidate_profiles(rng: random.Random, count: int) -> list[User]:
@@ -104,26 +165,50 @@ def build_demo() -> list[Login]:
     olivia = _user("olivia@northwind.example", "Olivia Northwind")
     ravi = _user("ravi@northwind.example", "Ravi Reviewer")
     meera = _user("meera@northwind.example", "Meera Mentor")
-    northwind = _org(olivia, name="Northwind Analytics", kind=OrgKind.EMPLOYER, domain="northwind.example",
-                     website="https://northwind.example",
-                     description="A data consultancy helping charities measure what works.", verify_by=staff)
+    northwind = _org(
+        olivia,
+        name="Northwind Analytics",
+        kind=OrgKind.EMPLOYER,
+        domain="northwind.example",
+        website="https://northwind.example",
+        description="A data consultancy helping charities measure what works.",
+        verify_by=staff,
+    )
     _member(northwind, ravi, Role.REVIEWER)
     _member(northwind, meera, Role.MENTOR)
 
     greta = _user("greta@greenleaf.example", "Greta Greenleaf")
-    greenleaf = _org(greta, name="Greenleaf Studio", kind=OrgKind.EMPLOYER, domain="greenleaf.example",
-                     website="https://greenleaf.example", description="A small design studio for sustainable brands.",
-                     verify_by=staff)
+    greenleaf = _org(
+        greta,
+        name="Greenleaf Studio",
+        kind=OrgKind.EMPLOYER,
+        domain="greenleaf.example",
+        website="https://greenleaf.example",
+        description="A small design studio for sustainable brands.",
+        verify_by=staff,
+    )
     _member(greenleaf, _user("hugo@greenleaf.example", "Hugo Manager"), Role.MANAGER)
 
-    _org(_user("tariq@quickhire.example", "Tariq Quickhire"), name="QuickHire Labs", kind=OrgKind.EMPLOYER,
-         domain="quickhire.example", website="https://quickhire.example",
-         description="Just signed up; staff have not checked us yet.", verify_by=None)
+    _org(
+        _user("tariq@quickhire.example", "Tariq Quickhire"),
+        name="QuickHire Labs",
+        kind=OrgKind.EMPLOYER,
+        domain="quickhire.example",
+        website="https://quickhire.example",
+        description="Just signed up; staff have not checked us yet.",
+        verify_by=None,
+    )
 
     ed = _user("ed@riverside.example", "Edith Careers")
-    riverside = _org(ed, name="Riverside University", kind=OrgKind.EDUCATION, domain="riverside.example",
-                     website="https://riverside.example", description="Careers service of Riverside University.",
-                     verify_by=staff)
+    riverside = _org(
+        ed,
+        name="Riverside University",
+        kind=OrgKind.EDUCATION,
+        domain="riverside.example",
+        website="https://riverside.example",
+        description="Careers service of Riverside University.",
+        verify_by=staff,
+    )
     _member(riverside, _user("lee@riverside.example", "Lee Registrar"), Role.VIEWER)
 
     _candidate_profiles(rng, 20)

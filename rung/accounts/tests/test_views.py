@@ -80,7 +80,7 @@ def test_an_outsider_cannot_revoke_someone_elses_token(client_for, alice, charli
 def test_password_reset_mails_a_working_link(client, alice, mailoutbox):
     client.post(reverse("accounts:password_reset"), {"email": alice.email})
     assert len(mailoutbox) == 1
-    assert "Reset your Rung password" == mailoutbox[0].subject
+    assert mailoutbox[0].subject == "Reset your Rung password"
     link = re.search(r"http://\S+", mailoutbox[0].body).group(0)
     path = link.split("testserver", 1)[1]
     response = client.get(path, follow=True)

@@ -55,7 +55,8 @@ def test_only_staff_verify_and_declining_needs_a_reason(org, alice, sam):
         services.set_verification(org, staff=sam, status=Verification.REJECTED)
     services.set_verification(org, staff=sam, status=Verification.VERIFIED)
     org.refresh_from_db()
-    assert org.is_verified and org.verified_by == sam
+    assert org.is_verified
+    assert org.verified_by == sam
     with pytest.raises(DomainError, match="cannot become"):
         services.set_verification(org, staff=sam, status=Verification.VERIFIED)
     assert AuditEvent.objects.filter(verb="org.verification.verified", actor=sam).count() == 1
@@ -94,9 +95,7 @@ def test_an_invitation_is_for_the_address_it_was_sent_to(org, alice, charlie, sa
 
 
 def test_a_new_invitation_replaces_the_open_one(org, alice):
-    first, first_raw = services.invite_member(
-        org, membership=_membership(org, alice), email="x@y.example", role=Role.VIEWER
-    )
+    first, _ = services.invite_member(org, membership=_membership(org, alice), email="x@y.example", role=Role.VIEWER)
     services.invite_member(org, membership=_membership(org, alice), email="x@y.example", role=Role.REVIEWER)
     first.refresh_from_db()
     assert first.status == "revoked"

@@ -115,7 +115,8 @@ def test_an_anonymous_visitor_opening_an_invitation_is_asked_to_log_in(client, a
 
     _, raw = invite_member(org, membership=_member(org, alice), email="new@example.com", role=Role.VIEWER)
     body = client.get(reverse("orgs:accept_invitation", args=[raw])).content.decode()
-    assert "Log in" in body and "new@example.com" in body
+    assert "Log in" in body
+    assert "new@example.com" in body
     assert "did not work" in client.get(reverse("orgs:accept_invitation", args=["bogus-token"])).content.decode()
 
 
