@@ -128,7 +128,7 @@ TIMEZONES = [
 
 def _candidate_profiles(rng: random.Random, count: int) -> list[User]:
     skills = list(Skill.objects.filter(curated=True).values_list("slug", flat=True))
-    today = date.today()
+    today = timezone.now().date()
     people = []
     for i in range(count):
         first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
@@ -159,7 +159,7 @@ def _candidate_profiles(rng: random.Random, count: int) -> list[User]:
 
 @transaction.atomic
 def build_demo() -> list[Login]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - demo data must be repeatable, not secret
     staff = _user("staff@rung.example", "Sam Staff", staff=True)
 
     olivia = _user("olivia@northwind.example", "Olivia Northwind")
