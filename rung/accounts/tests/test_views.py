@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from rung.accounts.models import ApiToken, User
+from tests.support import link_in
 
 pytestmark = pytest.mark.django_db
+
+
+def _token_in(html: str) -> str:
+    match = re.search(r"rung_[\w-]+", html)
+    assert match is not None
+    return match.group(0)
 
 
 def test_sign_up_shows_clear_errors_and_saves_nothing_on_bad_input(client):
@@ -24,7 +31,7 @@ def test_sign_up_then_verify_then_log_in(client, mailoutbox, django_capture_on_c
             {"full_name": "Nia Obi", "email": "nia@example.com", "password": "a long passphrase"},
         )
     assert "Check your e-mail" in response.content.decode()
-    link = re.search(r"http://\S+", mailoutbox[0].body).group(0)
+    link = link_in(mailoutbox[0].body)
     response = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
     assert "confirmed" in response.content.decode()
     response = client.post(
@@ -64,7 +71,7 @@ def test_settings_pages_send_anonymous_visitors_to_log_in(client):
 def test_creating_a_token_shows_it_once(client_for, alice):
     client = client_for(alice)
     response = client.post(reverse("accounts:create_token"), {"name": "My script"})
-    raw = re.search(r"rung_[\w-]+", response.content.decode()).group(0)
+    raw = _token_in(response.content.decode())
     assert ApiToken.objects.get(user=alice).prefix == raw[:12]
     assert raw not in client.get(reverse("accounts:settings")).content.decode()
 
@@ -81,7 +88,7 @@ def test_password_reset_mails_a_working_link(client, alice, mailoutbox):
     client.post(reverse("accounts:password_reset"), {"email": alice.email})
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == "Reset your Rung password"
-    link = re.search(r"http://\S+", mailoutbox[0].body).group(0)
+    link = link_in(mailoutbox[0].body)
     path = link.split("testserver", 1)[1]
     response = client.get(path, follow=True)
     assert "Choose a new password" in response.content.decode()

@@ -1,9 +1,8 @@
-import re
-
 import pytest
 from django.urls import reverse
 
 from rung.orgs.models import Invitation, Membership, Organisation, Role, Verification
+from tests.support import link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,7 @@ def test_inviting_and_accepting_through_the_pages(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client_for(alice).post(reverse("orgs:invite", args=[org.slug]), {"email": charlie.email, "role": "mentor"})
-    link = re.search(r"http://\S+", mailoutbox[0].body).group(0).replace("http://127.0.0.1:8000", "")
+    link = link_in(mailoutbox[0].body, strip_host="http://127.0.0.1:8000")
     client = client_for(charlie)
     assert "Accept invitation" in client.get(link).content.decode()
     response = client.post(link, follow=True)
