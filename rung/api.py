@@ -98,12 +98,20 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
+    from rung.applications.api import router as applications_router
+    from rung.credentials.api import router as credentials_router
+    from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.profiles.api import router as profiles_router
+    from rung.projects.api import router as projects_router
 
     api.add_router("/", accounts_router)
     api.add_router("/profile", profiles_router)
     api.add_router("/orgs", orgs_router)
+    api.add_router("/credentials", credentials_router)
+    api.add_router("/projects", projects_router)
+    api.add_router("/applications", applications_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

@@ -4,6 +4,9 @@ Every variable is listed in the README's table. SQLite is the default so that a 
 runs with nothing installed; DATABASE_URL switches to PostgreSQL.
 """
 
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     "ninja",
@@ -41,8 +45,13 @@ INSTALLED_APPS = [
     "rung.accounts",
     "rung.profiles",
     "rung.orgs",
+    "rung.notifications",
+    "rung.ledger",
+    "rung.projects",
+    "rung.applications",
     "rung.dashboard",
     "rung.demo",
+    "rung.credentials",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rung.dashboard.context_processors.site",
+                "rung.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -215,5 +225,37 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "django.tasks": {"level": "WARNING"}},
 }
 
+# --- Credentials --------------------------------------------------------------------------
+# Open Badges 3.0 credentials (docs/credentials.md). The issuer is did:web:<host of SITE_URL>, its
+# DID document served at /.well-known/did.json; "key" makes it a did:key, for deployments without
+# a public HTTPS host (a did:web can only be resolved over HTTPS).
+CREDENTIALS_DID_METHOD = env_str("CREDENTIALS_DID_METHOD", "web")
+if CREDENTIALS_DID_METHOD not in {"web", "key"}:
+    raise ConfigError(f"CREDENTIALS_DID_METHOD must be web or key, not {CREDENTIALS_DID_METHOD!r}")
+CREDENTIALS_ISSUER_NAME = env_str("CREDENTIALS_ISSUER_NAME", SITE_NAME)
+# Signing keys live in this file, each private key encrypted with the passphrase (`rung credentials keys`).
+CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(VAR_DIR / "credentials-keys.json")))
+CREDENTIALS_KEY_PASSPHRASE = env_secret("CREDENTIALS_KEY_PASSPHRASE")
+# Create a key on first use instead of refusing to issue. Fine for the demo, development and the tests;
+# production keys are made deliberately with `rung credentials keys generate`. pytest is detected so a
+# test run never needs configuring; the credential tests also point the key file at a scratch path.
+_UNDER_PYTEST = "pytest" in sys.modules
+CREDENTIALS_AUTO_GENERATE_KEY = env_bool("CREDENTIALS_AUTO_GENERATE_KEY", DEBUG or _UNDER_PYTEST)
+if not CREDENTIALS_KEY_PASSPHRASE and CREDENTIALS_AUTO_GENERATE_KEY:
+    # Keys stay encrypted, but with a passphrase anyone can read here: development and tests only.
+    CREDENTIALS_KEY_PASSPHRASE = "rung-development-credentials-passphrase"
+if _UNDER_PYTEST and "CREDENTIALS_KEY_FILE" not in os.environ:
+    # A test run must never create or use a developer's real key file.
+    CREDENTIALS_KEY_FILE = Path(tempfile.gettempdir()) / f"rung-test-credentials-keys-{os.getpid()}.json"
+
 # --- Platform policy ----------------------------------------------------------------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+# Fair pay: stipend ÷ estimated hours must reach max(local minimum wage, this), in the project's currency.
+FAIR_PAY_FLOOR_PER_HOUR = env_str("FAIR_PAY_FLOOR_PER_HOUR", "20.00")
+DECISION_DEADLINE_DAYS = env_int("DECISION_DEADLINE_DAYS", 10)
+REVIEW_DEADLINE_DAYS = env_int("REVIEW_DEADLINE_DAYS", 5)
+# How employers pay stipends into escrow: "invoice" (bank transfer staff confirm) or "sandbox" (a fake
+# provider that confirms at once, for the demo and tests; never for real money).
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "invoice")
+PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "sandbox" if DEBUG else "batch_export")
+PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "10")

@@ -11,6 +11,12 @@ urlpatterns = [
     path("accounts/", include("rung.accounts.urls")),
     path("profile/", include("rung.profiles.urls")),
     path("orgs/", include("rung.orgs.urls")),
+    path("notifications/", include("rung.notifications.urls")),
+    path("projects/", include("rung.projects.urls")),
+    path("applications/", include("rung.applications.urls")),
+    # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
+    # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
+    path("", include("rung.credentials.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

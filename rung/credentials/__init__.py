@@ -1,1 +1,4 @@
-"""Open Badges 3.0 credentials: issuing, signing, verifying and revoking proof of work."""
+"""Credentials: Open Badges 3.0 proof of work, signed so anyone can verify it without asking Rung.
+
+Owns issuing, verifying, revoking (status lists), the candidate's wallet, imports and Rung's signing keys.
+"""

@@ -22,14 +22,15 @@ from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 from rung.credentials.jsonld import (
     CONTEXTS,
+    CREDENTIALS_V1_URL,
     CREDENTIALS_V2_URL,
     JsonLdContextError,
     UnknownContextError,
     document_loader,
 )
 
-# Contexts a credential's @context list may start with.
-VC_BASE_CONTEXTS = frozenset({CREDENTIALS_V2_URL})
+# Contexts a credential's @context list may start with: VCDM 2.0, and 1.1 for credentials older wallets hold.
+VC_BASE_CONTEXTS = frozenset({CREDENTIALS_V2_URL, CREDENTIALS_V1_URL})
 
 # Absolute IRI: a scheme, then a colon (RFC 3987), no whitespace; pyld uses much the same test when it
 # decides which quads to silently leave out of the dataset.
@@ -83,11 +84,13 @@ def is_absolute_iri(value: str) -> bool:
 
 
 def check_document_context(context: object) -> None:
-    """Require a list of pinned context URLs starting with the VC 2.0 context."""
+    """Require a list of pinned context URLs starting with the VC 2.0 (or 1.1) context."""
     if not isinstance(context, list) or not context:
         raise ContextNotAllowedError("@context must be a non-empty list of context URLs")
     if context[0] not in VC_BASE_CONTEXTS:
-        raise ContextNotAllowedError(f"@context must start with {CREDENTIALS_V2_URL!r}")
+        raise ContextNotAllowedError(
+            f"@context must start with {CREDENTIALS_V2_URL!r} (or {CREDENTIALS_V1_URL!r} for VCDM 1.1)"
+        )
     _check_context_urls(context)
 
 

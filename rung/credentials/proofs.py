@@ -148,6 +148,7 @@ def _verify_one(
     proof: object,
     resolve_key: Callable[[str], Ed25519PublicKey],
     expected_purpose: str,
+    controller: str | None,
 ) -> list[str]:
     if not isinstance(proof, Mapping):
         return ["proof is not a JSON object"]
@@ -158,8 +159,10 @@ def _verify_one(
         return errors
     method: str = proof["verificationMethod"]
     # The key must be the issuer's own: without this, anyone could sign in any issuer's name.
-    if method.partition("#")[0] != _issuer_id(credential):
-        return [f"verification method {method!r} does not belong to the issuer {_issuer_id(credential)!r}"]
+    owner = controller if controller is not None else _issuer_id(credential)
+    role = "the holder" if controller is not None else "the issuer"
+    if method.partition("#")[0] != owner:
+        return [f"verification method {method!r} does not belong to {role} {owner!r}"]
     signature, error = _decode_signature(proof["proofValue"])
     if signature is None:
         return [error or "proofValue is invalid"]
@@ -185,8 +188,13 @@ def verify_proof(
     *,
     resolve_key: Callable[[str], Ed25519PublicKey],
     expected_proof_purpose: str = "assertionMethod",
+    controller: str | None = None,
 ) -> VerificationResult:
-    """Check every eddsa-rdfc-2022 proof on a credential; ok only if there is one and all pass."""
+    """Check every eddsa-rdfc-2022 proof on a credential; ok only if there is one and all pass.
+
+    The signing key must belong to the credential's issuer, or to `controller` when given (a
+    presentation is signed by its holder, with proof purpose "authentication").
+    """
     if not isinstance(credential, Mapping):
         return VerificationResult.failed("the credential is not a JSON object")
     proofs = credential.get("proof")
@@ -199,5 +207,7 @@ def verify_proof(
     errors: list[str] = []
     for index, proof in enumerate(proofs):
         prefix = f"proof {index + 1}: " if len(proofs) > 1 else ""
-        errors += [prefix + error for error in _verify_one(credential, proof, resolve_key, expected_proof_purpose)]
+        errors += [
+            prefix + error for error in _verify_one(credential, proof, resolve_key, expected_proof_purpose, controller)
+        ]
     return VerificationResult(ok=not errors, errors=tuple(errors))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rung.accounts.models import User
+from rung.demo.projects import build_projects
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from rung.profiles import services as profile_services
@@ -46,7 +47,7 @@ def _org(
             actor=owner, name=name, kind=kind, email_domain=domain, website=website, description=description
         )
     if verify_by is not None and org.verification == Verification.PENDING:
-        org_services.set_verification(org, staff=verify_by, status=Verification.VERIFIED)
+        org = org_services.set_verification(org, staff=verify_by, status=Verification.VERIFIED)
     return org
 
 
@@ -211,7 +212,8 @@ def build_demo() -> list[Login]:
     )
     _member(riverside, _user("lee@riverside.example", "Lee Registrar"), Role.VIEWER)
 
-    _candidate_profiles(rng, 20)
+    candidates = _candidate_profiles(rng, 20)
+    build_projects(rng, [northwind, greenleaf, Organisation.objects.get(email_domain="quickhire.example")], candidates)
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),

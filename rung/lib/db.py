@@ -35,3 +35,17 @@ def append_only_guard(table: str) -> migrations.RunPython:
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";')
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def postgresql_only(sql: str, reverse_sql: str) -> migrations.RunPython:
+    """A migration step that runs raw SQL on PostgreSQL and does nothing elsewhere."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, None)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(reverse_sql, None)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -72,6 +72,7 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "org": org,
             "membership": membership,
             "members": selectors.members_of(org),
+            "owner_count": org.memberships.filter(role="owner").count(),
             "invitations": selectors.open_invitations(org) if can_manage else [],
             "can_manage": can_manage,
             "can_edit": membership is not None and role_can(membership.role, "edit_org"),
@@ -212,7 +213,7 @@ def set_verification(request: HttpRequest, slug: str) -> HttpResponse:
     form = VerificationForm(request.POST)
     if form.is_valid():
         try:
-            services.set_verification(org, staff=_user(request), **form.cleaned_data)
+            org = services.set_verification(org, staff=_user(request), **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -2,15 +2,19 @@
 // Independent verifier for Rung's credentials, built on Digital Bazaar's JavaScript stack, so the
 // Python signer is checked against an implementation that shares none of its code.
 //
-// Reads {"credential": {...}, "didDocuments": {did: document}} on stdin, prints
-// {"verified": bool, "error": string|null} and exits 0 if verified, 1 if not (bad input and crashes included).
+// Reads {"credential": {...}, "didDocuments": {did: document}, "statusLists": {url: credential}} on stdin,
+// prints {"verified": bool, "error": string|null} and exits 0 if verified, 1 if not (bad input and crashes
+// included). A credential with a credentialStatus is checked against its Bitstring Status List with
+// Digital Bazaar's @digitalbazaar/vc-bitstring-status-list (the list's own signature included): a set
+// revocation bit means not verified.
 // Offline: the document loader serves only the contexts installed in node_modules, the given
-// DID documents and did:key (derived from the identifier itself); any other URL is refused.
+// DID documents and status lists, and did:key (derived from the identifier itself); any other URL is refused.
 
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as vc from '@digitalbazaar/vc';
 import {contexts as credentialsContexts} from '@digitalbazaar/credentials-context';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import didContext from 'did-context';
@@ -54,11 +58,14 @@ function fromDidDocument(document, url) {
   return {'@context': document['@context'], ...method, id: url};
 }
 
-function makeDocumentLoader(didDocuments) {
+function makeDocumentLoader(didDocuments, statusLists) {
   return async url => {
     const context = findContext(url);
     if(context) {
       return {contextUrl: null, documentUrl: url, document: context};
+    }
+    if(Object.hasOwn(statusLists, url)) {
+      return {contextUrl: null, documentUrl: url, document: statusLists[url]};
     }
     if(url.startsWith('did:key:')) {
       const document = await didKeyDriver.get({url});
@@ -100,12 +107,24 @@ async function main() {
   const result = await vc.verifyCredential({
     credential: input.credential,
     suite,
-    documentLoader: makeDocumentLoader(input.didDocuments || {})
+    documentLoader: makeDocumentLoader(input.didDocuments || {}, input.statusLists || {}),
+    checkStatus
   });
-  const error = result.verified ? null : describe(result.error ||
-    (result.results || []).map(r => r.error).filter(Boolean));
-  console.log(JSON.stringify({verified: result.verified, error}));
-  return result.verified ? 0 : 1;
+  let error = result.verified ? null : describe(result.error ||
+    (result.results || []).map(r => r.error).filter(Boolean) ||
+    (result.statusResult && result.statusResult.error));
+  if(!result.verified && result.statusResult && result.statusResult.error) {
+    error = `status check failed: ${describe(result.statusResult.error)}`;
+  }
+  // checkStatus reports the bit, not a verdict: a set revocation bit is the issuer saying "no longer valid".
+  const revoked = ((result.statusResult && result.statusResult.results) || []).some(
+    r => r.status === true && r.credentialStatus.statusPurpose === 'revocation');
+  const verified = result.verified && !revoked;
+  if(revoked) {
+    error = 'the credential has been revoked by its issuer';
+  }
+  console.log(JSON.stringify({verified, error}));
+  return verified ? 0 : 1;
 }
 
 main().then(code => {

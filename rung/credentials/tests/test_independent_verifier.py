@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from rung.credentials import issuer
 from rung.credentials.dids import did_key, did_key_verification_method, did_web, did_web_document
+from rung.credentials.keys import rotate_key
+from rung.credentials.models import IssuedCredential
 from rung.credentials.proofs import sign_credential
+from rung.credentials.services import revoke_credential
+from rung.credentials.statuslist import encode_bitstring, status_list_credential
 
 REPO = Path(__file__).resolve().parents[3]
 SCRIPT = REPO / "rung" / "credentials" / "node" / "verify.mjs"
@@ -85,3 +90,92 @@ def test_node_verifies_a_did_web_credential_signed_with_a_rotated_in_key(unsigne
     signed = sign_credential(unsigned, private_key=stranger, verification_method=document["assertionMethod"][0])
     code, result = node_verify(signed, {did: document})
     assert (code, result["verified"]) == (1, False)
+
+
+# --- credentials from Rung's real issue service ---------------------------------------------------
+
+
+def _rung_inputs(credential: IssuedCredential) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an outside verifier would fetch: Rung's DID document and the signed status list."""
+    did_document = issuer.did_document()
+    assert did_document is not None
+    status_list = credential.status_list
+    return {did_document["id"]: did_document}, {status_list.url: status_list_credential(status_list)}
+
+
+def node_verify_rung(
+    credential: IssuedCredential, document: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any]]:
+    did_documents, status_lists = _rung_inputs(credential)
+    assert NODE is not None
+    completed = subprocess.run(
+        [NODE, str(SCRIPT)],
+        input=json.dumps(
+            {"credential": document or credential.document, "didDocuments": did_documents, "statusLists": status_lists}
+        ),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    return completed.returncode, json.loads(completed.stdout)
+
+
+def test_node_verifies_a_credential_from_the_issue_service(issued: IssuedCredential) -> None:
+    assert issued.issuer_did.startswith("did:web:")
+    assert node_verify_rung(issued) == (0, {"verified": True, "error": None})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("name",),
+        ("credentialSubject", "achievement", "criteria", "narrative"),
+        ("credentialSubject", "narrative"),
+        ("credentialSubject", "result", 3, "value"),
+    ],
+)
+def test_node_rejects_a_tampered_rung_credential(issued: IssuedCredential, path: tuple[Any, ...]) -> None:
+    tampered = issued.document
+    target: Any = tampered
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] += " (edited)"
+    code, result = node_verify_rung(issued, tampered)
+    assert (code, result["verified"]) == (1, False)
+
+
+def test_node_rejects_a_revoked_rung_credential(issued: IssuedCredential, sam: Any) -> None:
+    revoke_credential(issued, actor=sam, reason="Issued to the wrong person by mistake")
+    code, result = node_verify_rung(issued)
+    assert (code, result) == (1, {"verified": False, "error": "the credential has been revoked by its issuer"})
+
+
+def test_node_rejects_a_forged_status_list(issued: IssuedCredential, sam: Any) -> None:
+    # A status list claiming "not revoked" that Rung did not sign must not be believed.
+    did_documents, status_lists = _rung_inputs(issued)
+    url = issued.status_list.url
+    status_lists[url]["credentialSubject"]["encodedList"] = encode_bitstring({1, 2, 3}, 131072)
+    assert NODE is not None
+    completed = subprocess.run(
+        [NODE, str(SCRIPT)],
+        input=json.dumps({"credential": issued.document, "didDocuments": did_documents, "statusLists": status_lists}),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    result = json.loads(completed.stdout)
+    assert result["verified"] is False
+    assert "status" in result["error"].lower()
+
+
+def test_node_verifies_old_credentials_after_a_key_rotation(issue: Any) -> None:
+    before = issue()
+    rotate_key()
+    after = issue()
+    assert before.verification_method != after.verification_method
+    for credential in (before, after):
+        assert node_verify_rung(credential) == (0, {"verified": True, "error": None})

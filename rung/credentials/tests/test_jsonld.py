@@ -43,7 +43,7 @@ def test_loader_returns_a_copy_callers_may_mutate() -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "https://www.w3.org/2018/credentials/v1",
+        "https://www.w3.org/2018/credentials/v2",
         "https://example.org/evil-context.jsonld",
         "https://www.w3.org/ns/credentials/v2/",
         "",

@@ -2,7 +2,6 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,7 @@ from rung.credentials.dids import did_key, did_key_verification_method, key_reso
 from rung.credentials.jsonld import UnknownContextError
 from rung.credentials.multibase import encode_multibase
 from rung.credentials.proofs import sign_credential, verify_proof
-from rung.credentials.tests.support import fixture_json
+from rung.credentials.schema import schema_errors
 
 Credential = dict[str, Any]
 
@@ -55,8 +54,7 @@ def test_signing_leaves_the_input_alone(vector: dict[str, Any], vector_key: Ed25
 
 
 def test_signed_credential_matches_the_ob3_json_schema(signed: Credential) -> None:
-    schema = fixture_json("ob_v3p0_achievementcredential_schema.json")
-    jsonschema.Draft201909Validator(schema).validate(signed)
+    assert schema_errors(signed) == []
 
 
 def test_round_trip(signed: Credential, resolve_vector_key: Callable[[str], Ed25519PublicKey]) -> None:

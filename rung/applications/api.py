@@ -1,0 +1,99 @@
+from dataclasses import asdict
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from rung.applications import selectors, services
+from rung.applications.models import Application
+from rung.applications.schemas import ApplicantOut, ApplicationOut, ApplyIn, MessageIn
+from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.errors import NotFound
+from rung.projects.selectors import get_project_for_user
+
+router = Router(tags=["applications"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _out(a: Application) -> ApplicationOut:
+    return ApplicationOut(
+        uuid=a.uuid,
+        project=a.project.uuid,
+        project_title=a.project.title,
+        status=a.status,
+        answers=list(a.answers),
+        availability_clash=a.availability_clash,
+        message=a.message,
+        offer_expires_at=a.offer_expires_at,
+        created_at=a.created_at,
+    )
+
+
+@router.get("", response=list[ApplicationOut], summary="Your applications, newest first")
+@paginate(Pagination)
+def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return [_out(a) for a in selectors.my_applications(request_user(request))]
+
+
+@router.post("", response={201: ApplicationOut, **ERRORS}, summary="Apply to an open project")
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[ApplicationOut]:
+    user = request_user(request)
+    project, _ = get_project_for_user(user, str(payload.project))
+    return Status(201, _out(services.apply(project, candidate=user, answers=payload.answers, note=payload.note)))
+
+
+@router.post(
+    "/{uuid:application_uuid}/offer",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Reviewer: offer a seat to a shortlisted candidate",
+)
+def offer(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> ApplicationOut:
+    application, membership = selectors.get_application_for_reviewer(request_user(request), str(application_uuid))
+    return _out(services.make_offer(application, membership=membership, message=payload.message))
+
+
+@router.post(
+    "/{uuid:application_uuid}/reject",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Reviewer: decline, with a kind message the candidate reads",
+)
+def reject(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> ApplicationOut:
+    application, membership = selectors.get_application_for_reviewer(request_user(request), str(application_uuid))
+    return _out(services.reject(application, membership=membership, message=payload.message))
+
+
+@router.post(
+    "/{uuid:application_uuid}/{action}",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Candidate: withdraw, accept or decline; reviewer: shortlist",
+)
+def act(request: HttpRequest, application_uuid: UUID, action: str) -> ApplicationOut:
+    user = request_user(request)
+    candidate_actions = {
+        "withdraw": services.withdraw,
+        "accept": services.accept_offer,
+        "decline": services.decline_offer,
+    }
+    if action in candidate_actions:
+        application = selectors.get_own_application(user, str(application_uuid))
+        return _out(candidate_actions[action](application, candidate=user))
+    if action == "shortlist":
+        application, membership = selectors.get_application_for_reviewer(user, str(application_uuid))
+        return _out(services.shortlist(application, membership=membership))
+    raise NotFound("Unknown action: use withdraw, accept, decline, shortlist, offer or reject.")
+
+
+@router.get(
+    "/review/{uuid:project_uuid}",
+    response={200: list[ApplicantOut], **ERRORS},
+    summary="Applicants of a project, blind until shortlisted",
+)
+def review(request: HttpRequest, project_uuid: UUID) -> list[ApplicantOut]:
+    user = request_user(request)
+    project, _ = get_project_for_user(user, str(project_uuid))
+    selectors.reviewer_membership(user, project)
+    return [
+        ApplicantOut(**{k: v for k, v in asdict(card).items() if k in ApplicantOut.model_fields})
+        for card in selectors.applicant_cards(project)
+    ]

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django import forms
+
+from rung.applications.models import REJECTION_TEMPLATES
+
+
+class ApplyForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=1500, widget=forms.Textarea(attrs={"rows": 3}), label="Anything else? (optional)"
+    )
+
+    def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i, question in enumerate(questions):
+            self.fields[f"answer_{i}"] = forms.CharField(
+                label=question, max_length=1500, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        self.order_fields([f"answer_{i}" for i in range(len(questions))] + ["note"])
+
+    def answers(self) -> list[str]:
+        return [v for k, v in sorted(self.cleaned_data.items()) if k.startswith("answer_")]
+
+
+class RejectForm(forms.Form):
+    template = forms.ChoiceField(
+        choices=[(k, k.replace("_", " ").capitalize()) for k in REJECTION_TEMPLATES], required=False, label="Start from"
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        initial=REJECTION_TEMPLATES["strong_field"],
+        help_text="The candidate reads this. Be kind and specific.",
+    )
+
+
+class OfferForm(forms.Form):
+    message = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="A note with the offer (optional)",
+    )

@@ -1,0 +1,123 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from rung.audit.models import AppendOnlyModel
+from rung.projects.models import Project
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    OFFERED = "offered", "Offer made"
+    ACCEPTED = "accepted", "Offer accepted"
+    DECLINED = "declined", "Offer declined"
+    REJECTED = "rejected", "Not selected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Offer expired"
+    CLOSED = "closed", "Closed without a decision"
+
+
+# The application state machine, written once; every service checks against it.
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.SUBMITTED: {
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.CLOSED,
+    },
+    ApplicationStatus.SHORTLISTED: {
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.CLOSED,
+    },
+    ApplicationStatus.OFFERED: {
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.EXPIRED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.ACCEPTED: set(),
+    ApplicationStatus.DECLINED: set(),
+    ApplicationStatus.REJECTED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+    ApplicationStatus.EXPIRED: set(),
+    ApplicationStatus.CLOSED: set(),
+}
+ACTIVE_STATUSES = [ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.OFFERED]
+UNDECIDED_STATUSES = [ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED]
+
+
+class Application(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="applications")
+    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
+    answers = models.JSONField(default=list, help_text="Answers to the screening questions, in order")
+    note = models.TextField(blank=True, max_length=1500, help_text="Anything else the candidate wants to say")
+    availability_clash = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True, help_text="What the employer wrote with the decision")
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    closed_by_sweep = models.BooleanField(default=False, help_text="No decision by the deadline")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One active application per candidate per project; past ones may stay.
+            models.UniqueConstraint(
+                fields=["project", "candidate"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="applications_one_active_per_project",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.project}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class ApplicationEvent(AppendOnlyModel):
+    """Append-only history of an application's status changes."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_status or '—'} → {self.to_status}"
+
+
+REJECTION_TEMPLATES: dict[str, str] = {
+    "strong_field": (
+        "Thank you for applying. We had many strong applications and chose candidates whose experience matched "
+        "this particular project most closely. Please apply to our future projects."
+    ),
+    "skills": (
+        "Thank you for your application. For this project we needed more experience with {skills}. "
+        "We would be glad to see you apply again once you have worked with them."
+    ),
+    "availability": (
+        "Thank you for applying. Your availability did not fit this project's dates, but we liked your "
+        "application and hope to see you on a future project."
+    ),
+}

@@ -1,0 +1,42 @@
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ApplyIn(Schema):
+    project: UUID
+    answers: list[str] = Field(default_factory=list, max_length=3)
+    note: str = Field("", max_length=1500)
+
+
+class ApplicationOut(Schema):
+    uuid: UUID
+    project: UUID
+    project_title: str
+    status: str
+    answers: list[str]
+    availability_clash: bool
+    message: str
+    offer_expires_at: datetime | None
+    created_at: datetime
+
+
+class MessageIn(Schema):
+    message: str = Field("", max_length=2000)
+
+
+class ApplicantOut(Schema):
+    uuid: str
+    label: str
+    revealed: bool
+    name: str | None
+    email: str | None
+    institution: str | None
+    headline: str
+    skills: list[str]
+    answers: list[tuple[str, str]]
+    availability_clash: bool
+    status: str
+    prior_work: list[str]

@@ -1,0 +1,101 @@
+"""Reads of applications, scoped to the person asking; the blind first pass lives here."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from rung.accounts.models import User
+from rung.applications.models import Application, ApplicationStatus
+from rung.lib.errors import NotFound
+from rung.orgs.models import Membership, role_can
+from rung.projects.models import Project
+
+# Until shortlisting, reviewers of a blind project see none of these.
+IDENTITY_HIDDEN_UNTIL = {ApplicationStatus.SUBMITTED}
+
+
+@dataclass(frozen=True)
+class ApplicantCard:
+    """What a reviewer sees of one applicant."""
+
+    uuid: str
+    label: str
+    revealed: bool
+    name: str | None
+    email: str | None
+    institution: str | None
+    headline: str
+    skills: list[str]
+    answers: list[tuple[str, str]]
+    note: str
+    availability_clash: bool
+    status: str
+    status_label: str
+    applied_at: datetime
+    # Verified prior micro-internships (credit for prior short work) appear here once the
+    # credentials app provides them; the slot is part of the card from the start.
+    prior_work: list[str] = field(default_factory=list)
+
+
+def my_applications(user: User) -> QuerySet[Application]:
+    return Application.objects.filter(candidate=user).select_related("project", "project__organisation")
+
+
+def get_own_application(user: User, application_uuid: str) -> Application:
+    application = my_applications(user).filter(uuid=application_uuid).first()
+    if application is None:
+        raise NotFound("No such application.")
+    return application
+
+
+def reviewer_membership(user: User, project: Project) -> Membership:
+    membership = Membership.objects.filter(user=user, organisation=project.organisation).first()
+    if membership is None or not role_can(membership.role, "review"):
+        raise NotFound("No such project.")
+    return membership
+
+
+def get_application_for_reviewer(user: User, application_uuid: str) -> tuple[Application, Membership]:
+    application = (
+        Application.objects.select_related("project", "project__organisation", "candidate")
+        .filter(uuid=application_uuid)
+        .first()
+    )
+    if application is None:
+        raise NotFound("No such application.")
+    try:
+        return application, reviewer_membership(user, application.project)
+    except NotFound:
+        raise NotFound("No such application.") from None
+
+
+def applicant_cards(project: Project) -> list[ApplicantCard]:
+    applications = (
+        project.applications.select_related("candidate", "candidate__profile")
+        .prefetch_related("candidate__profile__skills")
+        .order_by("created_at")
+    )
+    cards = []
+    for number, application in enumerate(applications, start=1):
+        profile = getattr(application.candidate, "profile", None)
+        revealed = not project.blind_review or application.status not in IDENTITY_HIDDEN_UNTIL
+        cards.append(
+            ApplicantCard(
+                uuid=str(application.uuid),
+                label=application.candidate.full_name if revealed else f"Applicant {number}",
+                revealed=revealed,
+                name=application.candidate.full_name if revealed else None,
+                email=application.candidate.email if revealed else None,
+                institution=(profile.institution or None) if (revealed and profile) else None,
+                headline=profile.headline if profile else "",
+                skills=[s.name for s in profile.skills.all()] if profile else [],
+                answers=list(zip(project.screening_questions, application.answers, strict=False)),
+                note=application.note,
+                availability_clash=application.availability_clash,
+                status=application.status,
+                status_label=application.get_status_display(),
+                applied_at=application.created_at,
+            )
+        )
+    return cards

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from rung.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("apply/<uuid:project_uuid>/", views.apply, name="apply"),
+    path("review/<uuid:project_uuid>/", views.review_list, name="review_list"),
+    path("<uuid:application_uuid>/<slug:action>/", views.candidate_action, name="candidate_action"),
+    path("<uuid:application_uuid>/review/<slug:action>/", views.reviewer_action, name="reviewer_action"),
+]

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rung.accounts.models import User
+from rung.applications import selectors, services
+from rung.applications.forms import ApplyForm, OfferForm, RejectForm
+from rung.applications.models import REJECTION_TEMPLATES
+from rung.lib.errors import DomainError, NotFound
+from rung.projects.selectors import get_project_for_user
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "applications/mine.html",
+        {"applications": selectors.my_applications(_user(request)), "nav": "applications"},
+    )
+
+
+@login_required
+def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    try:
+        project, _ = get_project_for_user(_user(request), project_uuid)
+    except NotFound:
+        raise Http404("No such project") from None
+    form = ApplyForm(request.POST or None, questions=list(project.screening_questions))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apply(project, candidate=_user(request), answers=form.answers(), note=form.cleaned_data["note"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Applied to {project.title}. You will hear back by "
+                f"{project.decision_deadline:%d %B %Y} at the latest.",
+            )
+            return redirect("applications:mine")
+    clash = services.availability_clashes(_user(request), project)
+    return render(
+        request,
+        "applications/apply.html",
+        {"project": project, "form": form, "clash": clash},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
+    try:
+        return selectors.get_own_application(_user(request), application_uuid)
+    except NotFound:
+        raise Http404("No such application") from None
+
+
+@login_required
+@require_POST
+def candidate_action(request: HttpRequest, application_uuid: str, action: str) -> HttpResponse:
+    application = _own(request, application_uuid)
+    actions = {
+        "withdraw": (services.withdraw, "Application withdrawn."),
+        "accept": (services.accept_offer, "Offer accepted. Next: sign the contract."),
+        "decline": (services.decline_offer, "Offer declined. Thank you for letting them know."),
+    }
+    if action not in actions:
+        raise Http404("No such action")
+    service, success = actions[action]
+    try:
+        service(application, candidate=_user(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("applications:mine")
+
+
+@login_required
+def review_list(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    try:
+        project, _ = get_project_for_user(_user(request), project_uuid)
+        selectors.reviewer_membership(_user(request), project)
+    except NotFound:
+        raise Http404("No such project") from None
+    return render(
+        request,
+        "applications/review_list.html",
+        {
+            "project": project,
+            "cards": selectors.applicant_cards(project),
+            "reject_form": RejectForm(),
+            "offer_form": OfferForm(),
+            "templates": REJECTION_TEMPLATES,
+            "nav": "orgs",
+        },
+    )
+
+
+@login_required
+@require_POST
+def reviewer_action(request: HttpRequest, application_uuid: str, action: str) -> HttpResponse:
+    try:
+        application, membership = selectors.get_application_for_reviewer(_user(request), application_uuid)
+    except NotFound:
+        raise Http404("No such application") from None
+    try:
+        if action == "shortlist":
+            services.shortlist(application, membership=membership)
+            messages.success(request, "Shortlisted. You can now see who they are.")
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            message = form.data.get("message", "")
+            services.reject(application, membership=membership, message=message)
+            messages.success(request, "The candidate has been told, kindly.")
+        elif action == "offer":
+            services.make_offer(application, membership=membership, message=request.POST.get("message", ""))
+            messages.success(request, "Offer sent.")
+        else:
+            raise Http404("No such action")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("applications:review_list", project_uuid=application.project.uuid)

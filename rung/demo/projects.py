@@ -1,0 +1,226 @@
+"""Demo projects and applications at every stage, created through the real services."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from rung.accounts.models import User
+from rung.applications import services as application_services
+from rung.applications.models import Application, ApplicationStatus
+from rung.ledger.providers import SandboxProvider
+from rung.ledger.services import request_deposit
+from rung.orgs.models import Membership, Organisation
+from rung.projects import services as project_services
+from rung.projects.models import Project, ProjectStatus, ProjectTemplate, Rubric
+
+# Each idea: title, summary, skill slugs, weeks, hours, stipend, currency, learning outcomes.
+IDEAS: list[tuple[str, str, list[str], int, int, str, str, list[str]]] = [
+    (
+        "Clean and chart our volunteer survey",
+        "We surveyed 2,000 volunteers about why they stay. Clean the data "
+        "and chart what they told us for our trustees.",
+        ["python", "data-visualisation"],
+        2,
+        30,
+        "900",
+        "EUR",
+        ["Clean real survey data", "Present findings to a non-technical board"],
+    ),
+    (
+        "Build a donor-retention dashboard",
+        "Turn three years of donation records into a dashboard that shows who gives again and who drifts away.",
+        ["sql", "data-visualisation"],
+        3,
+        45,
+        "1350",
+        "EUR",
+        ["Model retention cohorts", "Design a dashboard people actually use"],
+    ),
+    (
+        "Audit our website for accessibility",
+        "Check our ten most visited pages against WCAG 2.2 AA and write fixes our developer can apply.",
+        ["accessibility", "testing"],
+        1,
+        20,
+        "600",
+        "GBP",
+        ["Apply WCAG 2.2 in practice", "Write actionable bug reports"],
+    ),
+    (
+        "Redesign the volunteer sign-up flow",
+        "Our sign-up form loses half its visitors. Research why and design a shorter flow in Figma.",
+        ["ux-research", "figma"],
+        3,
+        50,
+        "1500",
+        "GBP",
+        ["Run five short user interviews", "Prototype and test a new flow"],
+    ),
+    (
+        "Write our API quick-start guide",
+        "Developers tell us our docs are hard to start with. Write a quick-start and test it with two newcomers.",
+        ["technical-writing", "apis"],
+        2,
+        24,
+        "720",
+        "EUR",
+        ["Write for developers", "Run a small usability test"],
+    ),
+    (
+        "Market scan of refill shops",
+        "Map refill shops in three cities and estimate the market for our packaging-free range.",
+        ["market-research", "excel"],
+        2,
+        30,
+        "800",
+        "EUR",
+        ["Size a market from public data", "Present a recommendation"],
+    ),
+    (
+        "Social media plan for a product launch",
+        "Plan four weeks of posts for our new recycled-wool line, with copy and a simple calendar.",
+        ["social-media", "copywriting"],
+        1,
+        16,
+        "480",
+        "GBP",
+        ["Plan a campaign calendar", "Write on-brand copy"],
+    ),
+    (
+        "Financial model for a second studio",
+        "Build a simple three-year model for opening a second studio, with scenarios we can tweak.",
+        ["financial-modelling", "excel"],
+        4,
+        60,
+        "1800",
+        "EUR",
+        ["Build a driver-based model", "Explain scenarios to owners"],
+    ),
+]
+
+
+def _input(rng: random.Random, idea: tuple, *, start_in: int) -> project_services.ProjectInput:
+    title, summary, skills, weeks, hours, stipend, currency, outcomes = idea
+    today = timezone.now().date()
+    days = weeks * 7
+    rubric = Rubric.objects.filter(organisation__isnull=True).order_by("name").first()
+    return project_services.ProjectInput(
+        title=title,
+        summary=summary,
+        learning_outcomes=outcomes,
+        duration_weeks=weeks,
+        estimated_hours=hours,
+        stipend=stipend,
+        currency=currency,
+        seats=rng.choice([1, 1, 2, 3]),
+        application_deadline=today + timedelta(days=start_in - 7),
+        start_date=today + timedelta(days=start_in),
+        milestones=[
+            project_services.MilestoneInput("Plan agreed", 2, 20),
+            project_services.MilestoneInput("Draft for feedback", max(3, days // 2), 30),
+            project_services.MilestoneInput("Final deliverable", days, 50),
+        ],
+        skill_slugs=skills,
+        work_mode=rng.choice(["remote", "remote", "hybrid"]),
+        location="Manchester, UK",
+        screening_questions=["What would you do first, and why?"],
+        rubric_uuid=str(rubric.uuid) if rubric else None,
+    )
+
+
+def _publish(project: Project, membership: Membership) -> Project:
+    request_deposit(
+        organisation=project.organisation,
+        project_uuid=project.uuid,
+        stipend_minor=project.stipend_minor,
+        seats=project.seats,
+        currency=project.currency,
+        actor=membership.user,
+        provider=SandboxProvider(),
+    )
+    return project_services.publish_project(project, membership=membership)
+
+
+def build_projects(rng: random.Random, employers: list[Organisation], candidates: list[User]) -> int:
+    """About thirty projects: drafts, open ones with applications at every stage, closed and cancelled."""
+    if Project.objects.exists():
+        return Project.objects.count()
+    created = 0
+    for index in range(32):
+        org = employers[index % len(employers)]
+        membership = Membership.objects.filter(organisation=org, role="owner").first()
+        if membership is None:
+            continue
+        idea = IDEAS[index % len(IDEAS)]
+        data = _input(rng, idea, start_in=rng.randint(12, 40))
+        if index >= len(IDEAS):
+            data.title = f"{data.title} ({['spring', 'summer', 'autumn', 'winter'][index % 4]} round)"
+        project = project_services.create_project(org, membership=membership, data=data)
+        created += 1
+        if not org.can_publish or index % 8 == 7:
+            continue  # stays a draft (and the unverified employer cannot publish)
+        project = _publish(project, membership)
+        if index % 11 == 5:
+            project_services.close_project(project, membership=membership)
+        elif index % 13 == 6:
+            project_services.cancel_project(project, membership=membership, reason="Budget moved to next quarter.")
+            continue
+        _applications(rng, project, membership, candidates)
+    if created:
+        first = Project.objects.filter(status=ProjectStatus.PUBLISHED).first()
+        if first is not None:
+            owner = Membership.objects.get(organisation=first.organisation, role="owner")
+            template = project_services.save_as_template(first, membership=owner, name="Survey analysis sprint")
+            ProjectTemplate.objects.filter(pk=template.pk).update(featured=True, public=True)
+    return created
+
+
+def _applications(rng: random.Random, project: Project, membership: Membership, candidates: list[User]) -> None:
+    if project.status != ProjectStatus.PUBLISHED:
+        return
+    applicants = rng.sample(candidates, k=min(len(candidates), rng.randint(2, 7)))
+    for candidate in applicants:
+        try:
+            application_services.apply(
+                project,
+                candidate=candidate,
+                answers=["I would start by reading the brief and asking one good question."],
+            )
+        except application_services.ApplicationError:
+            continue
+    stages = ["submitted", "shortlisted", "offered", "accepted", "declined", "rejected", "withdrawn"]
+    for application in Application.objects.filter(project=project).select_related("candidate"):
+        stage = rng.choice(stages)
+        try:
+            _advance(application, stage, membership)
+        except application_services.ApplicationError:
+            continue
+
+
+def _advance(application: Application, stage: str, membership: Membership) -> None:
+    candidate = application.candidate
+    if stage == "submitted":
+        return
+    if stage == "withdrawn":
+        application_services.withdraw(application, candidate=candidate)
+        return
+    if stage == "rejected":
+        application_services.reject(
+            application,
+            membership=membership,
+            message=(
+                "Thank you for applying. We chose a candidate whose experience matched this project most closely; "
+                "please apply to our next one."
+            ),
+        )
+        return
+    application_services.shortlist(application, membership=membership)
+    if stage == "shortlisted":
+        return
+    application_services.make_offer(application, membership=membership)
+    if stage == "accepted":
+        application_services.accept_offer(application, candidate=candidate)
+    elif stage == "declined":
+        application_services.decline_offer(application, candidate=candidate)
+    assert Application.objects.get(pk=application.pk).status != ApplicationStatus.SUBMITTED

@@ -1,0 +1,184 @@
+"""The two seams to the outside world: payment providers bring money in, payout providers send it out.
+
+Services call these and nothing else talks to a provider. The sandbox ones are fakes that move no
+real money; they exist for the demo and the tests.
+"""
+
+import csv
+import io
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from django.conf import settings
+
+from rung.ledger.models import Deposit, Payout
+from rung.lib.errors import DomainError
+from rung.lib.money import format_money, from_minor
+
+# --- Money in ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepositStart:
+    confirmed: bool
+    provider_reference: str = ""
+
+
+class PaymentProvider(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def start(self, deposit: Deposit) -> DepositStart:
+        """Ask the employer to pay `deposit`; say whether the money is already in."""
+
+    @abstractmethod
+    def instructions(self, deposit: Deposit) -> str:
+        """What the employer is told to do to pay, in a sentence or two."""
+
+
+class InvoiceProvider(PaymentProvider):
+    """A bank transfer quoting the deposit's reference; staff confirm it when it lands."""
+
+    name = "invoice"
+
+    def start(self, deposit: Deposit) -> DepositStart:
+        return DepositStart(confirmed=False)
+
+    def instructions(self, deposit: Deposit) -> str:
+        return (
+            f"Transfer {format_money(deposit.amount_minor, deposit.currency)} quoting the reference "
+            f"{deposit.reference}. The project's stipends are in escrow as soon as Rung staff match it."
+        )
+
+
+class SandboxProvider(PaymentProvider):
+    """FAKE — moves no money. Every deposit counts as paid at once (demo, tests, development)."""
+
+    name = "sandbox"
+
+    def start(self, deposit: Deposit) -> DepositStart:
+        return DepositStart(confirmed=True, provider_reference=f"sandbox-{deposit.uuid}")
+
+    def instructions(self, deposit: Deposit) -> str:
+        return "Sandbox: no money moved; the deposit counts as paid."
+
+
+# --- Money out -----------------------------------------------------------------------------
+
+
+class PayoutState(StrEnum):
+    ACCEPTED = "accepted"  # the provider has it; the money is on its way
+    SETTLED = "settled"  # it arrived
+    FAILED = "failed"  # it will not arrive; the money can be paid again
+    UNKNOWN = "unknown"  # the provider has no record of it
+
+
+@dataclass(frozen=True)
+class PayoutResult:
+    state: PayoutState
+    reference: str = ""
+    reason: str = ""
+
+
+class PayoutProvider(ABC):
+    name: ClassVar[str]
+    # False: run_payouts leaves its payouts alone; staff export them and record the outcome.
+    automatic: ClassVar[bool] = True
+
+    @abstractmethod
+    def send(self, payout: Payout) -> PayoutResult:
+        """Hand `payout` to the provider. Called at most once per payout, after it is marked sent."""
+
+    @abstractmethod
+    def status(self, payout: Payout) -> PayoutResult:
+        """What became of a payout that was marked sent (perhaps by a worker that then died)."""
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    # A name such as "=HYPERLINK(...)" would run as a formula when staff open the file.
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+class BatchExportProvider(PayoutProvider):
+    """Staff download a CSV of payouts, pay it through the bank, then mark each one paid or failed."""
+
+    name = "batch_export"
+    automatic = False
+
+    def send(self, payout: Payout) -> PayoutResult:
+        return PayoutResult(PayoutState.ACCEPTED, reference=payout.batch_reference)
+
+    def status(self, payout: Payout) -> PayoutResult:
+        # Only the staff member holding the bank statement knows; they settle or fail it by hand.
+        return PayoutResult(PayoutState.ACCEPTED, reference=payout.batch_reference)
+
+    def render_csv(self, payouts: Iterable[Payout]) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["payout", "batch", "name", "email", "amount", "currency", "engagement"])
+        for payout in payouts:
+            writer.writerow(
+                [
+                    payout.uuid,
+                    _cell(payout.batch_reference),
+                    _cell(payout.intern.full_name),
+                    _cell(payout.intern.email),
+                    from_minor(payout.amount_minor, payout.currency),
+                    payout.currency,
+                    payout.engagement_uuid,
+                ]
+            )
+        return out.getvalue()
+
+
+class SandboxPayoutProvider(PayoutProvider):
+    """FAKE — moves no money. Every payout is settled the moment it is sent.
+
+    It remembers (in this process only) which payouts it was given, so `status` can answer for
+    a worker that died after sending, as a real provider's API would.
+    """
+
+    name = "sandbox"
+    _sent: ClassVar[set[uuid.UUID]] = set()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def send(self, payout: Payout) -> PayoutResult:
+        with self._lock:
+            self._sent.add(payout.uuid)
+        return PayoutResult(PayoutState.SETTLED, reference=f"sandbox-{payout.uuid}")
+
+    def status(self, payout: Payout) -> PayoutResult:
+        with self._lock:
+            known = payout.uuid in self._sent
+        if known:
+            return PayoutResult(PayoutState.SETTLED, reference=f"sandbox-{payout.uuid}")
+        return PayoutResult(PayoutState.UNKNOWN)
+
+
+# --- Choosing one --------------------------------------------------------------------------
+
+PAYMENT_PROVIDERS: dict[str, type[PaymentProvider]] = {p.name: p for p in (InvoiceProvider, SandboxProvider)}
+PAYOUT_PROVIDERS: dict[str, type[PayoutProvider]] = {p.name: p for p in (BatchExportProvider, SandboxPayoutProvider)}
+
+
+def get_payment_provider(name: str | None = None) -> PaymentProvider:
+    name = name or getattr(settings, "PAYMENT_PROVIDER", InvoiceProvider.name)
+    if name not in PAYMENT_PROVIDERS:
+        raise DomainError(f"There is no payment provider called “{name}”.", code="unknown_provider")
+    return PAYMENT_PROVIDERS[name]()
+
+
+def get_payout_provider(name: str | None = None) -> PayoutProvider:
+    name = name or getattr(settings, "PAYOUT_PROVIDER", BatchExportProvider.name)
+    if name not in PAYOUT_PROVIDERS:
+        raise DomainError(f"There is no payout provider called “{name}”.", code="unknown_provider")
+    return PAYOUT_PROVIDERS[name]()

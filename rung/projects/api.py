@@ -1,0 +1,182 @@
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from rung.lib.api import ErrorOut, request_user
+from rung.lib.errors import DomainError, NotFound
+from rung.lib.money import format_money, from_minor
+from rung.orgs.models import Membership
+from rung.orgs.selectors import get_org_for_user
+from rung.projects import selectors, services
+from rung.projects.models import Project
+from rung.projects.schemas import (
+    CancelIn,
+    DepositOut,
+    DuplicateIn,
+    MilestoneSchema,
+    ProjectIn,
+    ProjectOut,
+    SearchIn,
+    SearchOut,
+)
+
+router = Router(tags=["projects"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def project_out(p: Project) -> ProjectOut:
+    return ProjectOut(
+        uuid=p.uuid,
+        organisation=p.organisation.slug,
+        organisation_name=p.organisation.name,
+        status=p.status,
+        title=p.title,
+        summary=p.summary,
+        learning_outcomes=list(p.learning_outcomes),
+        skills=[s.slug for s in p.skills.all()],
+        duration_weeks=p.duration_weeks,
+        estimated_hours=p.estimated_hours,
+        stipend=str(from_minor(p.stipend_minor, p.currency)),
+        currency=p.currency,
+        hourly_rate=str(p.hourly_rate),
+        seats=p.seats,
+        application_deadline=p.application_deadline,
+        start_date=p.start_date,
+        decision_deadline=p.decision_deadline,
+        work_mode=p.work_mode,
+        location=p.location,
+        screening_questions=list(p.screening_questions),
+        milestones=[
+            MilestoneSchema(
+                title=m.title,
+                description=m.description,
+                due_offset_days=m.due_offset_days,
+                share_percent=m.share_percent,
+            )
+            for m in p.milestones.all()
+        ],
+        blind_review=p.blind_review,
+        published_at=p.published_at,
+    )
+
+
+def _input(payload: ProjectIn) -> services.ProjectInput:
+    return services.ProjectInput(
+        title=payload.title,
+        summary=payload.summary,
+        learning_outcomes=payload.learning_outcomes,
+        duration_weeks=payload.duration_weeks,
+        estimated_hours=payload.estimated_hours,
+        stipend=str(payload.stipend),
+        currency=payload.currency,
+        seats=payload.seats,
+        application_deadline=payload.application_deadline,
+        start_date=payload.start_date,
+        milestones=[services.MilestoneInput(**m.model_dump()) for m in payload.milestones],
+        skill_slugs=payload.skills,
+        work_mode=payload.work_mode,
+        location=payload.location,
+        jurisdiction=payload.jurisdiction,
+        timezone_from=payload.timezone_from,
+        timezone_to=payload.timezone_to,
+        screening_questions=payload.screening_questions,
+        rubric_uuid=str(payload.rubric) if payload.rubric else None,
+        ip_licence=payload.ip_licence,
+        blind_review=payload.blind_review,
+        offer_valid_days=payload.offer_valid_days,
+        review_rounds=payload.review_rounds,
+    )
+
+
+def _writable(request: HttpRequest, project_uuid: UUID) -> tuple[Project, Membership | None]:
+    return selectors.get_project_for_user(request_user(request), str(project_uuid), write=True)
+
+
+@router.get("", response={200: SearchOut, 400: ErrorOut}, auth=None, summary="Search open micro-internships")
+def search(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
+    if (filters.min_hourly is not None or filters.min_total is not None) and not filters.currency:
+        raise DomainError("Choose a currency to filter by pay.", field="currency", code="invalid")
+    params = selectors.SearchParams(**filters.model_dump(exclude={"page"}))
+    params.currency = params.currency.upper()
+    result = selectors.search_projects(params, page=filters.page)
+    return SearchOut(
+        items=[project_out(p) for p in result.items],
+        page=result.page,
+        has_next=result.has_next,
+        total=result.total_label,
+    )
+
+
+@router.get(
+    "/{uuid:project_uuid}",
+    response={200: ProjectOut, **ERRORS},
+    auth=None,
+    summary="A published project (drafts only for their organisation)",
+)
+def get_project(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
+    user = request_user(request) if request.user.is_authenticated else None
+    project, _ = selectors.get_project_for_user(user, str(project_uuid))
+    return project_out(project)
+
+
+@router.post("", response={201: ProjectOut, **ERRORS}, summary="Write a draft project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status[ProjectOut]:
+    org, membership = get_org_for_user(request_user(request), payload.organisation, permission="post_projects")
+    return Status(201, project_out(services.create_project(org, membership=membership, data=_input(payload))))
+
+
+@router.put("/{uuid:project_uuid}", response={200: ProjectOut, **ERRORS}, summary="Replace a draft")
+def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn) -> ProjectOut:
+    project, membership = _writable(request, project_uuid)
+    if payload.organisation != project.organisation.slug:
+        raise NotFound("No such project in that organisation.")
+    return project_out(services.update_project(project, membership=membership, data=_input(payload)))
+
+
+@router.post(
+    "/{uuid:project_uuid}/fund",
+    response={201: DepositOut, **ERRORS},
+    summary="Pay the stipends and the platform fee into escrow",
+)
+def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
+    project, membership = _writable(request, project_uuid)
+    deposit = services.fund_project(project, membership=membership)
+    return Status(
+        201,
+        DepositOut(
+            uuid=deposit.uuid,
+            reference=deposit.reference,
+            status=deposit.status,
+            amount=format_money(deposit.amount_minor, deposit.currency),
+            currency=deposit.currency,
+            provider=deposit.provider,
+        ),
+    )
+
+
+@router.post("/{uuid:project_uuid}/publish", response={200: ProjectOut, **ERRORS})
+def publish(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
+    project, membership = _writable(request, project_uuid)
+    return project_out(services.publish_project(project, membership=membership))
+
+
+@router.post("/{uuid:project_uuid}/close", response={200: ProjectOut, **ERRORS})
+def close(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
+    project, membership = _writable(request, project_uuid)
+    return project_out(services.close_project(project, membership=membership))
+
+
+@router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
+def cancel(request: HttpRequest, project_uuid: UUID, payload: CancelIn) -> ProjectOut:
+    project, membership = _writable(request, project_uuid)
+    return project_out(services.cancel_project(project, membership=membership, reason=payload.reason))
+
+
+@router.post("/{uuid:project_uuid}/duplicate", response={201: ProjectOut, **ERRORS})
+def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) -> Status[ProjectOut]:
+    project, membership = _writable(request, project_uuid)
+    copy = services.duplicate_project(
+        project, membership=membership, application_deadline=payload.application_deadline, start_date=payload.start_date
+    )
+    return Status(201, project_out(copy))

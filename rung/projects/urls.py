@@ -1,0 +1,22 @@
+from django.urls import path
+
+from rung.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("rate/", views.rate, name="rate"),
+    path("templates/", views.template_catalogue, name="templates"),
+    path("templates/<uuid:template_uuid>/curate/", views.curate, name="curate"),
+    path("new/<slug:slug>/", views.create, name="create"),
+    path("of/<slug:slug>/", views.org_projects, name="org_projects"),
+    path("<uuid:project_uuid>/", views.detail, name="detail"),
+    path("<uuid:project_uuid>/edit/", views.edit, name="edit"),
+    path("<uuid:project_uuid>/fund/", views.fund, name="fund"),
+    path("<uuid:project_uuid>/publish/", views.publish, name="publish"),
+    path("<uuid:project_uuid>/close/", views.close, name="close"),
+    path("<uuid:project_uuid>/cancel/", views.cancel, name="cancel"),
+    path("<uuid:project_uuid>/duplicate/", views.duplicate, name="duplicate"),
+    path("<uuid:project_uuid>/save-template/", views.save_template, name="save_template"),
+]

@@ -1,0 +1,414 @@
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from rung.accounts.models import User
+from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.money import format_money, to_minor
+from rung.orgs import selectors as org_selectors
+from rung.orgs.models import Membership, Organisation, role_can
+from rung.projects import selectors, services
+from rung.projects.fairpay import check_fair_pay
+from rung.projects.forms import (
+    CancelForm,
+    DuplicateForm,
+    MilestoneFormSet,
+    ProjectForm,
+    SearchForm,
+    TemplateForm,
+)
+from rung.projects.models import Project, ProjectStatus, ProjectTemplate
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _project(request: HttpRequest, project_uuid: str, *, write: bool = False) -> tuple[Project, Membership | None]:
+    user = _user(request) if request.user.is_authenticated else None
+    try:
+        return selectors.get_project_for_user(user, project_uuid, write=write)
+    except NotFound:
+        raise Http404("No such project") from None
+
+
+def _org_for_posting(request: HttpRequest, slug: str) -> tuple[Organisation, Membership | None]:
+    try:
+        return org_selectors.get_org_for_user(_user(request), slug, permission="post_projects")
+    except NotFound:
+        raise Http404("No such organisation") from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+
+
+# --- Find -------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    params = selectors.SearchParams()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        params = selectors.SearchParams(
+            q=data["q"],
+            skills=data["skills"],
+            currency=data["currency"],
+            min_hourly=data["min_hourly"],
+            min_total=data["min_total"],
+            max_hours_per_week=data["max_hours_per_week"],
+            durations=data["durations"],
+            start_from=data["start_from"],
+            start_to=data["start_to"],
+            work_modes=data["work_modes"],
+            organisation=data["organisation"],
+            sort=data["sort"] or ("relevance" if data["q"] else "recent"),
+        )
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = selectors.search_projects(params, page=page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "results": results, "query": query.urlencode(), "nav": "projects"}
+    template = "projects/_results.html" if request.headers.get("HX-Request") else "projects/search.html"
+    return render(request, template, context)
+
+
+def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    project, membership = _project(request, project_uuid)
+    can_post = membership is not None and role_can(membership.role, "post_projects")
+    context: dict[str, Any] = {
+        "project": project,
+        "membership": membership,
+        "can_post": can_post,
+        "milestones": project.milestones.all(),
+        "skills": project.skills.all(),
+        "fair": check_fair_pay(
+            stipend_minor=project.stipend_minor,
+            currency=project.currency,
+            estimated_hours=project.estimated_hours,
+            jurisdiction=project.jurisdiction,
+        ),
+        "stipend": format_money(project.stipend_minor, project.currency),
+        "criteria": project.rubric.criteria.prefetch_related("levels") if project.rubric else [],
+    }
+    if can_post:
+        from rung.ledger.services import quote_funding
+
+        context.update(
+            {
+                "quote": quote_funding(
+                    stipend_minor=project.stipend_minor, seats=project.seats, currency=project.currency
+                ),
+                "funded": services.is_funded(project),
+                "cancel_form": CancelForm(),
+                "template_form": TemplateForm(initial={"name": project.title}),
+                "duplicate_form": DuplicateForm(),
+            }
+        )
+    return render(request, "projects/detail.html", context)
+
+
+# --- Write ------------------------------------------------------------------------------------
+
+
+def _rubric_choices(org: Organisation) -> list[tuple[str, str]]:
+    return [(str(r.uuid), f"{r.name}{'' if r.is_library else ' (yours)'}") for r in selectors.rubrics_for(org.pk)]
+
+
+def _input_from_forms(form: ProjectForm, milestones: Any) -> services.ProjectInput:
+    d = form.cleaned_data
+    return services.ProjectInput(
+        title=d["title"],
+        summary=d["summary"],
+        learning_outcomes=d["learning_outcomes"],
+        duration_weeks=d["duration_weeks"],
+        estimated_hours=d["estimated_hours"],
+        stipend=str(d["stipend"]),
+        currency=d["currency"],
+        seats=d["seats"],
+        application_deadline=d["application_deadline"],
+        start_date=d["start_date"],
+        skill_slugs=d["skills"],
+        work_mode=d["work_mode"],
+        location=d["location"],
+        jurisdiction=d["jurisdiction"],
+        timezone_from=d["timezone_from"],
+        timezone_to=d["timezone_to"],
+        screening_questions=d["screening_questions"],
+        rubric_uuid=d["rubric"] or None,
+        ip_licence=d["ip_licence"],
+        blind_review=d["blind_review"],
+        offer_valid_days=d["offer_valid_days"],
+        review_rounds=d["review_rounds"],
+        milestones=[
+            services.MilestoneInput(
+                title=m["title"],
+                description=m.get("description", ""),
+                due_offset_days=m["due_offset_days"],
+                share_percent=m["share_percent"],
+            )
+            for m in milestones.cleaned_data
+            if m.get("title")
+        ],
+    )
+
+
+def _initial(data: services.ProjectInput) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    initial = {
+        "title": data.title,
+        "summary": data.summary,
+        "learning_outcomes": "\n".join(data.learning_outcomes),
+        "skills": data.skill_slugs,
+        "duration_weeks": data.duration_weeks,
+        "estimated_hours": data.estimated_hours,
+        "stipend": data.stipend,
+        "currency": data.currency,
+        "seats": data.seats,
+        "application_deadline": data.application_deadline,
+        "start_date": data.start_date,
+        "work_mode": data.work_mode,
+        "location": data.location,
+        "jurisdiction": data.jurisdiction,
+        "timezone_from": data.timezone_from,
+        "timezone_to": data.timezone_to,
+        "screening_questions": "\n".join(data.screening_questions),
+        "rubric": data.rubric_uuid or "",
+        "ip_licence": data.ip_licence,
+        "blind_review": data.blind_review,
+        "offer_valid_days": data.offer_valid_days,
+        "review_rounds": data.review_rounds,
+    }
+    return initial, [vars(m) for m in data.milestones]
+
+
+def _edit(
+    request: HttpRequest,
+    org: Organisation,
+    membership: Membership | None,
+    project: Project | None,
+    initial_data: services.ProjectInput | None,
+) -> HttpResponse:
+    rubrics = _rubric_choices(org)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, rubrics=rubrics)
+        milestones = MilestoneFormSet(request.POST, prefix="milestones")
+        if form.is_valid() and milestones.is_valid():
+            data = _input_from_forms(form, milestones)
+            try:
+                if project is None:
+                    project = services.create_project(org, membership=membership, data=data)
+                else:
+                    project = services.update_project(project, membership=membership, data=data)
+            except DomainError as exc:
+                if exc.field == "milestones":
+                    milestones._non_form_errors = milestones.error_class([exc.message])  # type: ignore[attr-defined]
+                else:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Draft saved. Check the preview, fund it, then publish.")
+                return redirect("projects:detail", project_uuid=project.uuid)
+        status = 400
+    else:
+        initial, rows = _initial(initial_data) if initial_data else ({}, [])
+        form = ProjectForm(initial=initial, rubrics=rubrics)
+        milestones = MilestoneFormSet(
+            prefix="milestones",
+            initial=rows
+            or [
+                {"title": "Plan agreed", "due_offset_days": 3, "share_percent": 20},
+                {"title": "Final deliverable", "due_offset_days": 7, "share_percent": 80},
+            ],
+        )
+        status = 200
+    return render(
+        request,
+        "projects/edit.html",
+        {"form": form, "milestones": milestones, "org": org, "project": project, "nav": "orgs"},
+        status=status,
+    )
+
+
+@login_required
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    org, membership = _org_for_posting(request, slug)
+    initial = None
+    template_uuid = request.GET.get("template")
+    if template_uuid:
+        template = selectors.templates_for(org.pk).filter(uuid=template_uuid).first()
+        if template is None:
+            raise Http404("No such template")
+        today = timezone.now().date()
+        initial = services.input_from_template(
+            template, application_deadline=today + timedelta(days=14), start_date=today + timedelta(days=21)
+        )
+    return _edit(request, org, membership, None, initial)
+
+
+@login_required
+def edit(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    project, membership = _project(request, project_uuid, write=True)
+    if project.status != ProjectStatus.DRAFT:
+        messages.error(request, "Only drafts can be edited.")
+        return redirect("projects:detail", project_uuid=project.uuid)
+    return _edit(request, project.organisation, membership, project, services.project_to_input(project))
+
+
+@login_required
+def org_projects(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        org, membership = org_selectors.get_org_for_user(_user(request), slug)
+    except NotFound:
+        raise Http404("No such organisation") from None
+    return render(
+        request,
+        "projects/org_projects.html",
+        {
+            "org": org,
+            "projects": selectors.projects_of_org(org.pk),
+            "can_post": membership is not None and role_can(membership.role, "post_projects"),
+            "nav": "orgs",
+            "templates": selectors.templates_for(org.pk)[:12],
+        },
+    )
+
+
+@login_required
+def rate(request: HttpRequest) -> HttpResponse:
+    """The live hourly-rate hint on the project form (HTMX)."""
+    try:
+        currency = request.GET.get("currency", "EUR")
+        stipend_minor = to_minor(Decimal(request.GET.get("stipend") or "0"), currency)
+        hours = int(request.GET.get("estimated_hours") or "0")
+    except (InvalidOperation, ValueError, DomainError):
+        return render(request, "projects/_rate.html", {"fair": None})
+    fair = check_fair_pay(
+        stipend_minor=stipend_minor,
+        currency=currency,
+        estimated_hours=hours,
+        jurisdiction=request.GET.get("jurisdiction", ""),
+    )
+    return render(request, "projects/_rate.html", {"fair": fair, "currency": currency})
+
+
+def _act(request: HttpRequest, project_uuid: str, action: Any, success: str, **kwargs: Any) -> HttpResponse:
+    project, membership = _project(request, project_uuid, write=True)
+    try:
+        result = action(project, membership=membership, **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("projects:detail", project_uuid=project.uuid)
+    messages.success(request, success)
+    if isinstance(result, Project) and result.pk != project.pk:
+        return redirect("projects:detail", project_uuid=result.uuid)
+    return redirect("projects:detail", project_uuid=project.uuid)
+
+
+@login_required
+@require_POST
+def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    return _act(
+        request,
+        project_uuid,
+        services.fund_project,
+        "Deposit requested. With bank transfer, staff confirm it when it arrives; then you can publish.",
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    return _act(request, project_uuid, services.publish_project, "Published: candidates can now find and apply.")
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    return _act(request, project_uuid, services.close_project, "Closed to new applications.")
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the project is cancelled; applicants will read it.")
+        return redirect("projects:detail", project_uuid=project_uuid)
+    return _act(
+        request, project_uuid, services.cancel_project, "The project was cancelled.", reason=form.cleaned_data["reason"]
+    )
+
+
+@login_required
+@require_POST
+def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the new application deadline and start date.")
+        return redirect("projects:detail", project_uuid=project_uuid)
+    return _act(request, project_uuid, services.duplicate_project, "Copied into a new draft.", **form.cleaned_data)
+
+
+@login_required
+@require_POST
+def save_template(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
+    form = TemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the template.")
+        return redirect("projects:detail", project_uuid=project_uuid)
+    return _act(
+        request,
+        project_uuid,
+        services.save_as_template,
+        "Saved as a template for your organisation.",
+        name=form.cleaned_data["name"],
+    )
+
+
+@login_required
+def template_catalogue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    orgs = list(org_selectors.orgs_for_user(user))
+    skill = request.GET.get("skill", "")
+    templates = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
+    if skill:
+        templates = templates.filter(skills__slug=skill)
+    return render(
+        request,
+        "projects/templates.html",
+        {
+            "templates": templates,
+            "orgs": [o for o in orgs if o.kind == "employer"],
+            "skill": skill,
+            "nav": "projects",
+        },
+    )
+
+
+@login_required
+@require_POST
+def curate(request: HttpRequest, template_uuid: str) -> HttpResponse:
+    template = get_object_or_404(ProjectTemplate, uuid=template_uuid)
+    try:
+        services.curate_template(
+            template,
+            staff=_user(request),
+            featured=request.POST.get("featured") == "on",
+            public=request.POST.get("public") == "on",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:templates")
