@@ -28,6 +28,18 @@ def make_user(email: str, full_name: str, *, staff: bool = False, verified: bool
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only are skipped, with the reason, when the suite runs on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, real concurrent connections, triggers)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.

@@ -1,6 +1,7 @@
 """Pages: public verification, the candidate's wallet, revocation for staff and organisations, and the
 machine-readable documents verifiers fetch (Rung's DID document and its status lists)."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.models import User
@@ -27,6 +27,8 @@ from rung.credentials.statuslist import CACHE_SECONDS, status_list_credential
 from rung.credentials.verify import Report, verify_credential
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.profiles.models import Skill
+
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -299,12 +301,19 @@ def did_document(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=CACHE_SECONDS)
 def status_list(request: HttpRequest, list_uuid: UUID) -> JsonResponse:
     found = StatusList.objects.filter(uuid=list_uuid).first()
     if found is None:
         return _public_json({"detail": "No such status list.", "code": "not_found"}, status=404)
-    return _public_json(status_list_credential(found))
+    try:
+        document = status_list_credential(found)
+    except KeyStoreError:
+        # Without its key Rung cannot vouch for the list; verifiers must treat the status as unknown.
+        logger.exception("cannot sign status list %s", found.uuid)
+        return _public_json(
+            {"detail": "The status list is temporarily unavailable.", "code": "unavailable"}, status=503, max_age=0
+        )
+    return _public_json(document)
 
 
 def skill(request: HttpRequest, slug: str) -> HttpResponse:

@@ -248,3 +248,12 @@ def test_the_skill_page_a_credential_links_to(client: Client, db: None) -> None:
     sql = Skill.objects.get(name="SQL")
     assert "SQL" in client.get(f"/credentials/skills/{sql.slug}/").content.decode()
     assert client.get("/credentials/skills/nothing/").status_code == 404
+
+
+def test_the_status_list_is_unavailable_not_a_crash_without_the_passphrase(
+    client: Client, issued: IssuedCredential, settings
+) -> None:
+    settings.CREDENTIALS_KEY_PASSPHRASE = "wrong"
+    response = client.get(f"/credentials/status/{issued.status_list.uuid}")
+    assert response.status_code == 503
+    assert response["Cache-Control"] == "public, max-age=0"
