@@ -6,6 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from rung.accounts.models import User
+from rung.applications.selectors import my_applications
+from rung.credentials.selectors import wallet_for_user
+from rung.projects.models import Project
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import OrgKind, role_can
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
@@ -30,6 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "reviewing": [m for m in employer if role_can(m.role, "review")],
         "invitations": org_selectors.invitations_for_user(user),
         "verification_queue_count": org_selectors.verification_queue().count() if user.is_staff else 0,
+        "applications": my_applications(user)[:5],
+        "credential_count": wallet_for_user(user).count(),
+        "employer_projects": Project.objects.filter(organisation__in=[m.organisation for m in employer])
+        .select_related("organisation").order_by("-created_at")[:6],
     }
     return render(request, "dashboard/home.html", context)
 

@@ -91,6 +91,7 @@ def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
         "project": project,
         "membership": membership,
         "can_post": can_post,
+        "can_review": membership is not None and role_can(membership.role, "review"),
         "milestones": project.milestones.all(),
         "skills": project.skills.all(),
         "fair": check_fair_pay(
