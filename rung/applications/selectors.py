@@ -33,8 +33,7 @@ class ApplicantCard:
     status: str
     status_label: str
     applied_at: datetime
-    # Verified prior micro-internships (credit for prior short work) appear here once the
-    # credentials app provides them; the slot is part of the card from the start.
+    # Credit for prior short work: Rung credentials and imported ones, marked verified or not.
     prior_work: list[str] = field(default_factory=list)
 
 
@@ -70,6 +69,21 @@ def get_application_for_reviewer(user: User, application_uuid: str) -> tuple[App
         raise NotFound("No such application.") from None
 
 
+def _prior_work(candidate: User) -> list[str]:
+    """Credit for prior short work: Rung's own credentials and verified imports, named plainly."""
+    from rung.credentials.selectors import credentials_for_applicant
+
+    lines = []
+    for c in credentials_for_applicant(candidate):
+        if c.revoked:
+            continue
+        by = f" for {c.creator_name}" if c.creator_name else ""
+        status = "verified" if c.verified else "not verified"
+        source = "Rung" if c.source == "rung" else f"imported, issued by {c.issuer_name}"
+        lines.append(f"{c.name}{by} ({status}; {source})")
+    return lines
+
+
 def applicant_cards(project: Project) -> list[ApplicantCard]:
     applications = (
         project.applications.select_related("candidate", "candidate__profile")
@@ -96,6 +110,7 @@ def applicant_cards(project: Project) -> list[ApplicantCard]:
                 status=application.status,
                 status_label=application.get_status_display(),
                 applied_at=application.created_at,
+                prior_work=_prior_work(application.candidate),
             )
         )
     return cards

@@ -157,3 +157,25 @@ def test_the_sweep_leaves_applications_within_the_deadline(published, candidate)
     _apply(published, candidate)
     Project.objects.filter(pk=published.pk).update(application_deadline=timezone.now().date() - timedelta(days=9))
     assert services.sweep() == (0, 0)
+
+
+def test_reviewers_see_the_candidates_prior_verified_work(published, candidate, org):
+    from rung.credentials.services import AchievementInput, issue_credential
+
+    issue_credential(
+        recipient=candidate,
+        achievement=AchievementInput(
+            name="Survey dashboard",
+            description="Built a dashboard.",
+            creator=org,
+            activity_start=timezone.now().date() - timedelta(days=30),
+            activity_end=timezone.now().date() - timedelta(days=16),
+            hours=30,
+        ),
+        engagement_ref="engagement:earlier",
+        issued_by=None,
+    )
+    _apply(published, candidate)
+    card = applicant_cards(published)[0]
+    assert card.prior_work == ["Survey dashboard for Acme Analytics (verified; Rung)"]
+    assert card.name is None  # still blind
