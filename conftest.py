@@ -41,6 +41,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty every table afterwards, taking the data that migrations seed (the
+    skill vocabulary, the library rubrics) with them; put it back for the transactional tests that
+    follow, instead of serialized_rollback, which clashes with content types on PostgreSQL."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in ("rung.profiles.migrations.0002_seed_skills", "rung.projects.migrations.0002_rubric_library"):
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
     if "argon2" not in request.keywords:

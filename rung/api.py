@@ -100,10 +100,13 @@ def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
     from rung.applications.api import router as applications_router
     from rung.credentials.api import router as credentials_router
+    from rung.engagements.api import router as engagements_router
+    from rung.ledger.api import router as ledger_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
+    from rung.reviews.api import router as reviews_router
 
     api.add_router("/", accounts_router)
     api.add_router("/profile", profiles_router)
@@ -111,7 +114,10 @@ def _register_routers() -> None:
     api.add_router("/credentials", credentials_router)
     api.add_router("/projects", projects_router)
     api.add_router("/applications", applications_router)
+    api.add_router("/engagements", engagements_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/money", ledger_router)
+    api.add_router("/reviews", reviews_router)
 
 
 _register_routers()

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from rung.lib.env import ConfigError, env_bool, env_int, env_list, env_secret, env_str
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "rung.ledger",
     "rung.projects",
     "rung.applications",
+    "rung.engagements",
+    "rung.reviews",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -248,14 +251,47 @@ if _UNDER_PYTEST and "CREDENTIALS_KEY_FILE" not in os.environ:
     # A test run must never create or use a developer's real key file.
     CREDENTIALS_KEY_FILE = Path(tempfile.gettempdir()) / f"rung-test-credentials-keys-{os.getpid()}.json"
 
+# --- Submissions --------------------------------------------------------------------------
+# What an intern may hand in for a milestone (docs/reviews.md). Each file is checked by its
+# extension and by its content; anything a browser could run (HTML, SVG, programs) is refused.
+SUBMISSION_MAX_FILE_MB = env_int("SUBMISSION_MAX_FILE_MB", 20)
+SUBMISSION_ALLOWED_TYPES = env_list(
+    "SUBMISSION_ALLOWED_TYPES", ["pdf", "png", "jpg", "jpeg", "txt", "md", "csv", "zip", "docx", "xlsx", "pptx"]
+)
+# Two-sided ratings are shown to the other side when both are in, or this many days after the
+# engagement ended, whichever comes first; the rating window closes then.
+RATING_REVEAL_DAYS = env_int("RATING_REVEAL_DAYS", 14)
+
 # --- Platform policy ----------------------------------------------------------------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
 # Fair pay: stipend ÷ estimated hours must reach max(local minimum wage, this), in the project's currency.
 FAIR_PAY_FLOOR_PER_HOUR = env_str("FAIR_PAY_FLOOR_PER_HOUR", "20.00")
 DECISION_DEADLINE_DAYS = env_int("DECISION_DEADLINE_DAYS", 10)
 REVIEW_DEADLINE_DAYS = env_int("REVIEW_DEADLINE_DAYS", 5)
-# How employers pay stipends into escrow: "invoice" (bank transfer staff confirm) or "sandbox" (a fake
-# provider that confirms at once, for the demo and tests; never for real money).
-PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "invoice")
-PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "sandbox" if DEBUG else "batch_export")
+
+# --- Money --------------------------------------------------------------------------------
+# Stipends, escrow and payouts (docs/money.md). Employers pay in through PAYMENT_PROVIDER: "invoice"
+# (a bank transfer quoting a reference, which staff confirm). Interns are paid through PAYOUT_PROVIDER:
+# "batch_export" (a CSV staff pay through the bank, then mark paid). "sandbox" is a FAKE for each that
+# moves no money and confirms at once: it is allowed only with USE_SANDBOX_PAYMENTS, on by default with
+# DEBUG (the demo) and under pytest, so a production site can never count money that never moved.
+USE_SANDBOX_PAYMENTS = env_bool("USE_SANDBOX_PAYMENTS", DEBUG or _UNDER_PYTEST)
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG and USE_SANDBOX_PAYMENTS else "invoice")
+PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "sandbox" if DEBUG and USE_SANDBOX_PAYMENTS else "batch_export")
+_SANDBOXED = [
+    name
+    for name, value in (("PAYMENT_PROVIDER", PAYMENT_PROVIDER), ("PAYOUT_PROVIDER", PAYOUT_PROVIDER))
+    if value == "sandbox"
+]
+if _SANDBOXED and not USE_SANDBOX_PAYMENTS:
+    raise ImproperlyConfigured(
+        f'{" and ".join(_SANDBOXED)} {"is" if len(_SANDBOXED) == 1 else "are"} set to "sandbox", a fake that '
+        "moves no money, but USE_SANDBOX_PAYMENTS is off. Use the real providers (PAYMENT_PROVIDER=invoice, "
+        "PAYOUT_PROVIDER=batch_export), or set USE_SANDBOX_PAYMENTS=true on a demo or development site only."
+    )
+# Percentages as text ("10", "12.5"): the platform fee on top of the stipends at funding, and the share of
+# the unreleased stipend an intern is paid when an engagement is cancelled after it started.
 PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "10")
+KILL_FEE_PERCENT = env_str("KILL_FEE_PERCENT", "25")
+# Interns are paid within this many business days of approval; later payouts are shown to staff as overdue.
+PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)

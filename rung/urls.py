@@ -14,6 +14,9 @@ urlpatterns = [
     path("notifications/", include("rung.notifications.urls")),
     path("projects/", include("rung.projects.urls")),
     path("applications/", include("rung.applications.urls")),
+    path("engagements/", include("rung.engagements.urls")),
+    path("work/", include("rung.reviews.urls")),
+    path("money/", include("rung.ledger.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from rung.audit.models import AppendOnlyModel
+from rung.audit.models import StatusHistory
 from rung.projects.models import Project
 
 
@@ -89,22 +89,10 @@ class Application(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
-class ApplicationEvent(AppendOnlyModel):
+class ApplicationEvent(StatusHistory):
     """Append-only history of an application's status changes."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application}: {self.from_status or '—'} → {self.to_status}"
 
 
 REJECTION_TEMPLATES: dict[str, str] = {

@@ -226,6 +226,11 @@ def accept_offer(application: Application, *, candidate: User) -> Application:
                 "Sorry — every seat was taken before you accepted. The employer has been told.", code="full"
             )
         application = _transition(application, ApplicationStatus.ACCEPTED, actor=candidate)
+        # The offer becomes an engagement with its contract in the same transaction: an accepted
+        # seat without a contract to sign never exists.
+        from rung.engagements.services import create_engagement
+
+        create_engagement(application, actor=candidate)
         notify(
             _reviewers(project),
             verb="application.accepted",

@@ -8,10 +8,13 @@ from django.views.decorators.cache import never_cache
 from rung.accounts.models import User
 from rung.applications.selectors import my_applications
 from rung.credentials.selectors import wallet_for_user
-from rung.projects.models import Project
+from rung.engagements.selectors import engagements_for
+from rung.ledger.selectors import overdue_payouts, unmatched_deposits
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import OrgKind, role_can
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
+from rung.projects.models import Project
+from rung.reviews.selectors import review_queue
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "reviewing": [m for m in employer if role_can(m.role, "review")],
         "invitations": org_selectors.invitations_for_user(user),
         "verification_queue_count": org_selectors.verification_queue().count() if user.is_staff else 0,
+        "unmatched_deposit_count": unmatched_deposits().count() if user.is_staff else 0,
+        "overdue_payout_count": len(overdue_payouts()) if user.is_staff else 0,
         "applications": my_applications(user)[:5],
+        "engagements": list(engagements_for(user)[:5]),
+        "review_queue_count": review_queue(user).count(),
         "credential_count": wallet_for_user(user).count(),
         "employer_projects": Project.objects.filter(organisation__in=[m.organisation for m in employer])
-        .select_related("organisation").order_by("-created_at")[:6],
+        .select_related("organisation")
+        .order_by("-created_at")[:6],
     }
     return render(request, "dashboard/home.html", context)
 

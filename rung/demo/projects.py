@@ -224,3 +224,74 @@ def _advance(application: Application, stage: str, membership: Membership) -> No
     elif stage == "declined":
         application_services.decline_offer(application, candidate=candidate)
     assert Application.objects.get(pk=application.pk).status != ApplicationStatus.SUBMITTED
+
+
+def build_engagements(maya: User) -> None:
+    """Contracts signed, work handed in and reviewed: one finished engagement with its credential
+    (Maya's, so the candidate login shows a wallet), one waiting for review, one awaiting signatures."""
+    from rung.engagements import services as engagement_services
+    from rung.engagements.models import Engagement, EngagementStatus, SignatureRole
+    from rung.reviews import services as review_services
+    from rung.reviews.selectors import rubric_for
+
+    if Engagement.objects.filter(status=EngagementStatus.COMPLETED).exists():
+        return
+    project = Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics").first()
+    if project is None:
+        return
+    owner = Membership.objects.get(organisation=project.organisation, role="owner")
+    reviewer = Membership.objects.filter(organisation=project.organisation, role="reviewer").first() or owner
+    application = Application.objects.filter(project=project, candidate=maya).first()
+    if application is None:
+        application = application_services.apply(project, candidate=maya, answers=["Read the brief, then ask."])
+    if application.status == ApplicationStatus.SUBMITTED:
+        application_services.shortlist(application, membership=reviewer)
+    if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED):
+        application_services.make_offer(application, membership=reviewer)
+    if application.status != ApplicationStatus.ACCEPTED:
+        try:
+            application_services.accept_offer(application, candidate=maya)
+        except application_services.ApplicationError:
+            return  # every seat already taken in this run of the demo
+    engagements = list(
+        Engagement.objects.filter(project__organisation=project.organisation)
+        .select_related("candidate")
+        .order_by("created_at")
+    )
+    for index, engagement in enumerate(sorted(engagements, key=lambda e: e.candidate != maya)):
+        if index == len(engagements) - 1 and index > 0:
+            break  # the last one stays waiting for signatures
+        contract = engagement.contracts.get(version=1)
+        engagement_services.sign_contract(
+            contract, signer=owner.user, role=SignatureRole.EMPLOYER, typed_name=owner.user.full_name, consent=True
+        )
+        engagement_services.sign_contract(
+            contract,
+            signer=engagement.candidate,
+            role=SignatureRole.CANDIDATE,
+            typed_name=engagement.candidate.full_name,
+            consent=True,
+        )
+        engagement.refresh_from_db()  # now active
+        milestones = list(engagement.milestones.order_by("position"))
+        finish = engagement.candidate == maya
+        for milestone in milestones if finish else milestones[:1]:
+            submission = review_services.submit_work(
+                milestone,
+                candidate=engagement.candidate,
+                notes="Here is the work, with a short note on choices.",
+                links=["https://portfolio.example/work"],
+            )
+            if not finish:
+                break  # handed in, waiting for review
+            rubric = rubric_for(engagement.project)
+            review_services.review_submission(
+                submission,
+                reviewer=reviewer.user,
+                review=review_services.ReviewInput(
+                    decision="approve",
+                    feedback="Clear, well-organised work delivered on time. Next time, say more "
+                    "about the trade-offs you considered.",
+                    scores={c.pk: 3 for c in rubric.criteria.all()},
+                ),
+            )

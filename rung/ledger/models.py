@@ -203,6 +203,11 @@ DEPOSIT_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def normalise_reference(reference: str) -> str:
+    """A deposit reference as stored: banks add spaces and change case on the way."""
+    return "".join(reference.split()).upper()
+
+
 class Deposit(models.Model):
     """An employer paying stipends (and the platform fee) in, to be held in a project's escrow."""
 
@@ -269,6 +274,14 @@ PAYOUT_TRANSITIONS: dict[str, set[str]] = {
 OPEN_PAYOUT_STATUSES = (PayoutStatus.PENDING, PayoutStatus.SENT)
 
 
+class DelayCause(models.TextChoices):
+    """Who made a payout late. Only EMPLOYER counts against the employer's reliability record."""
+
+    EMPLOYER = "employer", "The employer"
+    PLATFORM = "platform", "Rung"
+    INTERN = "intern", "The intern (e.g. wrong bank details)"
+
+
 class Payout(models.Model):
     """Money leaving Rung to an intern: everything owed for one engagement at the time."""
 
@@ -288,6 +301,10 @@ class Payout(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # Set by staff when a payout is late (past PAYOUT_TARGET_BUSINESS_DAYS). Blank: not yet looked
+    # into. A lateness the employer caused is theirs; one Rung or the intern caused is not.
+    delay_cause = models.CharField(max_length=10, choices=DelayCause.choices, blank=True)
+    delay_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -302,6 +319,18 @@ class Payout(models.Model):
         if self.approved_at is None or self.settled_at is None:
             return None
         return business_days_between(self.approved_at, self.settled_at)
+
+    def due_by(self, target_business_days: int) -> datetime | None:
+        """When the money should have arrived: the target number of business days after approval."""
+        return None if self.approved_at is None else add_business_days(self.approved_at, target_business_days)
+
+    def is_late(self, target_business_days: int, *, now: datetime | None = None) -> bool:
+        """Arrived after its due date, or still on its way past it (failed payouts are carried by a new one)."""
+        due = self.due_by(target_business_days)
+        if due is None or self.status == PayoutStatus.FAILED:
+            return False
+        arrived_or_now = self.settled_at if self.status == PayoutStatus.SETTLED else (now or timezone.now())
+        return arrived_or_now is not None and arrived_or_now > due
 
 
 class PayoutEvent(AppendOnlyModel):

@@ -15,10 +15,25 @@ from enum import StrEnum
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from rung.ledger.models import Deposit, Payout
 from rung.lib.errors import DomainError
 from rung.lib.money import format_money, from_minor
+
+
+def require_sandbox_allowed() -> None:
+    """Refuse to let a fake provider "move" money unless the site says it is a sandbox.
+
+    settings.py already refuses to start with a sandbox provider configured and USE_SANDBOX_PAYMENTS
+    off; this is the same rule at the point of use, for code that names or builds a sandbox itself.
+    """
+    if not getattr(settings, "USE_SANDBOX_PAYMENTS", False):
+        raise ImproperlyConfigured(
+            "The sandbox payment providers are fakes that move no money; they are refused because "
+            "USE_SANDBOX_PAYMENTS is off."
+        )
+
 
 # --- Money in ------------------------------------------------------------------------------
 
@@ -62,6 +77,7 @@ class SandboxProvider(PaymentProvider):
     name = "sandbox"
 
     def start(self, deposit: Deposit) -> DepositStart:
+        require_sandbox_allowed()
         return DepositStart(confirmed=True, provider_reference=f"sandbox-{deposit.uuid}")
 
     def instructions(self, deposit: Deposit) -> str:
@@ -102,7 +118,7 @@ class PayoutProvider(ABC):
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: object) -> str:
+def spreadsheet_safe(value: object) -> str:
     # A name such as "=HYPERLINK(...)" would run as a formula when staff open the file.
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
@@ -129,9 +145,9 @@ class BatchExportProvider(PayoutProvider):
             writer.writerow(
                 [
                     payout.uuid,
-                    _cell(payout.batch_reference),
-                    _cell(payout.intern.full_name),
-                    _cell(payout.intern.email),
+                    spreadsheet_safe(payout.batch_reference),
+                    spreadsheet_safe(payout.intern.full_name),
+                    spreadsheet_safe(payout.intern.email),
                     from_minor(payout.amount_minor, payout.currency),
                     payout.currency,
                     payout.engagement_uuid,
@@ -152,6 +168,7 @@ class SandboxPayoutProvider(PayoutProvider):
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def send(self, payout: Payout) -> PayoutResult:
+        require_sandbox_allowed()
         with self._lock:
             self._sent.add(payout.uuid)
         return PayoutResult(PayoutState.SETTLED, reference=f"sandbox-{payout.uuid}")
@@ -174,6 +191,8 @@ def get_payment_provider(name: str | None = None) -> PaymentProvider:
     name = name or getattr(settings, "PAYMENT_PROVIDER", InvoiceProvider.name)
     if name not in PAYMENT_PROVIDERS:
         raise DomainError(f"There is no payment provider called “{name}”.", code="unknown_provider")
+    if name == SandboxProvider.name:
+        require_sandbox_allowed()
     return PAYMENT_PROVIDERS[name]()
 
 
@@ -181,4 +200,6 @@ def get_payout_provider(name: str | None = None) -> PayoutProvider:
     name = name or getattr(settings, "PAYOUT_PROVIDER", BatchExportProvider.name)
     if name not in PAYOUT_PROVIDERS:
         raise DomainError(f"There is no payout provider called “{name}”.", code="unknown_provider")
+    if name == SandboxPayoutProvider.name:
+        require_sandbox_allowed()
     return PAYOUT_PROVIDERS[name]()

@@ -2,11 +2,13 @@
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from rung.ledger.models import (
     PAYOUT_TRANSITIONS,
     Account,
     AccountKind,
+    DelayCause,
     Deposit,
     DepositStatus,
     Entry,
@@ -27,11 +30,13 @@ from rung.ledger.models import (
     account_key,
     add_business_days,
     entries_fingerprint,
+    normalise_reference,
 )
 from rung.ledger.providers import BatchExportProvider
-from rung.lib.errors import PermissionDenied
+from rung.lib.errors import NotFound, PermissionDenied
 from rung.lib.money import MoneyError, format_money, normalise_currency
 from rung.orgs.models import Membership, Organisation, role_can
+from rung.orgs.selectors import get_org_for_user
 
 # --- Balances ------------------------------------------------------------------------------
 
@@ -142,8 +147,10 @@ class EmployerStatement:
     movements: list[LedgerTransaction] = field(default_factory=list)
 
 
-def statement_for_employer(user: User, organisation: Organisation) -> EmployerStatement:
-    """An organisation's money, for its members and Rung staff only."""
+def statement_for_employer(
+    user: User, organisation: Organisation, *, movements_limit: int | None = None
+) -> EmployerStatement:
+    """An organisation's money, for its members and Rung staff only (the latest `movements_limit` movements)."""
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
     if not user.is_staff and (membership is None or not role_can(membership.role, "view")):
         raise PermissionDenied("Only members of this organisation can see its money.")
@@ -183,9 +190,187 @@ def statement_for_employer(user: User, organisation: Organisation) -> EmployerSt
         movements=list(
             LedgerTransaction.objects.filter(organisation=organisation)
             .prefetch_related("entries__account")
-            .order_by("-created_at", "-pk")
+            .order_by("-created_at", "-pk")[:movements_limit]
         ),
     )
+
+
+def org_for_money(user: User, slug: str) -> Organisation:
+    """The organisation whose money `user` may see: its members and Rung staff; outsiders get NotFound."""
+    org, _ = get_org_for_user(user, slug, permission="view")
+    return org
+
+
+def deposits_for_org(organisation: Organisation) -> QuerySet[Deposit]:
+    return Deposit.objects.filter(organisation=organisation).order_by("-created_at", "-pk")
+
+
+def get_deposit_for_org(organisation: Organisation, deposit_uuid: uuid.UUID | str) -> Deposit:
+    deposit = deposits_for_org(organisation).filter(uuid=deposit_uuid).select_related("organisation").first()
+    if deposit is None:
+        raise NotFound("No such deposit.")
+    return deposit
+
+
+def may_fund(user: User, organisation: Organisation) -> bool:
+    """Whether `user` may request or cancel the organisation's deposits (owners and managers)."""
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    return membership is not None and role_can(membership.role, "post_projects")
+
+
+def project_titles(project_uuids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Titles of projects the ledger knows only by uuid, for display.
+
+    The ledger sits below projects (projects call the ledger to fund themselves), so it must not
+    import them; this read-only lookup goes through the app registry instead.
+    """
+    wanted = {u for u in project_uuids if u is not None}
+    if not wanted or not apps.is_installed("rung.projects"):
+        return {}
+    project = apps.get_model("projects", "Project")
+    return dict(project.objects.filter(uuid__in=wanted).values_list("uuid", "title"))
+
+
+@dataclass
+class StatementLine:
+    """One change to what an intern is owed: money earned, paid out, or returned by a failed payout."""
+
+    at: datetime
+    kind: str
+    description: str
+    amount_minor: int  # + owed more, - paid out
+    currency: str
+    owed_after: int
+    engagement_uuid: uuid.UUID | None
+    project_uuid: uuid.UUID | None
+    payout: Payout | None = None
+
+
+_LINE_DESCRIPTIONS = {
+    TransactionKind.RELEASE: "Milestone approved",
+    TransactionKind.KILL_FEE: "Kill fee (engagement cancelled)",
+    TransactionKind.PAYOUT: "Payout",
+    TransactionKind.PAYOUT_FAILED: "Payout failed; owed again",
+}
+
+
+def intern_statement_lines(user: User) -> list[StatementLine]:
+    """Every change to what the person is owed, oldest first, with the balance after each (per currency)."""
+    entries = (
+        Entry.objects.filter(account__intern=user, account__kind=AccountKind.INTERN_PAYABLE)
+        .select_related("transaction", "transaction__payout")
+        .order_by("transaction__created_at", "transaction_id")
+    )
+    owed: dict[str, int] = defaultdict(int)
+    lines: list[StatementLine] = []
+    project_of: dict[uuid.UUID, uuid.UUID] = {}
+    for entry in entries:
+        txn = entry.transaction
+        owed[entry.currency] += entry.amount_minor
+        if txn.engagement_uuid and txn.project_uuid:
+            project_of[txn.engagement_uuid] = txn.project_uuid
+        description = _LINE_DESCRIPTIONS.get(TransactionKind(txn.kind), txn.get_kind_display())
+        if txn.kind == TransactionKind.PAYOUT_FAILED and txn.payout and txn.payout.failure_reason:
+            description = f"{description}: {txn.payout.failure_reason}"
+        lines.append(
+            StatementLine(
+                at=txn.created_at,
+                kind=txn.kind,
+                description=description,
+                amount_minor=entry.amount_minor,
+                currency=entry.currency,
+                owed_after=owed[entry.currency],
+                engagement_uuid=txn.engagement_uuid,
+                project_uuid=txn.project_uuid,
+                payout=txn.payout,
+            )
+        )
+    for line in lines:
+        # Payouts name only the engagement; its releases name the project.
+        if line.project_uuid is None and line.engagement_uuid in project_of:
+            line.project_uuid = project_of[line.engagement_uuid]
+    return lines
+
+
+def payouts_for_intern(user: User) -> QuerySet[Payout]:
+    return Payout.objects.filter(intern=user).order_by("-created_at", "-pk")
+
+
+def employer_caused_delays(organisation: Organisation) -> int:
+    """How many late payouts Rung staff found the employer caused: its payout reliability record."""
+    engagements = LedgerTransaction.objects.filter(
+        organisation=organisation, kind__in=[TransactionKind.RELEASE, TransactionKind.KILL_FEE]
+    ).values("engagement_uuid")
+    return Payout.objects.filter(delay_cause=DelayCause.EMPLOYER, engagement_uuid__in=engagements).count()
+
+
+# --- Staff work lists ----------------------------------------------------------------------
+
+
+def payouts_with_status(status: str, *, limit: int | None = None) -> list[Payout]:
+    """Payouts in one status, the longest-waiting first (the latest first for settled and failed)."""
+    order = ["created_at", "pk"] if status in OPEN_PAYOUT_STATUSES else ["-created_at", "-pk"]
+    return list(Payout.objects.filter(status=status).select_related("intern").order_by(*order)[:limit])
+
+
+def late_payouts(*, now: datetime | None = None, settled_within_days: int = 30) -> list[Payout]:
+    """Payouts past their target: still open, or settled late in the last `settled_within_days` days."""
+    now = now or timezone.now()
+    target = payout_target_business_days()
+    candidates = (
+        Payout.objects.filter(approved_at__isnull=False)
+        .filter(
+            Q(status__in=OPEN_PAYOUT_STATUSES)
+            | Q(status=PayoutStatus.SETTLED, settled_at__gte=now - timedelta(days=settled_within_days))
+        )
+        .select_related("intern")
+        .order_by("approved_at", "pk")
+    )
+    return [p for p in candidates if p.is_late(target, now=now)]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    reference: str
+    currency: str
+    count: int
+    total_minor: int
+    exported_at: datetime | None
+
+
+def payout_batches(*, limit: int = 20) -> list[BatchSummary]:
+    """The latest exported payout batches, to download again."""
+    rows = (
+        Payout.objects.exclude(batch_reference="")
+        .values("batch_reference", "currency")
+        .annotate(count=Count("pk"), total=Sum("amount_minor"), exported_at=Min("sent_at"))
+        .order_by("-exported_at", "batch_reference")[:limit]
+    )
+    return [BatchSummary(r["batch_reference"], r["currency"], r["count"], r["total"], r["exported_at"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    problems: list[str]
+    checked_at: datetime
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                "The ledger is consistent: every movement balances, no account holds less than nothing, "
+                "each milestone was paid once, and deposits and payouts agree with the money they moved."
+            )
+        n = len(self.problems)
+        return f"The ledger has {n} problem{'s' if n != 1 else ''}. Nothing is lost yet, but each needs a look."
+
+
+def reconciliation_status() -> Reconciliation:
+    return Reconciliation(problems=check_ledger(), checked_at=timezone.now())
 
 
 # --- Staff work lists ----------------------------------------------------------------------
@@ -199,9 +384,7 @@ def unmatched_deposits() -> QuerySet[Deposit]:
 
 
 def find_deposit_by_reference(reference: str) -> Deposit | None:
-    # Banks mangle references: spaces added, case changed.
-    cleaned = "".join(reference.split()).upper()
-    return Deposit.objects.filter(reference=cleaned).select_related("organisation").first()
+    return Deposit.objects.filter(reference=normalise_reference(reference)).select_related("organisation").first()
 
 
 def payout_target_business_days() -> int:

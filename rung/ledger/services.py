@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -28,6 +29,7 @@ from rung.ledger.models import (
     PAYOUT_TRANSITIONS,
     Account,
     AccountKind,
+    DelayCause,
     Deposit,
     DepositStatus,
     Entry,
@@ -39,6 +41,7 @@ from rung.ledger.models import (
     account_key,
     business_days_between,
     entries_fingerprint,
+    normalise_reference,
 )
 from rung.ledger.providers import (
     BatchExportProvider,
@@ -49,6 +52,7 @@ from rung.ledger.providers import (
     get_payment_provider,
     get_payout_provider,
 )
+from rung.ledger.selectors import overdue_payouts, payout_target_business_days
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.money import MAX_MINOR, MoneyError, format_money, normalise_currency, percent_of
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
@@ -352,15 +356,19 @@ class FundingQuote:
         )
 
 
-def platform_fee_percent() -> Decimal:
-    raw = getattr(settings, "PLATFORM_FEE_PERCENT", 10)
+def _percent_setting(name: str, default: int) -> Decimal:
+    raw = getattr(settings, name, default)
     try:
         percent = Decimal(str(raw))
     except InvalidOperation:
-        raise ImproperlyConfigured(f"PLATFORM_FEE_PERCENT must be a number, not {raw!r}") from None
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
     if not (0 <= percent < 100) or percent != percent.quantize(Decimal("0.01")):
-        raise ImproperlyConfigured(f"PLATFORM_FEE_PERCENT must be from 0 to 99.99, not {raw!r}")
+        raise ImproperlyConfigured(f"{name} must be from 0 to 99.99, not {raw!r}")
     return percent.quantize(Decimal("0.01"))
+
+
+def platform_fee_percent() -> Decimal:
+    return _percent_setting("PLATFORM_FEE_PERCENT", 10)
 
 
 def quote_funding(*, stipend_minor: int, seats: int, currency: str) -> FundingQuote:
@@ -436,10 +444,26 @@ def request_deposit(
 
 
 def confirm_deposit(
-    deposit: Deposit, *, staff: User, provider_reference: str = "", amount_minor: int | None = None
+    deposit: Deposit,
+    *,
+    staff: User,
+    provider_reference: str = "",
+    amount_minor: int | None = None,
+    reference: str | None = None,
 ) -> Deposit:
-    """Staff matched the employer's transfer: the money goes into escrow. Confirming twice moves nothing."""
+    """Staff matched the employer's transfer: the money goes into escrow. Confirming twice moves nothing.
+
+    `reference` and `amount_minor` are what the bank statement says; when given they must match
+    the deposit, so a transfer is never matched to the wrong deposit or for the wrong amount.
+    """
     _require_staff(staff, "confirm a deposit")
+    if reference is not None and normalise_reference(reference) != deposit.reference:
+        raise LedgerError(
+            f"The transfer quotes “{reference.strip()}”, but this deposit's reference is {deposit.reference}. "
+            "Nothing was confirmed.",
+            code="reference_mismatch",
+            field="reference",
+        )
     return _confirm(deposit, actor=staff, provider_reference=provider_reference, amount_minor=amount_minor)
 
 
@@ -457,6 +481,7 @@ def _confirm(
                 f"The transfer was {_money(amount_minor, deposit.currency)} but this deposit is for "
                 f"{_money(deposit.amount_minor, deposit.currency)}. Nothing was confirmed.",
                 code="amount_mismatch",
+                field="amount",
             )
         org, currency, amount = deposit.organisation, deposit.currency, deposit.amount_minor
         funding = _funding(org, currency)
@@ -608,7 +633,7 @@ def refund_escrow(
 
 
 def kill_fee_percent() -> Decimal:
-    return Decimal(str(getattr(settings, "KILL_FEE_PERCENT", 25)))
+    return _percent_setting("KILL_FEE_PERCENT", 25)
 
 
 def quote_kill_fee(*, unreleased_minor: int) -> int:
@@ -971,3 +996,66 @@ def export_payout_batch(*, staff: User) -> PayoutBatch:
         data={"reference": reference, "payouts": [str(p.uuid) for p in payouts]},
     )
     return PayoutBatch(reference=reference, payouts=payouts, csv=provider.render_csv(payouts))
+
+
+# --- Timeliness ----------------------------------------------------------------------------
+
+
+def record_payout_delay(payout: Payout, *, staff: User, cause: str, note: str = "") -> Payout:
+    """Staff say who made a late payout late. Only an employer-caused delay counts against the employer.
+
+    It may be corrected (each answer is in the audit trail), but only for a payout that is late:
+    an on-time payout has no delay to explain.
+    """
+    _require_staff(staff, "record why a payout was late")
+    if cause not in DelayCause.values:
+        raise LedgerError(
+            "Choose who caused the delay: the employer, Rung or the intern.", code="invalid_cause", field="cause"
+        )
+    note = note.strip()[:500]
+    target = payout_target_business_days()
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        if not payout.is_late(target):
+            raise LedgerError(
+                f"This payout is not late (the target is {target} business days from approval), "
+                "so there is no delay to explain.",
+                code="not_late",
+            )
+        previous = payout.delay_cause
+        payout.delay_cause, payout.delay_note = cause, note
+        payout.save(update_fields=["delay_cause", "delay_note"])
+        record(
+            "ledger.payout.delay_cause",
+            actor=staff,
+            obj=payout,
+            data={"cause": cause, "previous": previous, "note": note},
+        )
+    return payout
+
+
+def alert_overdue_payouts(*, now: datetime | None = None) -> int:
+    """Tell Rung staff, once per payout, about each payout past its target; returns how many were new."""
+    from rung.notifications.services import notify
+
+    overdue = overdue_payouts(now=now)
+    if not overdue:
+        return 0
+    staff = list(User.objects.filter(is_staff=True, is_active=True))
+    target = payout_target_business_days()
+    told = 0
+    for payout in overdue:
+        created = notify(
+            staff,
+            verb="ledger.payout_overdue",
+            title=f"A payout of {_money(payout.amount_minor, payout.currency)} is overdue",
+            body=(
+                f"The payout to {payout.intern.full_name or payout.intern.email} was approved on "
+                f"{payout.approved_at:%d %B %Y} and has not arrived within {target} business days. "
+                "Find out why, settle or fail it, and record who caused the delay."
+            ),
+            url=reverse("ledger:staff_payouts") + f"#payout-{payout.uuid}",
+            dedupe_key=f"payout_overdue:{payout.uuid}",
+        )
+        told += bool(created)
+    return told

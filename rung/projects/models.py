@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
-from rung.audit.models import AppendOnlyModel
+from rung.audit.models import StatusHistory
 from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
 
@@ -210,20 +210,7 @@ class ProjectTemplate(models.Model):
         return self.name
 
 
-class ProjectEvent(AppendOnlyModel):
+class ProjectEvent(StatusHistory):
     """Append-only history of a project's status changes."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.project}: {self.from_status or '—'} → {self.to_status}"

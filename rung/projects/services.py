@@ -290,6 +290,13 @@ def is_funded(project: Project) -> bool:
     )
 
 
+def pending_deposit(project: Project) -> Any:
+    """The deposit still waiting for the employer's transfer, if there is one."""
+    from rung.ledger.models import Deposit, DepositStatus
+
+    return Deposit.objects.filter(project_uuid=project.uuid, status=DepositStatus.PENDING).first()
+
+
 def fund_project(project: Project, *, membership: Membership | None) -> Any:
     """Ask for the project's stipends (and the platform fee) to be paid into escrow."""
     from rung.ledger.services import request_deposit
@@ -297,6 +304,15 @@ def fund_project(project: Project, *, membership: Membership | None) -> Any:
     poster = _require_poster(membership)
     if project.status != ProjectStatus.DRAFT:
         raise ProjectError("Only a draft needs funding before it is published.", code="not_draft")
+    if is_funded(project):
+        raise ProjectError("This project is already funded: you can publish it.", code="already_funded")
+    waiting = pending_deposit(project)
+    if waiting is not None:
+        raise ProjectError(
+            f"A deposit is already waiting for your transfer (reference {waiting.reference}). "
+            "Pay that one, or cancel it on the money page first.",
+            code="deposit_pending",
+        )
     return request_deposit(
         organisation=project.organisation,
         project_uuid=project.uuid,

@@ -112,6 +112,7 @@ def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
                     stipend_minor=project.stipend_minor, seats=project.seats, currency=project.currency
                 ),
                 "funded": services.is_funded(project),
+                "pending_deposit": services.pending_deposit(project),
                 "cancel_form": CancelForm(),
                 "template_form": TemplateForm(initial={"name": project.title}),
                 "duplicate_form": DuplicateForm(),

@@ -2,14 +2,16 @@
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from rung.accounts.models import User
-from rung.ledger.models import Deposit
-from rung.ledger.providers import SandboxProvider
-from rung.ledger.services import request_deposit
+from rung.ledger.models import Deposit, Payout
+from rung.ledger.providers import InvoiceProvider, SandboxProvider
+from rung.ledger.services import create_payout, release_milestone, request_deposit
 from rung.orgs.models import Organisation
 
 
@@ -54,3 +56,46 @@ def fund(org: Organisation, alice: User) -> FundProject:
         )
 
     return make
+
+
+@pytest.fixture
+def invoice(org: Organisation, alice: User) -> FundProject:
+    """Ask for a bank-transfer deposit (pending until staff confirm): EUR 100.00 × 2 seats by default."""
+
+    def make(project_uuid: uuid.UUID, *, stipend_minor: int = 100_00, seats: int = 2, currency: str = "EUR") -> Deposit:
+        return request_deposit(
+            organisation=org,
+            project_uuid=project_uuid,
+            stipend_minor=stipend_minor,
+            seats=seats,
+            currency=currency,
+            actor=alice,
+            provider=InvoiceProvider(),
+        )
+
+    return make
+
+
+@pytest.fixture
+def release(intern: User) -> Callable[..., object]:
+    """Release `amount_minor` of a funded project's escrow to the intern, approved `days_ago`."""
+
+    def make(project_uuid: uuid.UUID, engagement_uuid: uuid.UUID, amount_minor: int = 60_00, *, days_ago: int = 0):
+        return release_milestone(
+            project_uuid=project_uuid,
+            engagement_uuid=engagement_uuid,
+            milestone_uuid=uuid.uuid4(),
+            intern=intern,
+            amount_minor=amount_minor,
+            currency="EUR",
+            approved_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    return make
+
+
+def start_payout(engagement_uuid: uuid.UUID, intern: User, *, provider: str = "batch_export") -> Payout:
+    """A payout of everything owed for the engagement (which must owe something)."""
+    payout = create_payout(engagement_uuid=engagement_uuid, intern=intern, currency="EUR", provider_name=provider)
+    assert payout is not None, "nothing was owed"
+    return payout

@@ -101,6 +101,8 @@ def test_an_invoice_deposit_does_not_fund_until_staff_confirm(draft, owner_membe
     settings.PAYMENT_PROVIDER = "invoice"
     deposit = services.fund_project(draft, membership=owner_membership)
     assert not services.is_funded(draft)
+    with pytest.raises(DomainError, match="already waiting for your transfer"):
+        services.fund_project(draft, membership=owner_membership)
     with pytest.raises(DomainError, match="Fund the project first"):
         services.publish_project(draft, membership=owner_membership)
     confirm_deposit(deposit, staff=sam)

@@ -144,3 +144,11 @@ def test_the_search_explains_a_pay_filter_without_currency(client, published):
 def test_the_org_project_list_is_for_members(client_for, alice, charlie, draft, org):
     assert draft.title in client_for(alice).get(reverse("projects:org_projects", args=[org.slug])).content.decode()
     assert client_for(charlie).get(reverse("projects:org_projects", args=[org.slug])).status_code == 404
+
+
+def test_a_project_page_links_the_employers_reliability_record(client, published):
+    body = client.get(reverse("projects:detail", args=[published.uuid])).content.decode()
+    record = reverse("reviews:reliability", args=[published.organisation.slug])
+    assert f'hx-get="{record}"' in body
+    partial = client.get(record).content.decode()
+    assert "record on Rung" in partial

@@ -3,11 +3,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rung.ledger.selectors import check_ledger
-from rung.ledger.services import run_payouts
+from rung.ledger.services import alert_overdue_payouts, run_payouts
 
 
 class Command(BaseCommand):
-    help = "Check the ledger's invariants, or run the payouts."
+    help = (
+        "Check the ledger's invariants (`rung ledger check`), or run the payouts (`rung ledger payouts`). "
+        "Run the payouts from cron every few minutes, e.g. `*/5 * * * * rung ledger payouts`: each run "
+        "pays what is owed, follows up payouts already sent and tells staff about overdue ones; "
+        "overlapping or repeated runs never pay twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -27,6 +32,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Payouts created: {run.created}, sent: {run.sent}, settled: {run.settled}, failed: {run.failed}"
             )
+            alerted = alert_overdue_payouts()
+            if alerted:
+                self.stdout.write(f"Staff told about {alerted} newly overdue payout{'s' if alerted != 1 else ''}.")
             for error in run.errors:
                 self.stderr.write(f"  ✗ {error}")
             if run.errors:

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from rung.engagements import views
+
+app_name = "engagements"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<uuid:engagement_uuid>/", views.detail, name="detail"),
+    path("<uuid:engagement_uuid>/amend/", views.amend, name="amend"),
+    path("<uuid:engagement_uuid>/cancel/", views.cancel, name="cancel"),
+    path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/sign/", views.sign, name="sign"),
+    path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/verify/", views.verify, name="verify"),
+    path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/contract.html", views.contract_html, name="html"),
+    path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/contract.pdf", views.contract_pdf, name="pdf"),
+]

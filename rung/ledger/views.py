@@ -1,0 +1,658 @@
+"""Money pages: an employer's deposits, escrow and receipts; an intern's earnings; staff reconciliation.
+
+Each view fetches with permission, calls a service, and redirects; the ledger's services decide.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Concatenate
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from rung.accounts.models import User
+from rung.ledger import pdf, selectors, services
+from rung.ledger.forms import CancelForm, ConfirmDepositForm, DelayForm, FailPayoutForm, SettlePayoutForm
+from rung.ledger.models import (
+    AccountKind,
+    DelayCause,
+    Deposit,
+    DepositStatus,
+    LedgerTransaction,
+    Payout,
+    PayoutStatus,
+    TransactionKind,
+    normalise_reference,
+)
+from rung.ledger.providers import PAYMENT_PROVIDERS, BatchExportProvider, InvoiceProvider, spreadsheet_safe
+from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.money import format_money, from_minor, to_minor
+from rung.orgs.models import Organisation
+
+DEPOSITS_PER_PAGE = 20
+MOVEMENTS_SHOWN = 50
+FAILED_SHOWN = 50
+STATEMENT_LINES_SHOWN = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def staff_required[**P](
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Logged-out people are sent to log in; logged-in people who are not staff find nothing here."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not _user(request).is_staff:
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _org(request: HttpRequest, slug: str) -> Organisation:
+    try:
+        return selectors.org_for_money(_user(request), slug)
+    except NotFound:
+        raise Http404("No such organisation") from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+
+
+def _deposit(org: Organisation, deposit_uuid: uuid.UUID) -> Deposit:
+    try:
+        return selectors.get_deposit_for_org(org, deposit_uuid)
+    except NotFound:
+        raise Http404("No such deposit") from None
+
+
+def _money(minor: int, currency: str) -> str:
+    return format_money(minor, currency)
+
+
+def _instructions(deposit: Deposit) -> str:
+    provider = PAYMENT_PROVIDERS.get(deposit.provider)
+    return provider().instructions(deposit) if provider else ""
+
+
+def _paid_by(deposit: Deposit) -> str:
+    return "Bank transfer" if deposit.provider == InvoiceProvider.name else "Sandbox (no money moved)"
+
+
+# --- Employers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Movement:
+    at: Any
+    label: str
+    project_uuid: uuid.UUID | None
+    amount: str
+    note: str = ""
+    project_title: str = ""
+
+
+# What each movement means to the employer, read off the entry into this kind of account.
+_MOVEMENT_LABELS: dict[tuple[str, str], str] = {
+    (TransactionKind.DEPOSIT, AccountKind.EMPLOYER_FUNDING): "Deposit received",
+    (TransactionKind.ESCROW_FUNDING, AccountKind.ESCROW): "Stipends into escrow",
+    (TransactionKind.ESCROW_FUNDING, AccountKind.PLATFORM_FEES): "Platform fee",
+    (TransactionKind.RELEASE, AccountKind.INTERN_PAYABLE): "Released to an intern (milestone approved)",
+    (TransactionKind.KILL_FEE, AccountKind.INTERN_PAYABLE): "Kill fee to an intern (engagement cancelled)",
+    (TransactionKind.REFUND, AccountKind.EMPLOYER_FUNDING): "Refunded from escrow to your funding balance",
+}
+
+
+def _movements(transactions: Iterable[LedgerTransaction]) -> list[Movement]:
+    rows = []
+    for txn in transactions:
+        for entry in txn.entries.all():
+            label = _MOVEMENT_LABELS.get((txn.kind, entry.account.kind))
+            if label and entry.amount_minor > 0:
+                note = txn.memo if txn.kind in (TransactionKind.DEPOSIT, TransactionKind.REFUND) else ""
+                rows.append(
+                    Movement(txn.created_at, label, txn.project_uuid, _money(entry.amount_minor, entry.currency), note)
+                )
+    return rows
+
+
+@login_required
+def org_money(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    org = _org(request, slug)
+    statement = selectors.statement_for_employer(user, org, movements_limit=MOVEMENTS_SHOWN)
+    page = Paginator(selectors.deposits_for_org(org), DEPOSITS_PER_PAGE).get_page(request.GET.get("page"))
+    deposits = list(page.object_list)
+    waiting = list(selectors.deposits_for_org(org).filter(status=DepositStatus.PENDING))
+    movements = _movements(statement.movements)
+    titles = selectors.project_titles(
+        [d.project_uuid for d in deposits + waiting]
+        + list(statement.escrow_by_project)
+        + [m.project_uuid for m in movements if m.project_uuid]
+    )
+    for movement in movements:
+        movement.project_title = titles.get(movement.project_uuid, "") if movement.project_uuid else ""
+    escrow = [
+        {"project_uuid": project, "project_title": titles.get(project, ""), "amount": _money(amount, currency)}
+        for project, balances in statement.escrow_by_project.items()
+        for currency, amount in balances.items()
+    ]
+    return render(
+        request,
+        "ledger/org_money.html",
+        {
+            "org": org,
+            "totals": [
+                {
+                    "currency": currency,
+                    "deposited": _money(t.deposited, currency),
+                    "fees": _money(t.fees, currency),
+                    "in_escrow": _money(t.in_escrow, currency),
+                    "released": _money(t.released, currency),
+                    "refunded": _money(t.refunded, currency),
+                    "funding_balance": _money(t.funding_balance, currency),
+                }
+                for currency, t in sorted(statement.totals.items())
+            ],
+            "page_obj": page,
+            "deposits": [
+                {
+                    "deposit": d,
+                    "project_title": titles.get(d.project_uuid, ""),
+                    "amount": _money(d.amount_minor, d.currency),
+                    "escrow": _money(d.escrow_minor, d.currency),
+                    "fee": _money(d.fee_minor, d.currency),
+                }
+                for d in deposits
+            ],
+            "waiting": [
+                {
+                    "deposit": d,
+                    "project_title": titles.get(d.project_uuid, ""),
+                    "amount": _money(d.amount_minor, d.currency),
+                    "instructions": _instructions(d),
+                }
+                for d in waiting
+            ],
+            "escrow": escrow,
+            "movements": movements,
+            "movements_shown": MOVEMENTS_SHOWN,
+            "can_fund": selectors.may_fund(user, org),
+            "employer_delays": selectors.employer_caused_delays(org),
+            "nav": "orgs",
+        },
+    )
+
+
+def _receipt_context(org: Organisation, deposit: Deposit) -> dict[str, Any]:
+    if deposit.status != DepositStatus.CONFIRMED:
+        raise Http404("Only a received deposit has a receipt")
+    currency = deposit.currency
+    return {
+        "org": org,
+        "deposit": deposit,
+        "project": selectors.project_titles([deposit.project_uuid]).get(deposit.project_uuid, "A project"),
+        "stipend": _money(deposit.stipend_minor, currency),
+        "escrow": _money(deposit.escrow_minor, currency),
+        "fee": _money(deposit.fee_minor, currency),
+        "amount": _money(deposit.amount_minor, currency),
+        "paid_by": _paid_by(deposit),
+        "nav": "orgs",
+    }
+
+
+@login_required
+def receipt(request: HttpRequest, slug: str, deposit_uuid: uuid.UUID) -> HttpResponse:
+    org = _org(request, slug)
+    return render(request, "ledger/receipt.html", _receipt_context(org, _deposit(org, deposit_uuid)))
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, slug: str, deposit_uuid: uuid.UUID) -> HttpResponse:
+    org = _org(request, slug)
+    deposit = _deposit(org, deposit_uuid)
+    context = _receipt_context(org, deposit)
+    document = pdf.receipt_pdf(
+        reference=deposit.reference,
+        organisation=org.name,
+        project=context["project"],
+        received_at=deposit.confirmed_at,
+        seats=deposit.seats,
+        stipend_minor=deposit.stipend_minor,
+        escrow_minor=deposit.escrow_minor,
+        fee_percent=str(deposit.fee_percent),
+        fee_minor=deposit.fee_minor,
+        amount_minor=deposit.amount_minor,
+        currency=deposit.currency,
+        paid_by=context["paid_by"],
+        bank_reference=deposit.provider_reference if deposit.provider == InvoiceProvider.name else "",
+    )
+    return _download(document, "application/pdf", f"rung-receipt-{deposit.reference}.pdf")
+
+
+@login_required
+@require_POST
+def cancel_deposit(request: HttpRequest, slug: str, deposit_uuid: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    org = _org(request, slug)
+    if not selectors.may_fund(user, org):
+        raise DjangoPermissionDenied("Only an owner or manager can withdraw a deposit.")
+    deposit = _deposit(org, deposit_uuid)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.cancel_deposit(deposit, actor=user, reason=reason or "Withdrawn by the employer")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Deposit {deposit.reference} was withdrawn. Do not transfer money for it.")
+    return redirect("ledger:org", slug=org.slug)
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Interns -------------------------------------------------------------------------------
+
+
+def _payout_status(payout: Payout) -> str:
+    if payout.status == PayoutStatus.SETTLED and payout.settled_at:
+        return f"Paid on {timezone.localtime(payout.settled_at):%d %b %Y}"
+    if payout.status == PayoutStatus.FAILED:
+        return f"Failed: {payout.failure_reason} (the money is owed to you again)"
+    return payout.get_status_display()
+
+
+def _pending_note(owed: int, in_transit: int, currency: str) -> str:
+    parts = []
+    if owed:
+        parts.append(f"{_money(owed, currency)} approved and waiting for the next payout")
+    if in_transit:
+        parts.append(f"{_money(in_transit, currency)} sent to your bank")
+    return ", ".join(parts)
+
+
+@login_required
+def earnings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    statement = selectors.statement_for_intern(user)
+    lines = selectors.intern_statement_lines(user)
+    recent = list(reversed(lines))[:STATEMENT_LINES_SHOWN]
+    titles = selectors.project_titles(line.project_uuid for line in recent if line.project_uuid)
+    target = selectors.payout_target_business_days()
+    return render(
+        request,
+        "ledger/earnings.html",
+        {
+            "totals": [
+                {
+                    "currency": currency,
+                    "earned": _money(t.earned, currency),
+                    "owed": _money(t.owed, currency),
+                    "in_transit": _money(t.in_transit, currency),
+                    "pending": _money(t.owed + t.in_transit, currency),
+                    "pending_note": _pending_note(t.owed, t.in_transit, currency),
+                    "paid": _money(t.paid, currency),
+                }
+                for currency, t in sorted(statement.totals.items())
+            ],
+            "payouts": [
+                {
+                    "payout": p,
+                    "amount": _money(p.amount_minor, p.currency),
+                    "status": _payout_status(p),
+                    "due_by": p.due_by(target),
+                    "late": p.is_late(target),
+                }
+                for p in statement.payouts
+            ],
+            "lines": [
+                {
+                    "line": line,
+                    "amount": _money(line.amount_minor, line.currency),
+                    "owed_after": _money(line.owed_after, line.currency),
+                    "project_title": titles.get(line.project_uuid, "") if line.project_uuid else "",
+                }
+                for line in recent
+            ],
+            "more_lines": len(lines) > len(recent),
+            "target": target,
+            "nav": "earnings",
+        },
+    )
+
+
+def _signed(minor: int, currency: str) -> str:
+    return ("+" if minor > 0 else "") + _money(minor, currency)
+
+
+@login_required
+def statement_csv(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    lines = selectors.intern_statement_lines(user)
+    titles = selectors.project_titles(line.project_uuid for line in lines if line.project_uuid)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["date", "what", "project", "engagement", "amount", "currency", "owed_after", "payout", "payout_status"]
+    )
+    for line in lines:
+        writer.writerow(
+            [
+                line.at.isoformat(),
+                spreadsheet_safe(line.description),
+                spreadsheet_safe(titles.get(line.project_uuid, "")) if line.project_uuid else "",
+                line.engagement_uuid or "",
+                from_minor(line.amount_minor, line.currency),
+                line.currency,
+                from_minor(line.owed_after, line.currency),
+                line.payout.uuid if line.payout else "",
+                line.payout.status if line.payout else "",
+            ]
+        )
+    return _download(out.getvalue(), "text/csv; charset=utf-8", f"rung-earnings-{timezone.now():%Y-%m-%d}.csv")
+
+
+@login_required
+def statement_pdf(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    statement = selectors.statement_for_intern(user)
+    lines = selectors.intern_statement_lines(user)
+    titles = selectors.project_titles(line.project_uuid for line in lines if line.project_uuid)
+    document = pdf.statement_pdf(
+        name=user.full_name or user.email,
+        email=user.email,
+        totals=[
+            pdf.StatementTotals(currency, t.earned, t.owed + t.in_transit, t.paid)
+            for currency, t in sorted(statement.totals.items())
+        ],
+        payouts=[
+            pdf.Row(
+                [
+                    f"{timezone.localtime(p.created_at):%d %b %Y}",
+                    _money(p.amount_minor, p.currency),
+                    _payout_status(p),
+                    f"{timezone.localtime(p.settled_at):%d %b %Y}" if p.settled_at else "—",
+                ]
+            )
+            for p in statement.payouts
+        ],
+        lines=[
+            pdf.Row(
+                [
+                    f"{timezone.localtime(line.at):%d %b %Y}",
+                    line.description,
+                    titles.get(line.project_uuid, "") if line.project_uuid else "",
+                    _signed(line.amount_minor, line.currency),
+                    _money(line.owed_after, line.currency),
+                ]
+            )
+            for line in lines
+        ],
+    )
+    return _download(document, "application/pdf", f"rung-earnings-{timezone.now():%Y-%m-%d}.pdf")
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+_KIND_ORDER = [
+    AccountKind.EMPLOYER_FUNDING,
+    AccountKind.ESCROW,
+    AccountKind.INTERN_PAYABLE,
+    AccountKind.PAYOUTS_IN_TRANSIT,
+    AccountKind.PLATFORM_FEES,
+    AccountKind.EXTERNAL_WORLD,
+]
+_KIND_HELP = {
+    AccountKind.EMPLOYER_FUNDING: "paid in or refunded, not yet in a project's escrow",
+    AccountKind.ESCROW: "held for approved-to-be milestones",
+    AccountKind.INTERN_PAYABLE: "approved, not yet in a payout",
+    AccountKind.PAYOUTS_IN_TRANSIT: "in payouts that have not arrived",
+    AccountKind.PLATFORM_FEES: "Rung's revenue",
+    AccountKind.EXTERNAL_WORLD: "minus everything Rung holds: the mirror of the accounts above",
+}
+
+
+@staff_required
+def staff_overview(request: HttpRequest) -> HttpResponse:
+    balances = selectors.platform_balances()
+    currencies = sorted(balances)
+    now = timezone.now()
+    return render(
+        request,
+        "ledger/staff_overview.html",
+        {
+            "reconciliation": selectors.reconciliation_status(),
+            "currencies": currencies,
+            "balance_rows": [
+                {
+                    "label": AccountKind(kind).label,
+                    "help": _KIND_HELP[kind],
+                    "amounts": [_money(balances[c].get(kind, 0), c) for c in currencies],
+                }
+                for kind in _KIND_ORDER
+            ],
+            "unmatched": selectors.unmatched_deposits().count(),
+            "pending": Payout.objects.filter(status=PayoutStatus.PENDING).count(),
+            "sent": Payout.objects.filter(status=PayoutStatus.SENT).count(),
+            "overdue": len(selectors.overdue_payouts(now=now)),
+            "target": selectors.payout_target_business_days(),
+            "staff_nav": "overview",
+            "nav": "money_staff",
+        },
+    )
+
+
+@staff_required
+def staff_deposits(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    deposits = list(selectors.unmatched_deposits())
+    if query:
+        wanted = normalise_reference(query)
+        deposits = [d for d in deposits if wanted in d.reference]
+    titles = selectors.project_titles(d.project_uuid for d in deposits)
+    return render(
+        request,
+        "ledger/staff_deposits.html",
+        {
+            "deposits": [
+                {
+                    "deposit": d,
+                    "amount": _money(d.amount_minor, d.currency),
+                    "amount_plain": from_minor(d.amount_minor, d.currency),
+                    "project_title": titles.get(d.project_uuid, ""),
+                }
+                for d in deposits
+            ],
+            "query": query,
+            "staff_nav": "deposits",
+            "nav": "money_staff",
+        },
+    )
+
+
+def _staff_deposit(deposit_uuid: uuid.UUID) -> Deposit:
+    return get_object_or_404(Deposit.objects.select_related("organisation"), uuid=deposit_uuid)
+
+
+@staff_required
+@require_POST
+def staff_confirm_deposit(request: HttpRequest, deposit_uuid: uuid.UUID) -> HttpResponse:
+    deposit = _staff_deposit(deposit_uuid)
+    form = ConfirmDepositForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"To confirm {deposit.reference}, give the reference and the amount received.")
+        return redirect("ledger:staff_deposits")
+    try:
+        amount = to_minor(form.cleaned_data["amount"], deposit.currency)
+        deposit = services.confirm_deposit(
+            deposit,
+            staff=_user(request),
+            reference=form.cleaned_data["reference"],
+            amount_minor=amount,
+            provider_reference=form.cleaned_data["bank_reference"],
+        )
+    except DomainError as exc:
+        messages.error(request, f"{deposit.reference}: {exc.message}")
+    else:
+        messages.success(
+            request,
+            f"Deposit {deposit.reference} from {deposit.organisation.name} confirmed: "
+            f"{_money(deposit.escrow_minor, deposit.currency)} is in escrow. The employer can publish now.",
+        )
+    return redirect("ledger:staff_deposits")
+
+
+@staff_required
+@require_POST
+def staff_cancel_deposit(request: HttpRequest, deposit_uuid: uuid.UUID) -> HttpResponse:
+    deposit = _staff_deposit(deposit_uuid)
+    form = CancelForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["reason"].strip():
+        messages.error(request, f"Say why {deposit.reference} is cancelled; the employer will see it.")
+        return redirect("ledger:staff_deposits")
+    try:
+        services.cancel_deposit(deposit, actor=_user(request), reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, f"{deposit.reference}: {exc.message}")
+    else:
+        messages.success(request, f"Deposit {deposit.reference} was cancelled.")
+    return redirect("ledger:staff_deposits")
+
+
+def _payout_rows(payouts: Iterable[Payout], target: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "payout": p,
+            "amount": _money(p.amount_minor, p.currency),
+            "due_by": p.due_by(target),
+            "late": p.is_late(target),
+        }
+        for p in payouts
+    ]
+
+
+@staff_required
+def staff_payouts(request: HttpRequest) -> HttpResponse:
+    target = selectors.payout_target_business_days()
+    pending = selectors.payouts_with_status(PayoutStatus.PENDING)
+    return render(
+        request,
+        "ledger/staff_payouts.html",
+        {
+            "late": _payout_rows(selectors.late_payouts(), target),
+            "pending": _payout_rows(pending, target),
+            "exportable": sum(p.provider == BatchExportProvider.name for p in pending),
+            "sent": _payout_rows(selectors.payouts_with_status(PayoutStatus.SENT), target),
+            "failed": _payout_rows(selectors.payouts_with_status(PayoutStatus.FAILED, limit=FAILED_SHOWN), target),
+            "failed_shown": FAILED_SHOWN,
+            "batches": [{"batch": b, "total": _money(b.total_minor, b.currency)} for b in selectors.payout_batches()],
+            "causes": DelayCause.choices,
+            "target": target,
+            "staff_nav": "payouts",
+            "nav": "money_staff",
+        },
+    )
+
+
+@staff_required
+@require_POST
+def staff_export_batch(request: HttpRequest) -> HttpResponse:
+    batch = services.export_payout_batch(staff=_user(request))
+    if not batch.payouts:
+        messages.info(request, "There are no pending payouts to export.")
+        return redirect("ledger:staff_payouts")
+    # The file is the batch: its payouts are now marked sent, so it is downloaded at once (and
+    # can be downloaded again from the list of batches).
+    return _download(batch.csv, "text/csv; charset=utf-8", f"{batch.reference}.csv")
+
+
+@staff_required
+def staff_batch_csv(request: HttpRequest, reference: str) -> HttpResponse:
+    if not Payout.objects.filter(batch_reference=reference).exists():
+        raise Http404("No such batch")
+    return _download(selectors.payout_batch_csv(reference), "text/csv; charset=utf-8", f"{reference}.csv")
+
+
+def _staff_payout(payout_uuid: uuid.UUID) -> Payout:
+    return get_object_or_404(Payout.objects.select_related("intern"), uuid=payout_uuid)
+
+
+def _back_to_payouts(payout: Payout) -> HttpResponse:
+    return redirect(reverse("ledger:staff_payouts") + f"#payout-{payout.uuid}")
+
+
+@staff_required
+@require_POST
+def staff_settle_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpResponse:
+    payout = _staff_payout(payout_uuid)
+    form = SettlePayoutForm(request.POST)
+    reference = form.cleaned_data["reference"] if form.is_valid() else ""
+    try:
+        payout = services.settle_payout(payout, actor=_user(request), provider_reference=reference)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Marked paid: {_money(payout.amount_minor, payout.currency)} to {payout.intern.full_name}."
+        )
+    return _back_to_payouts(payout)
+
+
+@staff_required
+@require_POST
+def staff_fail_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpResponse:
+    payout = _staff_payout(payout_uuid)
+    form = FailPayoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the payout failed, so it can be put right.")
+        return _back_to_payouts(payout)
+    try:
+        payout = services.fail_payout(payout, actor=_user(request), reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Marked failed: {_money(payout.amount_minor, payout.currency)} is owed to "
+            f"{payout.intern.full_name} again and goes out in the next payout run.",
+        )
+    return _back_to_payouts(payout)
+
+
+@staff_required
+@require_POST
+def staff_payout_delay(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpResponse:
+    payout = _staff_payout(payout_uuid)
+    form = DelayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose who caused the delay.")
+        return _back_to_payouts(payout)
+    try:
+        payout = services.record_payout_delay(
+            payout, staff=_user(request), cause=form.cleaned_data["cause"], note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Recorded who caused the delay: {payout.get_delay_cause_display()}.")
+    return _back_to_payouts(payout)
