@@ -1102,3 +1102,45 @@ def start_payout(engagement: Engagement) -> int:
         send_payout(payout, provider=provider)
         sent += 1
     return sent
+
+
+# --- When the project closes or is cancelled ---------------------------------------------------
+
+
+def wind_down_project(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> int:
+    """After a project closes or is cancelled, inside the caller's transaction.
+
+    Cancelling cancels every open engagement under its contract (kill fees included). Then the
+    escrow that no engagement or open offer can still need — the unused seats — goes back to the
+    employer's funding balance. Returns the amount refunded here, in minor units.
+    """
+    from rung.applications.models import ApplicationStatus
+    from rung.ledger.selectors import escrow_balance
+    from rung.ledger.services import refund_escrow
+
+    open_statuses = (EngagementStatus.AWAITING_SIGNATURES, EngagementStatus.ACTIVE)
+    if cancelled:
+        for engagement in Engagement.objects.filter(project=project, status__in=open_statuses):
+            cancel_engagement(engagement, actor=actor, reason=reason or "The employer cancelled the project.")
+    needed = sum(
+        m.amount_minor
+        for m in EngagementMilestone.objects.filter(
+            engagement__project=project, engagement__status__in=open_statuses
+        ).exclude(status__in=[MilestoneStatus.APPROVED, MilestoneStatus.CANCELLED])
+    )
+    if not cancelled:
+        # An offer made before closing may still be accepted: keep its seat funded.
+        needed += project.applications.filter(status=ApplicationStatus.OFFERED).count() * project.stipend_minor
+    spare = escrow_balance(project_uuid=project.uuid, currency=project.currency) - needed
+    if spare <= 0:
+        return 0
+    kind = "cancel" if cancelled else "close"
+    refund_escrow(
+        project_uuid=project.uuid,
+        currency=project.currency,
+        reference=f"{kind}:{project.uuid}",
+        amount_minor=spare,
+        actor=actor,
+        memo="Unused seats refunded" if not cancelled else "Project cancelled: escrow refunded",
+    )
+    return spare

@@ -359,10 +359,21 @@ def publish_project(project: Project, *, membership: Membership | None) -> Proje
         return _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
 
 
+def _wind_down(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> None:
+    # Engagements and money sit above projects; this lazy import is the one place a project's end
+    # reaches them (see docs/architecture.md): open engagements follow their contracts and the
+    # escrow of unused seats goes back to the employer, in the same transaction.
+    from rung.engagements.services import wind_down_project
+
+    wind_down_project(project, actor=actor, cancelled=cancelled, reason=reason)
+
+
 def close_project(project: Project, *, membership: Membership | None) -> Project:
     poster = _require_poster(membership)
     with transaction.atomic():
-        return _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed early")
+        project = _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
+        _wind_down(project, actor=poster.user, cancelled=False)
+    return project
 
 
 def cancel_project(project: Project, *, membership: Membership | None, reason: str) -> Project:
@@ -370,7 +381,9 @@ def cancel_project(project: Project, *, membership: Membership | None, reason: s
     if not reason.strip():
         raise ProjectError("Say why the project is cancelled; applicants will read it.", field="reason")
     with transaction.atomic():
-        return _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
+        project = _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
+        _wind_down(project, actor=poster.user, cancelled=True, reason=reason.strip())
+    return project
 
 
 def project_to_input(project: Project) -> ProjectInput:

@@ -1,0 +1,45 @@
+"""What happens to engagements and escrow when a project closes or is cancelled."""
+
+import pytest
+
+from rung.engagements.models import EngagementStatus
+from rung.ledger.models import AccountKind, account_key
+from rung.ledger.selectors import balance_of, check_ledger, escrow_balance
+from rung.projects import services as projects
+
+pytestmark = pytest.mark.django_db
+
+
+def _funding(org) -> int:
+    return balance_of(account_key(AccountKind.EMPLOYER_FUNDING, "EUR", org.uuid))
+
+
+def test_closing_refunds_the_unused_seats_and_keeps_the_filled_one_funded(active, owner_membership, org):
+    project = active.project  # two seats of 900.00, one filled
+    assert escrow_balance(project_uuid=project.uuid, currency="EUR") == 1800_00
+    before = _funding(org)
+    projects.close_project(project, membership=owner_membership)
+    assert escrow_balance(project_uuid=project.uuid, currency="EUR") == 900_00
+    assert _funding(org) == before + 900_00
+    assert check_ledger() == []
+
+
+def test_cancelling_after_the_start_pays_the_kill_fee_and_refunds_the_rest(started, owner_membership, org, candidate):
+    from rung.ledger.selectors import payable_balance
+
+    project = started.project
+    projects.cancel_project(project, membership=owner_membership, reason="The client pulled the budget.")
+    started.refresh_from_db()
+    assert started.status == EngagementStatus.CANCELLED
+    assert payable_balance(engagement_uuid=started.uuid, currency="EUR") == 225_00  # 25 % of 900.00, none approved
+    assert escrow_balance(project_uuid=project.uuid, currency="EUR") == 0
+    assert check_ledger() == []
+
+
+def test_cancelling_before_the_start_refunds_everything(active, owner_membership, org):
+    project = active.project
+    before = _funding(org)
+    projects.cancel_project(project, membership=owner_membership, reason="Plans changed before anyone started.")
+    assert escrow_balance(project_uuid=project.uuid, currency="EUR") == 0
+    assert _funding(org) == before + 1800_00
+    assert check_ledger() == []
