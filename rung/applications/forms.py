@@ -2,8 +2,6 @@ from typing import Any
 
 from django import forms
 
-from rung.applications.models import REJECTION_TEMPLATES
-
 
 class ApplyForm(forms.Form):
     note = forms.CharField(
@@ -20,18 +18,6 @@ class ApplyForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [v for k, v in sorted(self.cleaned_data.items()) if k.startswith("answer_")]
-
-
-class RejectForm(forms.Form):
-    template = forms.ChoiceField(
-        choices=[(k, k.replace("_", " ").capitalize()) for k in REJECTION_TEMPLATES], required=False, label="Start from"
-    )
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        initial=REJECTION_TEMPLATES["strong_field"],
-        help_text="The candidate reads this. Be kind and specific.",
-    )
 
 
 class OfferForm(forms.Form):

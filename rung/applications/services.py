@@ -11,6 +11,7 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.applications.models import (
     APPLICATION_TRANSITIONS,
+    REJECTION_TEMPLATES,
     UNDECIDED_STATUSES,
     Application,
     ApplicationEvent,
@@ -147,6 +148,13 @@ def shortlist(application: Application, *, membership: Membership | None) -> App
             actor=reviewer.user,
         )
     return application
+
+
+def rejection_text(project: Project, template: str) -> str:
+    """One of the kind rejection messages, filled in for this project (the first one if unknown)."""
+    text = REJECTION_TEMPLATES.get(template) or next(iter(REJECTION_TEMPLATES.values()))
+    skills = ", ".join(project.skills.values_list("name", flat=True)[:3]) or "the skills this project needs"
+    return text.format(skills=skills)
 
 
 def reject(application: Application, *, membership: Membership | None, message: str) -> Application:
@@ -319,3 +327,37 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
             )
             expired += 1
     return closed, expired
+
+
+def close_for_ended_project(project: Project, *, actor: User | None, cancelled: bool) -> int:
+    """The project was cancelled (or closed): applications still waiting get a courteous answer.
+
+    Closing a project keeps shortlists and offers alive (the employer may still choose); cancelling
+    answers everyone still waiting. Returns how many applications were closed.
+    """
+    statuses = [*UNDECIDED_STATUSES, ApplicationStatus.OFFERED] if cancelled else []
+    closed = 0
+    for application in Application.objects.filter(project=project, status__in=statuses).select_related("candidate"):
+        if not Application.objects.filter(pk=application.pk, status=application.status).update(
+            status=ApplicationStatus.CLOSED, decided_at=timezone.now()
+        ):
+            continue
+        ApplicationEvent.objects.create(
+            application=application,
+            from_status=application.status,
+            to_status=ApplicationStatus.CLOSED,
+            actor=actor,
+            note="project cancelled",
+        )
+        record("application.closed", actor=actor, obj=application, data={"reason": "project cancelled"})
+        notify(
+            [application.candidate],
+            verb="application.closed",
+            title=f"{project.title} was cancelled",
+            body=f"{project.organisation.name} cancelled this project, so your application is closed. "
+            "We are sorry — please have a look at other open projects.",
+            url=reverse("projects:search"),
+            dedupe_key=f"application.closed:{application.uuid}",
+        )
+        closed += 1
+    return closed

@@ -6,8 +6,9 @@ from django.views.decorators.http import require_POST
 
 from rung.accounts.models import User
 from rung.applications import selectors, services
-from rung.applications.forms import ApplyForm, OfferForm, RejectForm
+from rung.applications.forms import ApplyForm, OfferForm
 from rung.applications.models import REJECTION_TEMPLATES
+from rung.applications.services import rejection_text
 from rung.lib.errors import DomainError, NotFound
 from rung.projects.selectors import get_project_for_user
 
@@ -67,7 +68,7 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
     application = _own(request, application_uuid)
     actions = {
         "withdraw": (services.withdraw, "Application withdrawn."),
-        "accept": (services.accept_offer, "Offer accepted. Next: sign the contract."),
+        "accept": (services.accept_offer, "Offer accepted. Next: read the contract below and sign it."),
         "decline": (services.decline_offer, "Offer declined. Thank you for letting them know."),
     }
     if action not in actions:
@@ -79,6 +80,10 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
+        if action == "accept":  # accepting creates the engagement: its contract is the next step
+            engagement = getattr(application, "engagement", None)
+            if engagement is not None:
+                return redirect("engagements:detail", engagement_uuid=engagement.uuid)
     return redirect("applications:mine")
 
 
@@ -95,9 +100,8 @@ def review_list(request: HttpRequest, project_uuid: str) -> HttpResponse:
         {
             "project": project,
             "cards": selectors.applicant_cards(project),
-            "reject_form": RejectForm(),
             "offer_form": OfferForm(),
-            "templates": REJECTION_TEMPLATES,
+            "templates": [(key, rejection_text(project, key)) for key in REJECTION_TEMPLATES],
             "nav": "orgs",
         },
     )
@@ -115,8 +119,9 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
             services.shortlist(application, membership=membership)
             messages.success(request, "Shortlisted. You can now see who they are.")
         elif action == "reject":
-            form = RejectForm(request.POST)
-            message = form.data.get("message", "")
+            message = request.POST.get("message", "").strip() or rejection_text(
+                application.project, request.POST.get("template", "")
+            )
             services.reject(application, membership=membership, message=message)
             messages.success(request, "The candidate has been told, kindly.")
         elif action == "offer":

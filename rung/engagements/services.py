@@ -1115,11 +1115,13 @@ def wind_down_project(project: Project, *, actor: User, cancelled: bool, reason:
     employer's funding balance. Returns the amount refunded here, in minor units.
     """
     from rung.applications.models import ApplicationStatus
+    from rung.applications.services import close_for_ended_project
     from rung.ledger.selectors import escrow_balance
     from rung.ledger.services import refund_escrow
 
     open_statuses = (EngagementStatus.AWAITING_SIGNATURES, EngagementStatus.ACTIVE)
     if cancelled:
+        close_for_ended_project(project, actor=actor, cancelled=True)
         for engagement in Engagement.objects.filter(project=project, status__in=open_statuses):
             cancel_engagement(engagement, actor=actor, reason=reason or "The employer cancelled the project.")
     needed = sum(

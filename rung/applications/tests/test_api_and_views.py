@@ -82,3 +82,25 @@ def test_my_applications_page_with_an_empty_state(client_for, candidate):
     assert (
         "have not applied to anything yet" in client_for(candidate).get(reverse("applications:mine")).content.decode()
     )
+
+
+def test_a_reviewer_declines_with_a_chosen_template_or_their_own_words(client_for, bob, published, candidate):
+    from conftest import make_user
+    from rung.notifications.models import Notification
+
+    other = make_user("other@student.example", "Other Candidate")
+    first = services.apply(published, candidate=candidate, answers=ANSWER)
+    second = services.apply(published, candidate=other, answers=ANSWER)
+    client = client_for(bob)
+    page = client.get(reverse("applications:review_list", args=[published.uuid])).content.decode()
+    assert "we needed more experience with Data visualisation, Python" in page  # the skills template, filled in
+    client.post(reverse("applications:reviewer_action", args=[first.uuid, "reject"]), {"template": "skills"})
+    client.post(
+        reverse("applications:reviewer_action", args=[second.uuid, "reject"]),
+        {"template": "skills", "message": "Thank you! We chose someone who had used our exact tools."},
+    )
+    assert (
+        "more experience with Data visualisation, Python"
+        in Notification.objects.get(recipient=candidate, verb="application.rejected").body
+    )
+    assert Notification.objects.get(recipient=other, verb="application.rejected").body.startswith("Thank you! We chose")

@@ -43,3 +43,24 @@ def test_cancelling_before_the_start_refunds_everything(active, owner_membership
     assert escrow_balance(project_uuid=project.uuid, currency="EUR") == 0
     assert _funding(org) == before + 1800_00
     assert check_ledger() == []
+
+
+def test_cancelling_answers_everyone_still_waiting(published, owner_membership, reviewer_membership):
+    from conftest import make_user
+    from rung.applications import services as applications
+    from rung.applications.models import ApplicationStatus
+    from rung.notifications.models import Notification
+
+    waiting = make_user("wait@student.example", "Wendy Waiting")
+    offered = make_user("offer@student.example", "Otto Offered")
+    first = applications.apply(published, candidate=waiting, answers=["Yes."])
+    second = applications.apply(published, candidate=offered, answers=["Yes."])
+    applications.shortlist(second, membership=reviewer_membership)
+    applications.make_offer(second, membership=reviewer_membership)
+    projects.cancel_project(published, membership=owner_membership, reason="The client pulled the budget.")
+    for application in (first, second):
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.CLOSED
+    assert Notification.objects.filter(recipient=waiting, verb="application.closed").exists()
+    assert Notification.objects.filter(recipient=offered, verb="application.closed").exists()
+    assert check_ledger() == []
