@@ -9,14 +9,18 @@ from rung.lib.money import format_money, from_minor
 from rung.orgs.models import Membership
 from rung.orgs.selectors import get_org_for_user
 from rung.projects import selectors, services
-from rung.projects.models import Project
+from rung.projects.models import Project, Rubric
 from rung.projects.schemas import (
     CancelIn,
+    CriterionOut,
     DepositOut,
     DuplicateIn,
+    LevelOut,
     MilestoneSchema,
     ProjectIn,
     ProjectOut,
+    RubricIn,
+    RubricOut,
     SearchIn,
     SearchOut,
 )
@@ -180,3 +184,47 @@ def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) ->
         project, membership=membership, application_deadline=payload.application_deadline, start_date=payload.start_date
     )
     return Status(201, project_out(copy))
+
+
+def _rubric_out(r: Rubric) -> RubricOut:
+    return RubricOut(
+        uuid=r.uuid,
+        name=r.name,
+        description=r.description,
+        library=r.is_library,
+        criteria=[
+            CriterionOut(
+                name=c.name,
+                weight=c.weight,
+                description=c.description,
+                levels=[LevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()],
+            )
+            for c in r.criteria.all()
+        ],
+    )
+
+
+@router.get(
+    "/rubrics/{slug}",
+    response={200: list[RubricOut], **ERRORS},
+    summary="The rubric library and the organisation's own rubrics",
+)
+def list_rubrics(request: HttpRequest, slug: str) -> list[RubricOut]:
+    org, _ = get_org_for_user(request_user(request), slug)
+    return [_rubric_out(r) for r in selectors.rubrics_for(org.pk).prefetch_related("criteria__levels")]
+
+
+@router.post("/rubrics", response={201: RubricOut, **ERRORS}, summary="Build an organisation's own rubric")
+def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricOut]:
+    org, membership = get_org_for_user(request_user(request), payload.organisation, permission="post_projects")
+    rubric = services.create_rubric(
+        org,
+        membership=membership,
+        name=payload.name,
+        description=payload.description,
+        criteria=[
+            services.CriterionInput(name=c.name, weight=c.weight, description=c.description, descriptors=c.descriptors)
+            for c in payload.criteria
+        ],
+    )
+    return Status(201, _rubric_out(rubric))

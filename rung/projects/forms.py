@@ -166,3 +166,22 @@ class SearchForm(forms.Form):
         if (data.get("min_hourly") is not None or data.get("min_total") is not None) and not data.get("currency"):
             raise forms.ValidationError("Choose a currency to filter by pay.")
         return data
+
+
+class RubricForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Rubric name")
+    description = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text="When to use it."
+    )
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(required=False, max_length=80, label="Criterion")
+    weight = forms.IntegerField(required=False, min_value=1, max_value=5, initial=1, label="Weight (1–5)")
+    level_1 = forms.CharField(required=False, max_length=500, label="Beginning", widget=forms.TextInput)
+    level_2 = forms.CharField(required=False, max_length=500, label="Developing", widget=forms.TextInput)
+    level_3 = forms.CharField(required=False, max_length=500, label="Proficient", widget=forms.TextInput)
+    level_4 = forms.CharField(required=False, max_length=500, label="Excellent", widget=forms.TextInput)
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=8, validate_max=True)

@@ -108,3 +108,42 @@ class DepositOut(Schema):
     amount: str
     currency: str
     provider: str
+
+
+class CriterionIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    weight: int = Field(1, ge=1, le=5)
+    description: str = Field("", max_length=1000)
+    descriptors: list[str] = Field(
+        min_length=4,
+        max_length=4,
+        description="Beginning, Developing, Proficient, Excellent: what each level looks like",
+    )
+
+
+class RubricIn(Schema):
+    organisation: str
+    name: str = Field(min_length=3, max_length=120)
+    description: str = Field("", max_length=1000)
+    criteria: list[CriterionIn] = Field(min_length=1, max_length=8)
+
+
+class LevelOut(Schema):
+    score: int
+    label: str
+    descriptor: str
+
+
+class CriterionOut(Schema):
+    name: str
+    weight: int
+    description: str
+    levels: list[LevelOut]
+
+
+class RubricOut(Schema):
+    uuid: UUID
+    name: str
+    description: str
+    library: bool
+    criteria: list[CriterionOut]

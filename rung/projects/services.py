@@ -24,6 +24,8 @@ from rung.projects.models import (
     ProjectStatus,
     ProjectTemplate,
     Rubric,
+    RubricCriterion,
+    RubricLevel,
     WorkMode,
 )
 
@@ -459,3 +461,75 @@ def curate_template(template: ProjectTemplate, *, staff: User, featured: bool, p
         template.refresh_from_db()
         record("project.template.curated", actor=staff, obj=template, data={"featured": featured, "public": public})
     return template
+
+
+# --- Rubrics -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CriterionInput:
+    name: str
+    weight: int
+    descriptors: list[str]  # one per level, lowest first
+    description: str = ""
+
+
+def create_rubric(
+    organisation: Organisation,
+    *,
+    membership: Membership | None,
+    name: str,
+    description: str,
+    criteria: list[CriterionInput],
+) -> Rubric:
+    """An organisation's own rubric. Rubrics are never edited once made — reviews are scored against
+    them — so changing one means making a new one (start from a copy)."""
+    from rung.projects.library import LEVELS
+
+    poster = _require_poster(membership)
+    name = " ".join(name.split())
+    if not 3 <= len(name) <= 120:
+        raise ProjectError("Name the rubric (3 to 120 characters).", field="name")
+    if not 1 <= len(criteria) <= 8:
+        raise ProjectError("A rubric has 1 to 8 criteria.", field="criteria")
+    for criterion in criteria:
+        if not criterion.name.strip():
+            raise ProjectError("Every criterion needs a name.", field="criteria")
+        if not 1 <= criterion.weight <= 5:
+            raise ProjectError(f"The weight of “{criterion.name}” must be from 1 to 5.", field="criteria")
+        if len(criterion.descriptors) != len(LEVELS) or any(not d.strip() for d in criterion.descriptors):
+            raise ProjectError(
+                f"Describe all {len(LEVELS)} levels of “{criterion.name}”, so reviewers score "
+                "against words, not gut feeling.",
+                field="criteria",
+            )
+    if len({c.name.strip().lower() for c in criteria}) != len(criteria):
+        raise ProjectError("Give each criterion a different name.", field="criteria")
+    with transaction.atomic():
+        rubric = Rubric.objects.create(organisation=organisation, name=name, description=description.strip())
+        for position, criterion in enumerate(criteria):
+            row = RubricCriterion.objects.create(
+                rubric=rubric,
+                position=position,
+                name=criterion.name.strip()[:80],
+                description=criterion.description.strip(),
+                weight=criterion.weight,
+            )
+            RubricLevel.objects.bulk_create(
+                RubricLevel(criterion=row, score=score, label=label, descriptor=text.strip())
+                for (score, label), text in zip(LEVELS, criterion.descriptors, strict=True)
+            )
+        record("project.rubric.created", actor=poster.user, obj=rubric)
+    return rubric
+
+
+def rubric_to_input(rubric: Rubric) -> list[CriterionInput]:
+    return [
+        CriterionInput(
+            name=c.name,
+            weight=c.weight,
+            description=c.description,
+            descriptors=[level.descriptor for level in c.levels.all()],
+        )
+        for c in rubric.criteria.prefetch_related("levels")
+    ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("templates/<uuid:template_uuid>/curate/", views.curate, name="curate"),
     path("new/<slug:slug>/", views.create, name="create"),
     path("of/<slug:slug>/", views.org_projects, name="org_projects"),
+    path("rubrics/<slug:slug>/", views.rubrics, name="rubrics"),
     path("<uuid:project_uuid>/", views.detail, name="detail"),
     path("<uuid:project_uuid>/edit/", views.edit, name="edit"),
     path("<uuid:project_uuid>/fund/", views.fund, name="fund"),

@@ -19,9 +19,11 @@ from rung.projects import selectors, services
 from rung.projects.fairpay import check_fair_pay
 from rung.projects.forms import (
     CancelForm,
+    CriterionFormSet,
     DuplicateForm,
     MilestoneFormSet,
     ProjectForm,
+    RubricForm,
     SearchForm,
     TemplateForm,
 )
@@ -319,12 +321,20 @@ def _act(request: HttpRequest, project_uuid: str, action: Any, success: str, **k
 @login_required
 @require_POST
 def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act(
-        request,
-        project_uuid,
-        services.fund_project,
-        "Deposit requested. With bank transfer, staff confirm it when it arrives; then you can publish.",
-    )
+    project, membership = _project(request, project_uuid, write=True)
+    try:
+        services.fund_project(project, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if services.is_funded(project):  # paid at once (a card, or the sandbox)
+            messages.success(request, "Funded: the stipends are in escrow. You can publish now.")
+        else:
+            messages.success(
+                request,
+                "Deposit requested. With bank transfer, staff confirm it when it arrives; then you can publish.",
+            )
+    return redirect("projects:detail", project_uuid=project.uuid)
 
 
 @login_required
@@ -414,3 +424,55 @@ def curate(request: HttpRequest, template_uuid: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("projects:templates")
+
+
+@login_required
+def rubrics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's rubrics and the library; owners and managers build new ones here."""
+    org, membership = _org_for_posting(request, slug)
+    copy_of = request.GET.get("copy")
+    rows: list[dict[str, Any]] = []
+    initial: dict[str, Any] = {}
+    if copy_of:
+        source = selectors.rubrics_for(org.pk).filter(uuid=copy_of).first()
+        if source is None:
+            raise Http404("No such rubric")
+        initial = {"name": f"{source.name} (ours)"[:120], "description": source.description}
+        rows = [
+            {"name": c.name, "weight": c.weight, **{f"level_{i}": d for i, d in enumerate(c.descriptors, 1)}}
+            for c in services.rubric_to_input(source)
+        ]
+    form = RubricForm(request.POST or None, initial=initial)
+    criteria = CriterionFormSet(request.POST or None, prefix="criteria", initial=rows)
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        chosen = [c for c in criteria.cleaned_data if c.get("name")]
+        try:
+            rubric = services.create_rubric(
+                org,
+                membership=membership,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                criteria=[
+                    services.CriterionInput(
+                        name=c["name"], weight=c["weight"] or 1, descriptors=[c[f"level_{i}"] for i in range(1, 5)]
+                    )
+                    for c in chosen
+                ],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Rubric “{rubric.name}” saved. Choose it when you write a project.")
+            return redirect("projects:rubrics", slug=org.slug)
+    return render(
+        request,
+        "projects/rubrics.html",
+        {
+            "org": org,
+            "form": form,
+            "criteria": criteria,
+            "rubrics": selectors.rubrics_for(org.pk).prefetch_related("criteria__levels"),
+            "nav": "orgs",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
