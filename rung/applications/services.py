@@ -110,7 +110,8 @@ def apply(project: Project, *, candidate: User, answers: list[str], note: str = 
                 if project.blind_review
                 else f"{candidate.full_name} applied.",
                 url=reverse("applications:review_list", args=[project.uuid]),
-                actor=candidate,
+                # On a blind project the notification must not name who applied.
+                actor=None if project.blind_review else candidate,
             )
     except IntegrityError:
         raise ApplicationError("You have already applied to this project.", code="already_applied") from None
@@ -128,7 +129,7 @@ def withdraw(application: Application, *, candidate: User) -> Application:
             title=f"An application to {application.project.title} was withdrawn",
             body="No action is needed.",
             url=reverse("applications:review_list", args=[application.project.uuid]),
-            actor=candidate,
+            actor=None if application.project.blind_review else candidate,
             email=False,
         )
     return application

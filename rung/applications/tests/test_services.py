@@ -179,3 +179,11 @@ def test_reviewers_see_the_candidates_prior_verified_work(published, candidate, 
     card = applicant_cards(published)[0]
     assert card.prior_work == ["Survey dashboard for Acme Analytics (verified; Rung)"]
     assert card.name is None  # still blind
+
+
+def test_notifications_about_a_blind_application_do_not_name_the_candidate(published, candidate, bob):
+    application = _apply(published, candidate)
+    services.withdraw(application, candidate=candidate)
+    for note in Notification.objects.filter(recipient=bob):
+        assert note.actor is None
+        assert candidate.full_name not in note.title + note.body
