@@ -914,7 +914,26 @@ def complete_engagement(engagement: Engagement, *, actor: User | None) -> Engage
             actor=actor,
         )
         transaction.on_commit(partial(_enqueue_completed, engagement.pk))
+        complete_project_if_done(engagement.project, actor=actor)
     return engagement
+
+
+def complete_project_if_done(project: Project, *, actor: User | None) -> bool:
+    """A closed project completes once it has had engagements and none of them is still open."""
+    from rung.projects.models import ProjectStatus
+    from rung.projects.services import complete_project
+
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    open_statuses = (EngagementStatus.AWAITING_SIGNATURES, EngagementStatus.ACTIVE)
+    engagements = project.engagements.all()
+    if (
+        project.status != ProjectStatus.CLOSED
+        or not engagements.exists()
+        or engagements.filter(status__in=open_statuses).exists()
+    ):
+        return False
+    complete_project(project, actor=actor)
+    return True
 
 
 def on_engagement_completed(engagement: Engagement) -> None:
@@ -1065,6 +1084,7 @@ def cancel_engagement(engagement: Engagement, *, actor: User, reason: str) -> En
             url=_url(engagement),
             actor=actor,
         )
+        complete_project_if_done(engagement.project, actor=actor)
     return engagement
 
 
@@ -1134,6 +1154,8 @@ def wind_down_project(project: Project, *, actor: User, cancelled: bool, reason:
         # An offer made before closing may still be accepted: keep its seat funded.
         needed += project.applications.filter(status=ApplicationStatus.OFFERED).count() * project.stipend_minor
     spare = escrow_balance(project_uuid=project.uuid, currency=project.currency) - needed
+    if not cancelled and not project.applications.filter(status=ApplicationStatus.OFFERED).exists():
+        complete_project_if_done(project, actor=actor)
     if spare <= 0:
         return 0
     kind = "cancel" if cancelled else "close"

@@ -533,3 +533,9 @@ def rubric_to_input(rubric: Rubric) -> list[CriterionInput]:
         )
         for c in rubric.criteria.prefetch_related("levels")
     ]
+
+
+def complete_project(project: Project, *, actor: User | None) -> Project:
+    """A closed project whose every engagement has ended (called by the engagements app)."""
+    with transaction.atomic():
+        return _transition(project, ProjectStatus.COMPLETED, actor=actor, note="every engagement has ended")

@@ -64,3 +64,29 @@ def test_cancelling_answers_everyone_still_waiting(published, owner_membership, 
     assert Notification.objects.filter(recipient=waiting, verb="application.closed").exists()
     assert Notification.objects.filter(recipient=offered, verb="application.closed").exists()
     assert check_ledger() == []
+
+
+def test_a_closed_project_completes_when_its_last_engagement_ends(active, owner_membership, candidate, bob):
+    from rung.projects.models import ProjectStatus
+
+    from .conftest import milestones, submit_and_approve
+
+    project = active.project
+    projects.close_project(project, membership=owner_membership)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.CLOSED  # one engagement still running
+    for milestone in milestones(active):
+        submit_and_approve(milestone, candidate=candidate, reviewer=bob)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.COMPLETED
+    assert check_ledger() == []
+
+
+def test_closing_a_project_nobody_joined_refunds_everything_and_stays_closed(published, owner_membership):
+    from rung.projects.models import ProjectStatus
+
+    projects.close_project(published, membership=owner_membership)
+    published.refresh_from_db()
+    assert published.status == ProjectStatus.CLOSED  # nothing to complete; it may still be cancelled
+    assert escrow_balance(project_uuid=published.uuid, currency="EUR") == 0
+    assert check_ledger() == []
