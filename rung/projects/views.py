@@ -349,44 +349,54 @@ def close(request: HttpRequest, project_uuid: str) -> HttpResponse:
     return _act(request, project_uuid, services.close_project, "Closed to new applications.")
 
 
+def _act_with_form(
+    request: HttpRequest, project_uuid: str, *, form_class: Any, invalid: str, action: Any, success: str
+) -> HttpResponse:
+    """A POST that needs a small form: outsiders get 404 before the form is read, a bad form a message."""
+    _project(request, project_uuid, write=True)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("projects:detail", project_uuid=project_uuid)
+    return _act(request, project_uuid, action, success, **form.cleaned_data)
+
+
 @login_required
 @require_POST
 def cancel(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the project is cancelled; applicants will read it.")
-        return redirect("projects:detail", project_uuid=project_uuid)
-    return _act(
-        request, project_uuid, services.cancel_project, "The project was cancelled.", reason=form.cleaned_data["reason"]
+    return _act_with_form(
+        request,
+        project_uuid,
+        form_class=CancelForm,
+        invalid="Say why the project is cancelled; applicants will read it.",
+        action=services.cancel_project,
+        success="The project was cancelled.",
     )
 
 
 @login_required
 @require_POST
 def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
-    form = DuplicateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the new application deadline and start date.")
-        return redirect("projects:detail", project_uuid=project_uuid)
-    return _act(request, project_uuid, services.duplicate_project, "Copied into a new draft.", **form.cleaned_data)
+    return _act_with_form(
+        request,
+        project_uuid,
+        form_class=DuplicateForm,
+        invalid="Choose the new application deadline and start date.",
+        action=services.duplicate_project,
+        success="Copied into a new draft.",
+    )
 
 
 @login_required
 @require_POST
 def save_template(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    _project(request, project_uuid, write=True)  # outsiders get 404 before any form is read
-    form = TemplateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Name the template.")
-        return redirect("projects:detail", project_uuid=project_uuid)
-    return _act(
+    return _act_with_form(
         request,
         project_uuid,
-        services.save_as_template,
-        "Saved as a template for your organisation.",
-        name=form.cleaned_data["name"],
+        form_class=TemplateForm,
+        invalid="Name the template.",
+        action=services.save_as_template,
+        success="Saved as a template for your organisation.",
     )
 
 
