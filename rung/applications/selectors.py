@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationStatus
+from rung.credentials.selectors import CredentialSummary, credentials_for_applicants
 from rung.lib.errors import NotFound
 from rung.orgs.models import Membership, role_can
 from rung.projects.models import Project
@@ -69,12 +70,10 @@ def get_application_for_reviewer(user: User, application_uuid: str) -> tuple[App
         raise NotFound("No such application.") from None
 
 
-def _prior_work(candidate: User) -> list[str]:
+def _prior_work(summaries: list[CredentialSummary]) -> list[str]:
     """Credit for prior short work: Rung's own credentials and verified imports, named plainly."""
-    from rung.credentials.selectors import credentials_for_applicant
-
     lines = []
-    for c in credentials_for_applicant(candidate):
+    for c in summaries:
         if c.revoked:
             continue
         by = f" for {c.creator_name}" if c.creator_name else ""
@@ -90,6 +89,7 @@ def applicant_cards(project: Project) -> list[ApplicantCard]:
         .prefetch_related("candidate__profile__skills")
         .order_by("created_at")
     )
+    prior = credentials_for_applicants([a.candidate for a in applications])
     cards = []
     for number, application in enumerate(applications, start=1):
         profile = getattr(application.candidate, "profile", None)
@@ -110,7 +110,7 @@ def applicant_cards(project: Project) -> list[ApplicantCard]:
                 status=application.status,
                 status_label=application.get_status_display(),
                 applied_at=application.created_at,
-                prior_work=_prior_work(application.candidate),
+                prior_work=_prior_work(prior[application.candidate_id]),
             )
         )
     return cards

@@ -187,3 +187,13 @@ def test_notifications_about_a_blind_application_do_not_name_the_candidate(publi
     for note in Notification.objects.filter(recipient=bob):
         assert note.actor is None
         assert candidate.full_name not in note.title + note.body
+
+
+def test_the_applicant_cards_cost_the_same_however_many_applied(published, django_assert_max_num_queries):
+    from conftest import make_user
+
+    for i in range(6):
+        _apply(published, make_user(f"many{i}@student.example", f"Many {i}"))
+    with django_assert_max_num_queries(5):
+        cards = applicant_cards(published)
+    assert len(cards) == 6
