@@ -7,8 +7,9 @@ from ninja.pagination import paginate
 
 from rung.accounts import services
 from rung.accounts.models import ApiToken
+from rung.accounts.requests import request_user
 from rung.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.api import ErrorOut, Pagination
 
 router = Router(tags=["account"])
 

@@ -11,14 +11,10 @@ from django.views.decorators.http import require_POST
 
 from rung.accounts import services
 from rung.accounts.forms import ApiTokenForm, EmailChangeForm, LoginForm, SignUpForm
-from rung.accounts.models import ApiToken, User
+from rung.accounts.models import ApiToken
+from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError
 from rung.lib.request_context import client_ip
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -86,7 +82,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "accounts/settings.html",
@@ -101,7 +97,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def change_email(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = EmailChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -141,7 +137,7 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -165,7 +161,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_uuid: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     # Scoped to the user: someone else's token is simply not found.
     token = get_object_or_404(ApiToken, uuid=token_uuid, user=user)
     try:

@@ -5,10 +5,11 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from rung.accounts.requests import request_user
 from rung.applications import selectors, services
 from rung.applications.models import Application
 from rung.applications.schemas import ApplicantOut, ApplicationOut, ApplyIn, MessageIn
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
 from rung.projects.selectors import get_project_for_user
 

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.applications import selectors, services
 from rung.applications.forms import ApplyForm, OfferForm
 from rung.applications.models import REJECTION_TEMPLATES
@@ -13,30 +13,27 @@ from rung.lib.errors import DomainError, NotFound
 from rung.projects.selectors import get_project_for_user
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/mine.html",
-        {"applications": selectors.my_applications(_user(request)), "nav": "applications"},
+        {"applications": selectors.my_applications(request_user(request)), "nav": "applications"},
     )
 
 
 @login_required
 def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
     try:
-        project, _ = get_project_for_user(_user(request), project_uuid)
+        project, _ = get_project_for_user(request_user(request), project_uuid)
     except NotFound:
         raise Http404("No such project") from None
     form = ApplyForm(request.POST or None, questions=list(project.screening_questions))
     if request.method == "POST" and form.is_valid():
         try:
-            services.apply(project, candidate=_user(request), answers=form.answers(), note=form.cleaned_data["note"])
+            services.apply(
+                project, candidate=request_user(request), answers=form.answers(), note=form.cleaned_data["note"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -46,7 +43,7 @@ def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
                 f"{project.decision_deadline:%d %B %Y} at the latest.",
             )
             return redirect("applications:mine")
-    clash = services.availability_clashes(_user(request), project)
+    clash = services.availability_clashes(request_user(request), project)
     return render(
         request,
         "applications/apply.html",
@@ -57,7 +54,7 @@ def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
 
 def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
     try:
-        return selectors.get_own_application(_user(request), application_uuid)
+        return selectors.get_own_application(request_user(request), application_uuid)
     except NotFound:
         raise Http404("No such application") from None
 
@@ -75,7 +72,7 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
         raise Http404("No such action")
     service, success = actions[action]
     try:
-        service(application, candidate=_user(request))
+        service(application, candidate=request_user(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -90,8 +87,8 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
 @login_required
 def review_list(request: HttpRequest, project_uuid: str) -> HttpResponse:
     try:
-        project, _ = get_project_for_user(_user(request), project_uuid)
-        selectors.reviewer_membership(_user(request), project)
+        project, _ = get_project_for_user(request_user(request), project_uuid)
+        selectors.reviewer_membership(request_user(request), project)
     except NotFound:
         raise Http404("No such project") from None
     return render(
@@ -111,7 +108,7 @@ def review_list(request: HttpRequest, project_uuid: str) -> HttpResponse:
 @require_POST
 def reviewer_action(request: HttpRequest, application_uuid: str, action: str) -> HttpResponse:
     try:
-        application, membership = selectors.get_application_for_reviewer(_user(request), application_uuid)
+        application, membership = selectors.get_application_for_reviewer(request_user(request), application_uuid)
     except NotFound:
         raise Http404("No such application") from None
     try:

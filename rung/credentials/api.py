@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from rung.accounts.requests import request_user
 from rung.credentials import selectors, services
 from rung.credentials.models import ImportedCredential, IssuedCredential
 from rung.credentials.schemas import (
@@ -18,7 +19,7 @@ from rung.credentials.schemas import (
 )
 from rung.credentials.services import MAX_DOCUMENT_BYTES
 from rung.credentials.views import share_url
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.api import ErrorOut, Pagination
 
 router = Router(tags=["credentials"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.credentials import issuer, selectors, services
 from rung.credentials.forms import CredentialDocumentForm, RevokeForm
 from rung.credentials.keys import KeyStoreError
@@ -29,11 +30,6 @@ from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.profiles.models import Skill
 
 logger = logging.getLogger(__name__)
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _fetch[T](get: Callable[[], T]) -> T:
@@ -133,13 +129,13 @@ def _wallet_context(user: User, form: CredentialDocumentForm) -> dict[str, Any]:
 
 @login_required
 def wallet(request: HttpRequest) -> HttpResponse:
-    return render(request, "credentials/wallet.html", _wallet_context(_user(request), CredentialDocumentForm()))
+    return render(request, "credentials/wallet.html", _wallet_context(request_user(request), CredentialDocumentForm()))
 
 
 @login_required
 @require_POST
 def import_credential(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = CredentialDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -157,7 +153,7 @@ def import_credential(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def wallet_credential(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
-    credential = _fetch(lambda: selectors.get_wallet_credential(_user(request), credential_uuid))
+    credential = _fetch(lambda: selectors.get_wallet_credential(request_user(request), credential_uuid))
     url = share_url(credential)
     shared = credential.share_link.enabled
     return render(
@@ -178,7 +174,7 @@ def wallet_credential(request: HttpRequest, credential_uuid: UUID) -> HttpRespon
 @login_required
 @require_POST
 def set_share(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     credential = _fetch(lambda: selectors.get_wallet_credential(user, credential_uuid))
     enabled = request.POST.get("enabled") == "on"
     try:
@@ -197,13 +193,13 @@ def set_share(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
-    credential = _fetch(lambda: selectors.get_wallet_credential(_user(request), credential_uuid))
+    credential = _fetch(lambda: selectors.get_wallet_credential(request_user(request), credential_uuid))
     return _json_download(credential.document_text, f"credential-{credential.uuid}.json")
 
 
 @login_required
 def imported_credential(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
-    item: ImportedCredential = _fetch(lambda: selectors.get_imported_credential(_user(request), item_uuid))
+    item: ImportedCredential = _fetch(lambda: selectors.get_imported_credential(request_user(request), item_uuid))
     return render(
         request,
         "credentials/imported_credential.html",
@@ -214,7 +210,7 @@ def imported_credential(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def recheck_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     item = _fetch(lambda: selectors.get_imported_credential(user, item_uuid))
     services.recheck_imported_credential(item, actor=user)
     messages.success(request, "Checked again just now." + ("" if item.verified else " It is still not verified."))
@@ -224,7 +220,7 @@ def recheck_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def remove_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     item = _fetch(lambda: selectors.get_imported_credential(user, item_uuid))
     services.remove_imported_credential(item, actor=user)
     messages.success(request, f"“{item.name or 'The credential'}” was removed from your wallet.")
@@ -233,7 +229,7 @@ def remove_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 
 @login_required
 def download_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
-    item = _fetch(lambda: selectors.get_imported_credential(_user(request), item_uuid))
+    item = _fetch(lambda: selectors.get_imported_credential(request_user(request), item_uuid))
     return _json_download(item.document_text, f"imported-credential-{item.uuid}.json")
 
 
@@ -242,13 +238,13 @@ def download_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 
 @login_required
 def issued_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.issued_for_manager(_user(request)), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.issued_for_manager(request_user(request)), 50).get_page(request.GET.get("page"))
     return render(request, "credentials/issued_list.html", {"page_obj": page, "nav": "issued"})
 
 
 @login_required
 def revoke(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     credential, capacity = _fetch(lambda: selectors.get_credential_for_revoker(user, credential_uuid))
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

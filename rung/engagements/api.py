@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from rung.accounts.requests import request_user
 from rung.engagements import selectors, services
 from rung.engagements.models import Contract, Engagement
 from rung.engagements.schemas import (
@@ -17,7 +18,7 @@ from rung.engagements.schemas import (
     SignatureOut,
     SignIn,
 )
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.lib.request_context import client_ip
 

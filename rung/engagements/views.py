@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.engagements import contracts, selectors, services
 from rung.engagements.forms import AmendmentForm, CancelForm, SignForm
 from rung.engagements.models import Contract, Engagement, EngagementStatus, MilestoneStatus, SignatureRole
@@ -19,14 +19,9 @@ from rung.lib.money import MoneyError, to_minor
 from rung.lib.request_context import client_ip
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _engagement(request: HttpRequest, engagement_uuid: Any) -> Engagement:
     try:
-        return selectors.get_engagement_for_user(_user(request), str(engagement_uuid))
+        return selectors.get_engagement_for_user(request_user(request), str(engagement_uuid))
     except NotFound:
         raise Http404("No such engagement") from None
 
@@ -41,7 +36,7 @@ def _contract(engagement: Engagement, contract_uuid: Any) -> Contract:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    engagements = selectors.engagements_for(_user(request)).annotate(
+    engagements = selectors.engagements_for(request_user(request)).annotate(
         milestones_total=Count("milestones", distinct=True),
         milestones_approved=Count("milestones", filter=Q(milestones__status=MilestoneStatus.APPROVED), distinct=True),
     )
@@ -66,7 +61,7 @@ def _render_detail(
     form_for: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     who = selectors.viewer(user, engagement)
     all_contracts = selectors.contracts_of(engagement)
     current, amendment = selectors.current_and_pending(all_contracts)
@@ -128,7 +123,7 @@ def sign(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any) -> Http
     engagement = _engagement(request, engagement_uuid)
     contract = _contract(engagement, contract_uuid)
     # A member who is not a party is refused by the service, with its reason.
-    role = selectors.viewer(_user(request), engagement).side or SignatureRole.EMPLOYER
+    role = selectors.viewer(request_user(request), engagement).side or SignatureRole.EMPLOYER
     form = SignForm(request.POST)
     form_for = "amendment" if contract.is_amendment else "current"
     status = 400
@@ -136,7 +131,7 @@ def sign(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any) -> Http
         try:
             services.sign_contract(
                 contract,
-                signer=_user(request),
+                signer=request_user(request),
                 role=role,
                 typed_name=form.cleaned_data["typed_name"],
                 consent=form.cleaned_data["consent"],
@@ -166,7 +161,7 @@ def amend(request: HttpRequest, engagement_uuid: Any) -> HttpResponse:
             try:
                 services.propose_amendment(
                     engagement,
-                    actor=_user(request),
+                    actor=request_user(request),
                     change_summary=form.cleaned_data["change_summary"],
                     scope=form.cleaned_data["scope"],
                     milestone_dates=form.milestone_dates(),
@@ -186,7 +181,7 @@ def withdraw(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any) -> 
     engagement = _engagement(request, engagement_uuid)
     contract = _contract(engagement, contract_uuid)
     try:
-        services.withdraw_amendment(contract, actor=_user(request))
+        services.withdraw_amendment(contract, actor=request_user(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -202,7 +197,7 @@ def cancel(request: HttpRequest, engagement_uuid: Any) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            services.cancel_engagement(engagement, actor=_user(request), reason=form.cleaned_data["reason"])
+            services.cancel_engagement(engagement, actor=request_user(request), reason=form.cleaned_data["reason"])
         except DomainError as exc:
             status = _refused(form, exc)
         else:

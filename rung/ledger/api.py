@@ -9,6 +9,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.ledger import selectors, services
 from rung.ledger.models import Deposit, LedgerTransaction, Payout, PayoutStatus
 from rung.ledger.schemas import (
@@ -28,7 +29,7 @@ from rung.ledger.schemas import (
     SettleIn,
     StaffPayoutOut,
 )
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound, PermissionDenied
 from rung.lib.money import to_minor
 

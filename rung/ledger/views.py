@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.ledger import pdf, selectors, services
 from rung.ledger.forms import CancelForm, ConfirmDepositForm, DelayForm, FailPayoutForm, SettlePayoutForm
 from rung.ledger.models import (
@@ -46,11 +46,6 @@ FAILED_SHOWN = 50
 STATEMENT_LINES_SHOWN = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def staff_required[**P](
     view: Callable[Concatenate[HttpRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
@@ -59,7 +54,7 @@ def staff_required[**P](
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        if not _user(request).is_staff:
+        if not request_user(request).is_staff:
             raise Http404("No such page")
         return view(request, *args, **kwargs)
 
@@ -68,7 +63,7 @@ def staff_required[**P](
 
 def _org(request: HttpRequest, slug: str) -> Organisation:
     try:
-        return selectors.org_for_money(_user(request), slug)
+        return selectors.org_for_money(request_user(request), slug)
     except NotFound:
         raise Http404("No such organisation") from None
     except PermissionDenied as exc:
@@ -134,7 +129,7 @@ def _movements(transactions: Iterable[LedgerTransaction]) -> list[Movement]:
 
 @login_required
 def org_money(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     org = _org(request, slug)
     statement = selectors.statement_for_employer(user, org, movements_limit=MOVEMENTS_SHOWN)
     page = Paginator(selectors.deposits_for_org(org), DEPOSITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -249,7 +244,7 @@ def receipt_pdf(request: HttpRequest, slug: str, deposit_uuid: uuid.UUID) -> Htt
 @login_required
 @require_POST
 def cancel_deposit(request: HttpRequest, slug: str, deposit_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     org = _org(request, slug)
     if not selectors.may_fund(user, org):
         raise DjangoPermissionDenied("Only an owner or manager can withdraw a deposit.")
@@ -293,7 +288,7 @@ def _pending_note(owed: int, in_transit: int, currency: str) -> str:
 
 @login_required
 def earnings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = selectors.statement_for_intern(user)
     lines = selectors.intern_statement_lines(user)
     recent = list(reversed(lines))[:STATEMENT_LINES_SHOWN]
@@ -347,7 +342,7 @@ def _signed(minor: int, currency: str) -> str:
 
 @login_required
 def statement_csv(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     lines = selectors.intern_statement_lines(user)
     titles = selectors.project_titles(line.project_uuid for line in lines if line.project_uuid)
     out = io.StringIO()
@@ -374,7 +369,7 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statement_pdf(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = selectors.statement_for_intern(user)
     lines = selectors.intern_statement_lines(user)
     titles = selectors.project_titles(line.project_uuid for line in lines if line.project_uuid)
@@ -506,7 +501,7 @@ def staff_confirm_deposit(request: HttpRequest, deposit_uuid: uuid.UUID) -> Http
         amount = to_minor(form.cleaned_data["amount"], deposit.currency)
         deposit = services.confirm_deposit(
             deposit,
-            staff=_user(request),
+            staff=request_user(request),
             reference=form.cleaned_data["reference"],
             amount_minor=amount,
             provider_reference=form.cleaned_data["bank_reference"],
@@ -531,7 +526,7 @@ def staff_cancel_deposit(request: HttpRequest, deposit_uuid: uuid.UUID) -> HttpR
         messages.error(request, f"Say why {deposit.reference} is cancelled; the employer will see it.")
         return redirect("ledger:staff_deposits")
     try:
-        services.cancel_deposit(deposit, actor=_user(request), reason=form.cleaned_data["reason"])
+        services.cancel_deposit(deposit, actor=request_user(request), reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, f"{deposit.reference}: {exc.message}")
     else:
@@ -577,7 +572,7 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_export_batch(request: HttpRequest) -> HttpResponse:
-    batch = services.export_payout_batch(staff=_user(request))
+    batch = services.export_payout_batch(staff=request_user(request))
     if not batch.payouts:
         messages.info(request, "There are no pending payouts to export.")
         return redirect("ledger:staff_payouts")
@@ -608,7 +603,7 @@ def staff_settle_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRes
     form = SettlePayoutForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
     try:
-        payout = services.settle_payout(payout, actor=_user(request), provider_reference=reference)
+        payout = services.settle_payout(payout, actor=request_user(request), provider_reference=reference)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -627,7 +622,7 @@ def staff_fail_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRespo
         messages.error(request, "Say why the payout failed, so it can be put right.")
         return _back_to_payouts(payout)
     try:
-        payout = services.fail_payout(payout, actor=_user(request), reason=form.cleaned_data["reason"])
+        payout = services.fail_payout(payout, actor=request_user(request), reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -649,7 +644,7 @@ def staff_payout_delay(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpResp
         return _back_to_payouts(payout)
     try:
         payout = services.record_payout_delay(
-            payout, staff=_user(request), cause=form.cleaned_data["cause"], note=form.cleaned_data["note"]
+            payout, staff=request_user(request), cause=form.cleaned_data["cause"], note=form.cleaned_data["note"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)

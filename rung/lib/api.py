@@ -3,11 +3,8 @@
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-
-from rung.accounts.models import User
 
 
 class Pagination(PageNumberPagination):
@@ -15,12 +12,6 @@ class Pagination(PageNumberPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=settings.API_PAGE_SIZE, max_page_size=100, **kwargs)
-
-
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "endpoints that call this require authentication"
-    return user
 
 
 class ErrorOut(Schema):

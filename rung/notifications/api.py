@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.accounts.requests import request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.notifications import selectors, services
 from rung.notifications.models import Notification
 from rung.notifications.schemas import MarkedOut, NotificationOut, UnreadOut

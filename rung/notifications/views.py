@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.lib.errors import NotFound
 from rung.notifications import selectors, services
 from rung.notifications.models import Notification
@@ -17,14 +17,9 @@ from rung.notifications.models import Notification
 PAGE_SIZE = 20
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _fetch(request: HttpRequest, notification_uuid: UUID) -> Notification:
     try:
-        return selectors.get_notification_for_user(_user(request), notification_uuid)
+        return selectors.get_notification_for_user(request_user(request), notification_uuid)
     except NotFound:
         raise Http404("No such notification") from None
 
@@ -36,7 +31,7 @@ def _list_url(page: str | None) -> str:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -48,7 +43,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, notification_uuid: UUID) -> HttpResponse:
     """Follow a notification's link: opening it is reading it."""
-    notification = services.mark_read(_fetch(request, notification_uuid), user=_user(request))
+    notification = services.mark_read(_fetch(request, notification_uuid), user=request_user(request))
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
     return redirect("notifications:list")
@@ -57,7 +52,7 @@ def notification_open(request: HttpRequest, notification_uuid: UUID) -> HttpResp
 @login_required
 @require_POST
 def notification_mark_read(request: HttpRequest, notification_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     notification = services.mark_read(_fetch(request, notification_uuid), user=user)
     if request.headers.get("HX-Request") == "true":
         # Just this row, plus the navigation's unread count swapped out of band.
@@ -77,7 +72,7 @@ def notification_mark_read(request: HttpRequest, notification_uuid: UUID) -> Htt
 @login_required
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
-    marked = services.mark_all_read(_user(request))
+    marked = services.mark_all_read(request_user(request))
     if marked:
         messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
     return redirect("notifications:list")

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.accounts.requests import request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.orgs import selectors, services
 from rung.orgs.models import Invitation, Membership, Organisation

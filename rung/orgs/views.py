@@ -6,21 +6,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.orgs import selectors, services
 from rung.orgs.forms import InviteForm, OrganisationEditForm, OrganisationForm, RoleForm, VerificationForm
 from rung.orgs.models import Invitation, Membership, Organisation, role_can
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _fetch(request: HttpRequest, slug: str, permission: str = "view") -> tuple[Organisation, Membership | None]:
     try:
-        return selectors.get_org_for_user(_user(request), slug, permission=permission)
+        return selectors.get_org_for_user(request_user(request), slug, permission=permission)
     except NotFound:
         raise Http404("No such organisation") from None
     except PermissionDenied as exc:
@@ -29,7 +24,7 @@ def _fetch(request: HttpRequest, slug: str, permission: str = "view") -> tuple[O
 
 @login_required
 def org_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "orgs/list.html",
@@ -46,7 +41,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.create_organisation(actor=_user(request), **form.cleaned_data)
+            org = services.create_organisation(actor=request_user(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -181,7 +176,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "orgs/invitation.html", {"invitation": invitation, "token": token})
     if request.method == "POST":
         try:
-            membership = services.accept_invitation(raw_token=token, user=_user(request))
+            membership = services.accept_invitation(raw_token=token, user=request_user(request))
         except DomainError as exc:
             return render(
                 request,
@@ -213,7 +208,7 @@ def set_verification(request: HttpRequest, slug: str) -> HttpResponse:
     form = VerificationForm(request.POST)
     if form.is_valid():
         try:
-            org = services.set_verification(org, staff=_user(request), **form.cleaned_data)
+            org = services.set_verification(org, staff=request_user(request), **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

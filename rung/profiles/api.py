@@ -2,7 +2,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.accounts.requests import request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.profiles import services
 from rung.profiles.models import CandidateProfile, Skill
 from rung.profiles.schemas import CompletenessOut, ProfileIn, ProfileOut, SkillOut, WindowSchema

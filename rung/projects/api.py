@@ -3,7 +3,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from rung.lib.api import ErrorOut, request_user
+from rung.accounts.requests import request_user
+from rung.lib.api import ErrorOut
 from rung.lib.errors import DomainError, NotFound
 from rung.lib.money import format_money, from_minor
 from rung.orgs.models import Membership

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import format_money, to_minor
 from rung.orgs import selectors as org_selectors
@@ -30,13 +30,8 @@ from rung.projects.forms import (
 from rung.projects.models import Project, ProjectStatus, ProjectTemplate
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _project(request: HttpRequest, project_uuid: str, *, write: bool = False) -> tuple[Project, Membership | None]:
-    user = _user(request) if request.user.is_authenticated else None
+    user = request_user(request) if request.user.is_authenticated else None
     try:
         return selectors.get_project_for_user(user, project_uuid, write=write)
     except NotFound:
@@ -45,7 +40,7 @@ def _project(request: HttpRequest, project_uuid: str, *, write: bool = False) ->
 
 def _org_for_posting(request: HttpRequest, slug: str) -> tuple[Organisation, Membership | None]:
     try:
-        return org_selectors.get_org_for_user(_user(request), slug, permission="post_projects")
+        return org_selectors.get_org_for_user(request_user(request), slug, permission="post_projects")
     except NotFound:
         raise Http404("No such organisation") from None
     except PermissionDenied as exc:
@@ -271,7 +266,7 @@ def edit(request: HttpRequest, project_uuid: str) -> HttpResponse:
 @login_required
 def org_projects(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        org, membership = org_selectors.get_org_for_user(_user(request), slug)
+        org, membership = org_selectors.get_org_for_user(request_user(request), slug)
     except NotFound:
         raise Http404("No such organisation") from None
     return render(
@@ -402,7 +397,7 @@ def save_template(request: HttpRequest, project_uuid: str) -> HttpResponse:
 
 @login_required
 def template_catalogue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     orgs = list(org_selectors.orgs_for_user(user))
     skill = request.GET.get("skill", "")
     templates = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
@@ -427,7 +422,7 @@ def curate(request: HttpRequest, template_uuid: str) -> HttpResponse:
     try:
         services.curate_template(
             template,
-            staff=_user(request),
+            staff=request_user(request),
             featured=request.POST.get("featured") == "on",
             public=request.POST.get("public") == "on",
         )

@@ -7,7 +7,8 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from rung.lib.api import ErrorOut, Pagination, request_user
+from rung.accounts.requests import request_user
+from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
 from rung.orgs.models import Organisation
 from rung.projects.models import Rubric

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from rung.accounts.models import User
+from rung.accounts.requests import request_user
 from rung.engagements.models import EngagementStatus, MilestoneStatus
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.orgs.models import Organisation
@@ -24,14 +24,9 @@ from rung.reviews.forms import (
 from rung.reviews.models import Decision, SubmissionFile
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _fetch(getter: Any, request: HttpRequest, key: Any) -> Any:
     try:
-        return getter(_user(request), str(key))
+        return getter(request_user(request), str(key))
     except NotFound:
         raise Http404("Not found") from None
     except PermissionDenied as exc:
@@ -47,7 +42,7 @@ def _form_error(form: Any, exc: DomainError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "reviews/home.html",
@@ -77,7 +72,7 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
             try:
                 submission = services.submit_work(
                     item,
-                    candidate=_user(request),
+                    candidate=request_user(request),
                     notes=form.cleaned_data["notes"],
                     links=form.link_list(),
                     files=form.cleaned_data["attachments"],
@@ -112,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/queue.html",
-        {"submissions": selectors.review_queue(_user(request)), "nav": "work"},
+        {"submissions": selectors.review_queue(request_user(request)), "nav": "work"},
     )
 
 
@@ -131,7 +126,7 @@ def review(request: HttpRequest, submission_uuid: str) -> HttpResponse:
         try:
             services.review_submission(
                 submission,
-                reviewer=_user(request),
+                reviewer=request_user(request),
                 review=services.ReviewInput(
                     decision=form.cleaned_data["decision"],
                     feedback=form.cleaned_data["feedback"],
@@ -201,7 +196,7 @@ def self_assessment(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
             try:
                 services.self_assess(
                     engagement,
-                    candidate=_user(request),
+                    candidate=request_user(request),
                     scores=form.scores(),
                     reflection=form.cleaned_data["reflection"],
                 )
@@ -234,12 +229,14 @@ def ratings(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
         try:
             if access.is_candidate:
                 if experience_form.is_valid():
-                    services.rate_experience(engagement, candidate=_user(request), **experience_form.cleaned_data)
+                    services.rate_experience(
+                        engagement, candidate=request_user(request), **experience_form.cleaned_data
+                    )
                     messages.success(request, "Thank you: your rating is in.")
                     return redirect("reviews:ratings", engagement_uuid=engagement.uuid)
             elif access.can_review:
                 if intern_form.is_valid():
-                    services.rate_intern(engagement, rater=_user(request), **intern_form.cleaned_data)
+                    services.rate_intern(engagement, rater=request_user(request), **intern_form.cleaned_data)
                     messages.success(request, "Thank you: your rating is in.")
                     return redirect("reviews:ratings", engagement_uuid=engagement.uuid)
             else:
