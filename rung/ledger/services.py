@@ -103,10 +103,6 @@ def _amount(value: int, what: str = "The amount") -> int:
     return value
 
 
-def _money(minor: int, currency: str) -> str:
-    return format_money(minor, currency)
-
-
 def _require_staff(actor: User | None, doing: str) -> User:
     if actor is None or not actor.is_staff:
         raise PermissionDenied(f"Only Rung staff can {doing}.")
@@ -241,7 +237,7 @@ def _validate_postings(postings: Sequence[Posting]) -> None:
         totals[currency] = totals.get(currency, 0) + p.amount_minor
     unbalanced = {c: t for c, t in totals.items() if t != 0}
     if unbalanced:
-        detail = ", ".join(_money(t, c) for c, t in unbalanced.items())
+        detail = ", ".join(format_money(t, c) for c, t in unbalanced.items())
         raise UnbalancedTransaction(
             f"Money in and money out must match in each currency, but these entries add up to {detail}, not zero."
         )
@@ -295,8 +291,8 @@ def post_transaction(
             held = _balance(p.account.pk)
             if held + p.amount_minor < 0:
                 raise InsufficientFunds(
-                    f"{p.account.label} holds {_money(held, p.currency)}; "
-                    f"{_money(-p.amount_minor, p.currency)} cannot be taken from it."
+                    f"{p.account.label} holds {format_money(held, p.currency)}; "
+                    f"{format_money(-p.amount_minor, p.currency)} cannot be taken from it."
                 )
         try:
             with transaction.atomic():
@@ -351,8 +347,8 @@ class FundingQuote:
 
     def __str__(self) -> str:
         return (
-            f"{self.seats} × {_money(self.stipend_minor, self.currency)} + {self.fee_percent}% fee "
-            f"= {_money(self.total_minor, self.currency)}"
+            f"{self.seats} × {format_money(self.stipend_minor, self.currency)} + {self.fee_percent}% fee "
+            f"= {format_money(self.total_minor, self.currency)}"
         )
 
 
@@ -478,8 +474,8 @@ def _confirm(
             raise BadTransition("This deposit was cancelled; the employer needs to request a new one.")
         if amount_minor is not None and amount_minor != deposit.amount_minor:
             raise LedgerError(
-                f"The transfer was {_money(amount_minor, deposit.currency)} but this deposit is for "
-                f"{_money(deposit.amount_minor, deposit.currency)}. Nothing was confirmed.",
+                f"The transfer was {format_money(amount_minor, deposit.currency)} but this deposit is for "
+                f"{format_money(deposit.amount_minor, deposit.currency)}. Nothing was confirmed.",
                 code="amount_mismatch",
                 field="amount",
             )
@@ -1048,7 +1044,7 @@ def alert_overdue_payouts(*, now: datetime | None = None) -> int:
         created = notify(
             staff,
             verb="ledger.payout_overdue",
-            title=f"A payout of {_money(payout.amount_minor, payout.currency)} is overdue",
+            title=f"A payout of {format_money(payout.amount_minor, payout.currency)} is overdue",
             body=(
                 f"The payout to {payout.intern.full_name or payout.intern.email} was approved on "
                 f"{payout.approved_at:%d %B %Y} and has not arrived within {target} business days. "

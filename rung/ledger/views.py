@@ -77,10 +77,6 @@ def _deposit(org: Organisation, deposit_uuid: uuid.UUID) -> Deposit:
         raise Http404("No such deposit") from None
 
 
-def _money(minor: int, currency: str) -> str:
-    return format_money(minor, currency)
-
-
 def _instructions(deposit: Deposit) -> str:
     provider = PAYMENT_PROVIDERS.get(deposit.provider)
     return provider().instructions(deposit) if provider else ""
@@ -122,7 +118,9 @@ def _movements(transactions: Iterable[LedgerTransaction]) -> list[Movement]:
             if label and entry.amount_minor > 0:
                 note = txn.memo if txn.kind in (TransactionKind.DEPOSIT, TransactionKind.REFUND) else ""
                 rows.append(
-                    Movement(txn.created_at, label, txn.project_uuid, _money(entry.amount_minor, entry.currency), note)
+                    Movement(
+                        txn.created_at, label, txn.project_uuid, format_money(entry.amount_minor, entry.currency), note
+                    )
                 )
     return rows
 
@@ -144,7 +142,7 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
     for movement in movements:
         movement.project_title = titles.get(movement.project_uuid, "") if movement.project_uuid else ""
     escrow = [
-        {"project_uuid": project, "project_title": titles.get(project, ""), "amount": _money(amount, currency)}
+        {"project_uuid": project, "project_title": titles.get(project, ""), "amount": format_money(amount, currency)}
         for project, balances in statement.escrow_by_project.items()
         for currency, amount in balances.items()
     ]
@@ -156,12 +154,12 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
             "totals": [
                 {
                     "currency": currency,
-                    "deposited": _money(t.deposited, currency),
-                    "fees": _money(t.fees, currency),
-                    "in_escrow": _money(t.in_escrow, currency),
-                    "released": _money(t.released, currency),
-                    "refunded": _money(t.refunded, currency),
-                    "funding_balance": _money(t.funding_balance, currency),
+                    "deposited": format_money(t.deposited, currency),
+                    "fees": format_money(t.fees, currency),
+                    "in_escrow": format_money(t.in_escrow, currency),
+                    "released": format_money(t.released, currency),
+                    "refunded": format_money(t.refunded, currency),
+                    "funding_balance": format_money(t.funding_balance, currency),
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
@@ -170,9 +168,9 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "deposit": d,
                     "project_title": titles.get(d.project_uuid, ""),
-                    "amount": _money(d.amount_minor, d.currency),
-                    "escrow": _money(d.escrow_minor, d.currency),
-                    "fee": _money(d.fee_minor, d.currency),
+                    "amount": format_money(d.amount_minor, d.currency),
+                    "escrow": format_money(d.escrow_minor, d.currency),
+                    "fee": format_money(d.fee_minor, d.currency),
                 }
                 for d in deposits
             ],
@@ -180,7 +178,7 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "deposit": d,
                     "project_title": titles.get(d.project_uuid, ""),
-                    "amount": _money(d.amount_minor, d.currency),
+                    "amount": format_money(d.amount_minor, d.currency),
                     "instructions": _instructions(d),
                 }
                 for d in waiting
@@ -203,10 +201,10 @@ def _receipt_context(org: Organisation, deposit: Deposit) -> dict[str, Any]:
         "org": org,
         "deposit": deposit,
         "project": selectors.project_titles([deposit.project_uuid]).get(deposit.project_uuid, "A project"),
-        "stipend": _money(deposit.stipend_minor, currency),
-        "escrow": _money(deposit.escrow_minor, currency),
-        "fee": _money(deposit.fee_minor, currency),
-        "amount": _money(deposit.amount_minor, currency),
+        "stipend": format_money(deposit.stipend_minor, currency),
+        "escrow": format_money(deposit.escrow_minor, currency),
+        "fee": format_money(deposit.fee_minor, currency),
+        "amount": format_money(deposit.amount_minor, currency),
         "paid_by": _paid_by(deposit),
         "nav": "orgs",
     }
@@ -280,9 +278,9 @@ def _payout_status(payout: Payout) -> str:
 def _pending_note(owed: int, in_transit: int, currency: str) -> str:
     parts = []
     if owed:
-        parts.append(f"{_money(owed, currency)} approved and waiting for the next payout")
+        parts.append(f"{format_money(owed, currency)} approved and waiting for the next payout")
     if in_transit:
-        parts.append(f"{_money(in_transit, currency)} sent to your bank")
+        parts.append(f"{format_money(in_transit, currency)} sent to your bank")
     return ", ".join(parts)
 
 
@@ -301,19 +299,19 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "totals": [
                 {
                     "currency": currency,
-                    "earned": _money(t.earned, currency),
-                    "owed": _money(t.owed, currency),
-                    "in_transit": _money(t.in_transit, currency),
-                    "pending": _money(t.owed + t.in_transit, currency),
+                    "earned": format_money(t.earned, currency),
+                    "owed": format_money(t.owed, currency),
+                    "in_transit": format_money(t.in_transit, currency),
+                    "pending": format_money(t.owed + t.in_transit, currency),
                     "pending_note": _pending_note(t.owed, t.in_transit, currency),
-                    "paid": _money(t.paid, currency),
+                    "paid": format_money(t.paid, currency),
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
             "payouts": [
                 {
                     "payout": p,
-                    "amount": _money(p.amount_minor, p.currency),
+                    "amount": format_money(p.amount_minor, p.currency),
                     "status": _payout_status(p),
                     "due_by": p.due_by(target),
                     "late": p.is_late(target),
@@ -323,8 +321,8 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "lines": [
                 {
                     "line": line,
-                    "amount": _money(line.amount_minor, line.currency),
-                    "owed_after": _money(line.owed_after, line.currency),
+                    "amount": format_money(line.amount_minor, line.currency),
+                    "owed_after": format_money(line.owed_after, line.currency),
                     "project_title": titles.get(line.project_uuid, "") if line.project_uuid else "",
                 }
                 for line in recent
@@ -337,7 +335,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
 
 
 def _signed(minor: int, currency: str) -> str:
-    return ("+" if minor > 0 else "") + _money(minor, currency)
+    return ("+" if minor > 0 else "") + format_money(minor, currency)
 
 
 @login_required
@@ -384,7 +382,7 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
             pdf.Row(
                 [
                     f"{timezone.localtime(p.created_at):%d %b %Y}",
-                    _money(p.amount_minor, p.currency),
+                    format_money(p.amount_minor, p.currency),
                     _payout_status(p),
                     f"{timezone.localtime(p.settled_at):%d %b %Y}" if p.settled_at else "—",
                 ]
@@ -398,7 +396,7 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
                     line.description,
                     titles.get(line.project_uuid, "") if line.project_uuid else "",
                     _signed(line.amount_minor, line.currency),
-                    _money(line.owed_after, line.currency),
+                    format_money(line.owed_after, line.currency),
                 ]
             )
             for line in lines
@@ -442,7 +440,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
                 {
                     "label": AccountKind(kind).label,
                     "help": _KIND_HELP[kind],
-                    "amounts": [_money(balances[c].get(kind, 0), c) for c in currencies],
+                    "amounts": [format_money(balances[c].get(kind, 0), c) for c in currencies],
                 }
                 for kind in _KIND_ORDER
             ],
@@ -472,7 +470,7 @@ def staff_deposits(request: HttpRequest) -> HttpResponse:
             "deposits": [
                 {
                     "deposit": d,
-                    "amount": _money(d.amount_minor, d.currency),
+                    "amount": format_money(d.amount_minor, d.currency),
                     "amount_plain": from_minor(d.amount_minor, d.currency),
                     "project_title": titles.get(d.project_uuid, ""),
                 }
@@ -512,7 +510,7 @@ def staff_confirm_deposit(request: HttpRequest, deposit_uuid: uuid.UUID) -> Http
         messages.success(
             request,
             f"Deposit {deposit.reference} from {deposit.organisation.name} confirmed: "
-            f"{_money(deposit.escrow_minor, deposit.currency)} is in escrow. The employer can publish now.",
+            f"{format_money(deposit.escrow_minor, deposit.currency)} is in escrow. The employer can publish now.",
         )
     return redirect("ledger:staff_deposits")
 
@@ -538,7 +536,7 @@ def _payout_rows(payouts: Iterable[Payout], target: int) -> list[dict[str, Any]]
     return [
         {
             "payout": p,
-            "amount": _money(p.amount_minor, p.currency),
+            "amount": format_money(p.amount_minor, p.currency),
             "due_by": p.due_by(target),
             "late": p.is_late(target),
         }
@@ -560,7 +558,9 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
             "sent": _payout_rows(selectors.payouts_with_status(PayoutStatus.SENT), target),
             "failed": _payout_rows(selectors.payouts_with_status(PayoutStatus.FAILED, limit=FAILED_SHOWN), target),
             "failed_shown": FAILED_SHOWN,
-            "batches": [{"batch": b, "total": _money(b.total_minor, b.currency)} for b in selectors.payout_batches()],
+            "batches": [
+                {"batch": b, "total": format_money(b.total_minor, b.currency)} for b in selectors.payout_batches()
+            ],
             "causes": DelayCause.choices,
             "target": target,
             "staff_nav": "payouts",
@@ -608,7 +608,7 @@ def staff_settle_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRes
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Marked paid: {_money(payout.amount_minor, payout.currency)} to {payout.intern.full_name}."
+            request, f"Marked paid: {format_money(payout.amount_minor, payout.currency)} to {payout.intern.full_name}."
         )
     return _back_to_payouts(payout)
 
@@ -628,7 +628,7 @@ def staff_fail_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRespo
     else:
         messages.success(
             request,
-            f"Marked failed: {_money(payout.amount_minor, payout.currency)} is owed to "
+            f"Marked failed: {format_money(payout.amount_minor, payout.currency)} is owed to "
             f"{payout.intern.full_name} again and goes out in the next payout run.",
         )
     return _back_to_payouts(payout)
