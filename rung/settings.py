@@ -295,3 +295,8 @@ PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "10")
 KILL_FEE_PERCENT = env_str("KILL_FEE_PERCENT", "25")
 # Interns are paid within this many business days of approval; later payouts are shown to staff as overdue.
 PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)
+
+# --- Domain events ------------------------------------------------------------------------
+# Subscribers (notifications, webhooks, metrics) run after commit; in production one failing subscriber
+# is logged and the others still run. Under pytest a failing subscriber fails the test instead.
+EVENTS_ROBUST = env_bool("EVENTS_ROBUST", not _UNDER_PYTEST)
