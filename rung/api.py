@@ -100,6 +100,7 @@ def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
     from rung.applications.api import router as applications_router
     from rung.credentials.api import router as credentials_router
+    from rung.engagements.api import offers_router, project_end_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
     from rung.notifications.api import router as notifications_router
@@ -112,7 +113,11 @@ def _register_routers() -> None:
     api.add_router("/profile", profiles_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/credentials", credentials_router)
+    # Accepting an offer and closing/cancelling a project are engagements' flows, served at the
+    # applications' and projects' paths; added first so the apps' catch-all paths do not shadow them.
+    api.add_router("/projects", project_end_router)
     api.add_router("/projects", projects_router)
+    api.add_router("/applications", offers_router)
     api.add_router("/applications", applications_router)
     api.add_router("/engagements", engagements_router)
     api.add_router("/notifications", notifications_router)

@@ -17,7 +17,7 @@ router = Router(tags=["applications"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _out(a: Application) -> ApplicationOut:
+def application_out(a: Application) -> ApplicationOut:
     return ApplicationOut(
         uuid=a.uuid,
         project=a.project.uuid,
@@ -34,14 +34,16 @@ def _out(a: Application) -> ApplicationOut:
 @router.get("", response=list[ApplicationOut], summary="Your applications, newest first")
 @paginate(Pagination)
 def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return [_out(a) for a in selectors.my_applications(request_user(request))]
+    return [application_out(a) for a in selectors.my_applications(request_user(request))]
 
 
 @router.post("", response={201: ApplicationOut, **ERRORS}, summary="Apply to an open project")
 def apply(request: HttpRequest, payload: ApplyIn) -> Status[ApplicationOut]:
     user = request_user(request)
     project, _ = get_project_for_user(user, str(payload.project))
-    return Status(201, _out(services.apply(project, candidate=user, answers=payload.answers, note=payload.note)))
+    return Status(
+        201, application_out(services.apply(project, candidate=user, answers=payload.answers, note=payload.note))
+    )
 
 
 @router.post(
@@ -51,7 +53,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[ApplicationOut]:
 )
 def offer(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> ApplicationOut:
     application, membership = selectors.get_application_for_reviewer(request_user(request), str(application_uuid))
-    return _out(services.make_offer(application, membership=membership, message=payload.message))
+    return application_out(services.make_offer(application, membership=membership, message=payload.message))
 
 
 @router.post(
@@ -61,27 +63,26 @@ def offer(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> A
 )
 def reject(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> ApplicationOut:
     application, membership = selectors.get_application_for_reviewer(request_user(request), str(application_uuid))
-    return _out(services.reject(application, membership=membership, message=payload.message))
+    return application_out(services.reject(application, membership=membership, message=payload.message))
 
 
 @router.post(
     "/{uuid:application_uuid}/{action}",
     response={200: ApplicationOut, **ERRORS},
-    summary="Candidate: withdraw, accept or decline; reviewer: shortlist",
+    summary="Candidate: withdraw or decline; reviewer: shortlist",
 )
 def act(request: HttpRequest, application_uuid: UUID, action: str) -> ApplicationOut:
     user = request_user(request)
     candidate_actions = {
         "withdraw": services.withdraw,
-        "accept": services.accept_offer,
         "decline": services.decline_offer,
     }
     if action in candidate_actions:
         application = selectors.get_own_application(user, str(application_uuid))
-        return _out(candidate_actions[action](application, candidate=user))
+        return application_out(candidate_actions[action](application, candidate=user))
     if action == "shortlist":
         application, membership = selectors.get_application_for_reviewer(user, str(application_uuid))
-        return _out(services.shortlist(application, membership=membership))
+        return application_out(services.shortlist(application, membership=membership))
     raise NotFound("Unknown action: use withdraw, accept, decline, shortlist, offer or reject.")
 
 

@@ -49,7 +49,7 @@ def _transition(application: Application, new: str, *, actor: User | None, **cha
     return application
 
 
-def _reviewers(project: Project) -> list[User]:
+def reviewers(project: Project) -> list[User]:
     memberships = Membership.objects.filter(organisation=project.organisation).select_related("user")
     return [m.user for m in memberships if role_can(m.role, "review") or m.role == Role.MANAGER]
 
@@ -103,7 +103,7 @@ def apply(project: Project, *, candidate: User, answers: list[str], note: str = 
             ApplicationEvent.objects.create(application=application, to_status=application.status, actor=candidate)
             record("application.submitted", actor=candidate, obj=application, data={"project": str(project.uuid)})
             notify(
-                _reviewers(project),
+                reviewers(project),
                 verb="application.submitted",
                 title=f"New application: {project.title}",
                 body="A candidate applied. The first pass is blind."
@@ -124,7 +124,7 @@ def withdraw(application: Application, *, candidate: User) -> Application:
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.WITHDRAWN, actor=candidate, decided_at=timezone.now())
         notify(
-            _reviewers(application.project),
+            reviewers(application.project),
             verb="application.withdrawn",
             title=f"An application to {application.project.title} was withdrawn",
             body="No action is needed.",
@@ -218,7 +218,12 @@ def make_offer(application: Application, *, membership: Membership | None, messa
     return application
 
 
-def accept_offer(application: Application, *, candidate: User) -> Application:
+def take_seat(application: Application, *, candidate: User) -> Application:
+    """The application's part of accepting an offer: take one of the project's seats.
+
+    Called by `rung.engagements.services.accept_offer`, which creates the engagement and its contract
+    in the same transaction; never call it on its own.
+    """
     if application.candidate_id != candidate.pk:
         raise PermissionDenied("Only the candidate can accept this offer.")
     with transaction.atomic():
@@ -234,21 +239,7 @@ def accept_offer(application: Application, *, candidate: User) -> Application:
             raise ApplicationError(
                 "Sorry — every seat was taken before you accepted. The employer has been told.", code="full"
             )
-        application = _transition(application, ApplicationStatus.ACCEPTED, actor=candidate)
-        # The offer becomes an engagement with its contract in the same transaction: an accepted
-        # seat without a contract to sign never exists.
-        from rung.engagements.services import create_engagement
-
-        create_engagement(application, actor=candidate)
-        notify(
-            _reviewers(project),
-            verb="application.accepted",
-            title=f"Offer accepted: {project.title}",
-            body=f"{candidate.full_name} accepted. Next: both sides sign the contract.",
-            url=reverse("projects:detail", args=[project.uuid]),
-            actor=candidate,
-        )
-    return application
+        return _transition(application, ApplicationStatus.ACCEPTED, actor=candidate)
 
 
 def decline_offer(application: Application, *, candidate: User) -> Application:
@@ -257,7 +248,7 @@ def decline_offer(application: Application, *, candidate: User) -> Application:
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.DECLINED, actor=candidate)
         notify(
-            _reviewers(application.project),
+            reviewers(application.project),
             verb="application.declined",
             title=f"Offer declined: {application.project.title}",
             body="The seat is free again.",

@@ -52,7 +52,7 @@ def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
     )
 
 
-def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
+def own_application(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
     try:
         return selectors.get_own_application(request_user(request), application_uuid)
     except NotFound:
@@ -62,10 +62,9 @@ def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untype
 @login_required
 @require_POST
 def candidate_action(request: HttpRequest, application_uuid: str, action: str) -> HttpResponse:
-    application = _own(request, application_uuid)
+    application = own_application(request, application_uuid)
     actions = {
         "withdraw": (services.withdraw, "Application withdrawn."),
-        "accept": (services.accept_offer, "Offer accepted. Next: read the contract below and sign it."),
         "decline": (services.decline_offer, "Offer declined. Thank you for letting them know."),
     }
     if action not in actions:
@@ -77,10 +76,6 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
-        if action == "accept":  # accepting creates the engagement: its contract is the next step
-            engagement = getattr(application, "engagement", None)
-            if engagement is not None:
-                return redirect("engagements:detail", engagement_uuid=engagement.uuid)
     return redirect("applications:mine")
 
 

@@ -5,7 +5,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from rung.accounts.requests import request_user
-from rung.engagements import selectors, services
+from rung.applications import selectors as application_selectors
+from rung.applications.api import application_out
+from rung.applications.schemas import ApplicationOut
+from rung.engagements import selectors, services, winddown
 from rung.engagements.models import Contract, Engagement
 from rung.engagements.schemas import (
     AmendmentIn,
@@ -21,6 +24,9 @@ from rung.engagements.schemas import (
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.lib.request_context import client_ip
+from rung.projects.api import project_out, writable_project
+from rung.projects.schemas import CancelIn as ProjectCancelIn
+from rung.projects.schemas import ProjectOut
 
 router = Router(tags=["engagements"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -212,3 +218,33 @@ def cancel(request: HttpRequest, engagement_uuid: UUID, payload: CancelIn) -> En
     engagement = _engagement(request, engagement_uuid)
     _party(request, engagement)
     return _detail(services.cancel_engagement(engagement, actor=request_user(request), reason=payload.reason))
+
+
+# --- Lifecycle steps at the applications' and projects' addresses ----------------------------------
+# rung/api.py mounts these routers at /applications and /projects, ahead of those apps' own routers.
+
+offers_router = Router(tags=["applications"])
+project_end_router = Router(tags=["projects"])
+
+
+@offers_router.post(
+    "/{uuid:application_uuid}/accept",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Candidate: accept an offer (creates the engagement and its contract)",
+)
+def accept_offer(request: HttpRequest, application_uuid: UUID) -> ApplicationOut:
+    user = request_user(request)
+    application = application_selectors.get_own_application(user, str(application_uuid))
+    return application_out(services.accept_offer(application, candidate=user))
+
+
+@project_end_router.post("/{uuid:project_uuid}/close", response={200: ProjectOut, **ERRORS})
+def close_project(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
+    project, membership = writable_project(request, project_uuid)
+    return project_out(winddown.close_project(project, membership=membership))
+
+
+@project_end_router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
+def cancel_project(request: HttpRequest, project_uuid: UUID, payload: ProjectCancelIn) -> ProjectOut:
+    project, membership = writable_project(request, project_uuid)
+    return project_out(winddown.cancel_project(project, membership=membership, reason=payload.reason))

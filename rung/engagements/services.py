@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationStatus
+from rung.applications.services import reviewers, take_seat
 from rung.audit.services import record
 from rung.engagements.contracts import CONTRACT_TEMPLATE_VERSION, render_contract_text, sha256_text
 from rung.engagements.models import (
@@ -57,12 +58,12 @@ __all__ = [
     "CancellationQuote",
     "EngagementError",
     "SignedContractError",
+    "accept_offer",
     "approve_milestone",
     "cancel_engagement",
     "complete_engagement",
     "create_engagement",
     "mark_submitted",
-    "on_engagement_completed",
     "propose_amendment",
     "quote_cancellation",
     "request_changes",
@@ -293,6 +294,25 @@ def pending_amendment(engagement: Engagement) -> Contract | None:
 
 
 # --- Creating an engagement ------------------------------------------------------------------
+
+
+def accept_offer(application: Application, *, candidate: User) -> Application:
+    """The candidate accepts an offer: the application takes a seat, and in the same transaction it
+    becomes an engagement with contract version 1 — an accepted seat without a contract to sign
+    never exists."""
+    with transaction.atomic():
+        application = take_seat(application, candidate=candidate)
+        create_engagement(application, actor=candidate)
+        project = application.project
+        notify(
+            reviewers(project),
+            verb="application.accepted",
+            title=f"Offer accepted: {project.title}",
+            body=f"{candidate.full_name} accepted. Next: both sides sign the contract.",
+            url=reverse("projects:detail", args=[project.uuid]),
+            actor=candidate,
+        )
+    return application
 
 
 def create_engagement(application: Application, *, actor: User | None) -> Engagement:
@@ -913,14 +933,12 @@ def complete_engagement(engagement: Engagement, *, actor: User | None) -> Engage
             url=_url(engagement),
             actor=actor,
         )
-        transaction.on_commit(partial(_enqueue_completed, engagement.pk))
         complete_project_if_done(engagement.project, actor=actor)
     return engagement
 
 
 def complete_project_if_done(project: Project, *, actor: User | None) -> bool:
     """A closed project completes once it has had engagements and none of them is still open."""
-    from rung.projects.models import ProjectStatus
     from rung.projects.services import complete_project
 
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -934,21 +952,6 @@ def complete_project_if_done(project: Project, *, actor: User | None) -> bool:
         return False
     complete_project(project, actor=actor)
     return True
-
-
-def on_engagement_completed(engagement: Engagement) -> None:
-    """Hook run after an engagement completes (on commit, in a task): issue its credential."""
-    from rung.engagements.credential import issue_for_engagement
-
-    credential = issue_for_engagement(engagement)
-    if credential is not None:
-        notify(
-            [engagement.candidate],
-            verb="credential.issued",
-            title=f"Your credential for {engagement.project.title}",
-            body="Your signed Open Badges credential is in your wallet. Share it or add it to your profile.",
-            url=reverse("credentials:wallet"),
-        )
 
 
 # --- Cancellation ----------------------------------------------------------------------------
@@ -1097,12 +1100,6 @@ def _enqueue_payout(engagement_id: int) -> None:
     pay_out_engagement.enqueue(engagement_id)
 
 
-def _enqueue_completed(engagement_id: int) -> None:
-    from rung.engagements.tasks import engagement_completed
-
-    engagement_completed.enqueue(engagement_id)
-
-
 def start_payout(engagement: Engagement) -> int:
     """Pay out what the intern is owed for this engagement and send it if the provider is automatic.
 
@@ -1122,49 +1119,3 @@ def start_payout(engagement: Engagement) -> int:
         send_payout(payout, provider=provider)
         sent += 1
     return sent
-
-
-# --- When the project closes or is cancelled ---------------------------------------------------
-
-
-def wind_down_project(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> int:
-    """After a project closes or is cancelled, inside the caller's transaction.
-
-    Cancelling cancels every open engagement under its contract (kill fees included). Then the
-    escrow that no engagement or open offer can still need — the unused seats — goes back to the
-    employer's funding balance. Returns the amount refunded here, in minor units.
-    """
-    from rung.applications.models import ApplicationStatus
-    from rung.applications.services import close_for_ended_project
-    from rung.ledger.selectors import escrow_balance
-    from rung.ledger.services import refund_escrow
-
-    open_statuses = (EngagementStatus.AWAITING_SIGNATURES, EngagementStatus.ACTIVE)
-    if cancelled:
-        close_for_ended_project(project, actor=actor, cancelled=True)
-        for engagement in Engagement.objects.filter(project=project, status__in=open_statuses):
-            cancel_engagement(engagement, actor=actor, reason=reason or "The employer cancelled the project.")
-    needed = sum(
-        m.amount_minor
-        for m in EngagementMilestone.objects.filter(
-            engagement__project=project, engagement__status__in=open_statuses
-        ).exclude(status__in=[MilestoneStatus.APPROVED, MilestoneStatus.CANCELLED])
-    )
-    if not cancelled:
-        # An offer made before closing may still be accepted: keep its seat funded.
-        needed += project.applications.filter(status=ApplicationStatus.OFFERED).count() * project.stipend_minor
-    spare = escrow_balance(project_uuid=project.uuid, currency=project.currency) - needed
-    if not cancelled and not project.applications.filter(status=ApplicationStatus.OFFERED).exists():
-        complete_project_if_done(project, actor=actor)
-    if spare <= 0:
-        return 0
-    kind = "cancel" if cancelled else "close"
-    refund_escrow(
-        project_uuid=project.uuid,
-        currency=project.currency,
-        reference=f"{kind}:{project.uuid}",
-        amount_minor=spare,
-        actor=actor,
-        memo="Unused seats refunded" if not cancelled else "Project cancelled: escrow refunded",
-    )
-    return spare

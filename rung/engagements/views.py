@@ -11,12 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.requests import request_user
-from rung.engagements import contracts, selectors, services
+from rung.applications.views import own_application
+from rung.engagements import contracts, selectors, services, winddown
 from rung.engagements.forms import AmendmentForm, CancelForm, SignForm
 from rung.engagements.models import Contract, Engagement, EngagementStatus, MilestoneStatus, SignatureRole
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import MoneyError, to_minor
 from rung.lib.request_context import client_ip
+from rung.projects.forms import CancelForm as ProjectCancelForm
+from rung.projects.views import act_on_project, act_on_project_with_form
 
 
 def _engagement(request: HttpRequest, engagement_uuid: Any) -> Engagement:
@@ -253,3 +256,44 @@ def verify(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any) -> Ht
     }
     template = "engagements/_verify.html" if getattr(request, "htmx", False) else "engagements/verify.html"
     return render(request, template, context)
+
+
+# --- Lifecycle steps that start in another app's page ------------------------------------------
+# Accepting an offer creates the engagement; closing or cancelling a project winds its engagements
+# down. Both flows are orchestrated here, so their pages are too; rung/urls.py mounts them at the
+# applications' and projects' addresses (same paths and URL names as before).
+
+
+@login_required
+@require_POST
+def accept_offer(request: HttpRequest, application_uuid: Any) -> HttpResponse:
+    application = own_application(request, str(application_uuid))
+    try:
+        services.accept_offer(application, candidate=request_user(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:mine")
+    messages.success(request, "Offer accepted. Next: read the contract below and sign it.")
+    engagement = Engagement.objects.filter(application=application).first()
+    if engagement is not None:  # accepting creates the engagement: its contract is the next step
+        return redirect("engagements:detail", engagement_uuid=engagement.uuid)
+    return redirect("applications:mine")
+
+
+@login_required
+@require_POST
+def close_project(request: HttpRequest, project_uuid: Any) -> HttpResponse:
+    return act_on_project(request, str(project_uuid), winddown.close_project, "Closed to new applications.")
+
+
+@login_required
+@require_POST
+def cancel_project(request: HttpRequest, project_uuid: Any) -> HttpResponse:
+    return act_on_project_with_form(
+        request,
+        str(project_uuid),
+        form_class=ProjectCancelForm,
+        invalid="Say why the project is cancelled; applicants will read it.",
+        action=winddown.cancel_project,
+        success="The project was cancelled.",
+    )

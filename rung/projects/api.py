@@ -12,7 +12,6 @@ from rung.orgs.selectors import get_org_for_user
 from rung.projects import selectors, services
 from rung.projects.models import Project, Rubric
 from rung.projects.schemas import (
-    CancelIn,
     CriterionOut,
     DepositOut,
     DuplicateIn,
@@ -94,7 +93,7 @@ def _input(payload: ProjectIn) -> services.ProjectInput:
     )
 
 
-def _writable(request: HttpRequest, project_uuid: UUID) -> tuple[Project, Membership | None]:
+def writable_project(request: HttpRequest, project_uuid: UUID) -> tuple[Project, Membership | None]:
     return selectors.get_project_for_user(request_user(request), str(project_uuid), write=True)
 
 
@@ -133,7 +132,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[ProjectOu
 
 @router.put("/{uuid:project_uuid}", response={200: ProjectOut, **ERRORS}, summary="Replace a draft")
 def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     if payload.organisation != project.organisation.slug:
         raise NotFound("No such project in that organisation.")
     return project_out(services.update_project(project, membership=membership, data=_input(payload)))
@@ -145,7 +144,7 @@ def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn)
     summary="Pay the stipends and the platform fee into escrow",
 )
 def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     deposit = services.fund_project(project, membership=membership)
     return Status(
         201,
@@ -162,25 +161,13 @@ def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
 
 @router.post("/{uuid:project_uuid}/publish", response={200: ProjectOut, **ERRORS})
 def publish(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     return project_out(services.publish_project(project, membership=membership))
-
-
-@router.post("/{uuid:project_uuid}/close", response={200: ProjectOut, **ERRORS})
-def close(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
-    return project_out(services.close_project(project, membership=membership))
-
-
-@router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
-def cancel(request: HttpRequest, project_uuid: UUID, payload: CancelIn) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
-    return project_out(services.cancel_project(project, membership=membership, reason=payload.reason))
 
 
 @router.post("/{uuid:project_uuid}/duplicate", response={201: ProjectOut, **ERRORS})
 def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) -> Status[ProjectOut]:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     copy = services.duplicate_project(
         project, membership=membership, application_deadline=payload.application_deadline, start_date=payload.start_date
     )

@@ -322,6 +322,7 @@ def fund_project(project: Project, *, membership: Membership | None) -> Any:
         seats=project.seats,
         currency=project.currency,
         actor=poster.user,
+        project_title=project.title,
     )
 
 
@@ -358,34 +359,29 @@ def publish_project(project: Project, *, membership: Membership | None) -> Proje
                 "before candidates can apply.",
                 code="unfunded",
             )
+        from rung.ledger.services import name_project
+
+        name_project(project_uuid=project.uuid, title=project.title)  # how statements name it from now on
         return _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
 
 
-def _wind_down(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> None:
-    # Engagements and money sit above projects; this lazy import is the one place a project's end
-    # reaches them (see docs/architecture.md): open engagements follow their contracts and the
-    # escrow of unused seats goes back to the employer, in the same transaction.
-    from rung.engagements.services import wind_down_project
-
-    wind_down_project(project, actor=actor, cancelled=cancelled, reason=reason)
-
-
-def close_project(project: Project, *, membership: Membership | None) -> Project:
+def mark_closed(project: Project, *, membership: Membership | None) -> Project:
+    """The project's own part of closing: its status. The whole flow (refunds of unused seats, and
+    completion if nothing is left open) is `rung.engagements.winddown.close_project`."""
     poster = _require_poster(membership)
     with transaction.atomic():
-        project = _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
-        _wind_down(project, actor=poster.user, cancelled=False)
-    return project
+        return _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
 
 
-def cancel_project(project: Project, *, membership: Membership | None, reason: str) -> Project:
+def mark_cancelled(project: Project, *, membership: Membership | None, reason: str) -> Project:
+    """The project's own part of cancelling: its status and the reason. The whole flow (waiting
+    applicants answered, engagements cancelled, escrow refunded) is
+    `rung.engagements.winddown.cancel_project`."""
     poster = _require_poster(membership)
     if not reason.strip():
         raise ProjectError("Say why the project is cancelled; applicants will read it.", field="reason")
     with transaction.atomic():
-        project = _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
-        _wind_down(project, actor=poster.user, cancelled=True, reason=reason.strip())
-    return project
+        return _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
 
 
 def project_to_input(project: Project) -> ProjectInput:

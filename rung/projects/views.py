@@ -300,7 +300,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/_rate.html", {"fair": fair, "currency": currency})
 
 
-def _act(request: HttpRequest, project_uuid: str, action: Any, success: str, **kwargs: Any) -> HttpResponse:
+def act_on_project(request: HttpRequest, project_uuid: str, action: Any, success: str, **kwargs: Any) -> HttpResponse:
     project, membership = _project(request, project_uuid, write=True)
     try:
         result = action(project, membership=membership, **kwargs)
@@ -335,16 +335,12 @@ def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act(request, project_uuid, services.publish_project, "Published: candidates can now find and apply.")
+    return act_on_project(
+        request, project_uuid, services.publish_project, "Published: candidates can now find and apply."
+    )
 
 
-@login_required
-@require_POST
-def close(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act(request, project_uuid, services.close_project, "Closed to new applications.")
-
-
-def _act_with_form(
+def act_on_project_with_form(
     request: HttpRequest, project_uuid: str, *, form_class: Any, invalid: str, action: Any, success: str
 ) -> HttpResponse:
     """A POST that needs a small form: outsiders get 404 before the form is read, a bad form a message."""
@@ -353,26 +349,13 @@ def _act_with_form(
     if not form.is_valid():
         messages.error(request, invalid)
         return redirect("projects:detail", project_uuid=project_uuid)
-    return _act(request, project_uuid, action, success, **form.cleaned_data)
-
-
-@login_required
-@require_POST
-def cancel(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
-        request,
-        project_uuid,
-        form_class=CancelForm,
-        invalid="Say why the project is cancelled; applicants will read it.",
-        action=services.cancel_project,
-        success="The project was cancelled.",
-    )
+    return act_on_project(request, project_uuid, action, success, **form.cleaned_data)
 
 
 @login_required
 @require_POST
 def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
+    return act_on_project_with_form(
         request,
         project_uuid,
         form_class=DuplicateForm,
@@ -385,7 +368,7 @@ def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
 @login_required
 @require_POST
 def save_template(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
+    return act_on_project_with_form(
         request,
         project_uuid,
         form_class=TemplateForm,

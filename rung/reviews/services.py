@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -361,7 +362,7 @@ def review_submission(submission: Submission, *, reviewer: User, review: ReviewI
             raise ReviewError("This version has already been reviewed.", code="already_reviewed") from None
         ReviewScore.objects.bulk_create(ReviewScore(review=result, **row) for row in scored.rows)
         if approve:
-            engagements.approve_milestone(milestone, actor=reviewer, approved_at=now)
+            _approve(milestone, actor=reviewer, approved_at=now)
         else:
             # Refuses once the contract's rounds of changes are used up; the whole review rolls back.
             engagements.request_changes(milestone, actor=reviewer, note=f"review {result.uuid}")
@@ -379,6 +380,44 @@ def review_submission(submission: Submission, *, reviewer: User, review: ReviewI
         # The intern is told by the engagements service (approved, or changes requested); the
         # feedback itself waits for them on the milestone page.
     return result
+
+
+# --- Approval, completion and the credential -----------------------------------------------------
+
+
+def _approve(milestone: EngagementMilestone, *, actor: User | None, approved_at: datetime, auto: bool = False) -> None:
+    """Approve the milestone (the engagements service releases its stipend); if that completed the
+    engagement, its credential is issued once the transaction commits (after the payout it started)."""
+    engagements.approve_milestone(milestone, actor=actor, approved_at=approved_at, auto=auto)
+    engagement_id = milestone.engagement_id
+    if Engagement.objects.filter(pk=engagement_id, status=EngagementStatus.COMPLETED).exists():
+        transaction.on_commit(partial(_enqueue_credential, engagement_id))
+
+
+def _enqueue_credential(engagement_id: int) -> None:
+    from rung.reviews.tasks import issue_engagement_credential
+
+    issue_engagement_credential.enqueue(engagement_id)
+
+
+def issue_completion_credential(engagement: Engagement) -> Any:
+    """A completed engagement becomes its Open Badges credential, with the final rubric results.
+
+    Idempotent (the credentials service issues once per engagement). Returns the credential, or None
+    if the engagement is not completed.
+    """
+    from rung.reviews.credential import issue_for_engagement
+
+    credential = issue_for_engagement(engagement)
+    if credential is not None:
+        notify(
+            [engagement.candidate],
+            verb="credential.issued",
+            title=f"Your credential for {engagement.project.title}",
+            body="Your signed Open Badges credential is in your wallet. Share it or add it to your profile.",
+            url=reverse("credentials:wallet"),
+        )
+    return credential
 
 
 # --- Auto-approval ---------------------------------------------------------------------------
@@ -433,7 +472,7 @@ def _auto_approve_one(pk: int, *, now: datetime) -> bool:
             resolved_at=now,
         ):
             return False  # another sweep, or a reviewer, got there first
-        engagements.approve_milestone(milestone, actor=None, approved_at=submission.review_due_at, auto=True)
+        _approve(milestone, actor=None, approved_at=submission.review_due_at, auto=True)
         record(
             "submission.auto_approved",
             actor=None,

@@ -7,6 +7,7 @@ from rung.applications import services
 from rung.applications.models import Application, ApplicationStatus
 from rung.applications.selectors import applicant_cards
 from rung.audit.models import AuditEvent
+from rung.engagements.services import accept_offer
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.notifications.models import Notification
 from rung.profiles.models import AvailabilityWindow, CandidateProfile
@@ -112,7 +113,7 @@ def test_an_offer_needs_a_shortlist_and_expires(published, candidate, reviewer_m
     offered.refresh_from_db()
     assert offered.status == ApplicationStatus.EXPIRED
     with pytest.raises(DomainError, match="no open offer"):
-        services.accept_offer(offered, candidate=candidate)
+        accept_offer(offered, candidate=candidate)
 
 
 def test_seats_are_never_exceeded(published, reviewer_membership):
@@ -124,10 +125,10 @@ def test_seats_are_never_exceeded(published, reviewer_membership):
         application = _apply(published, person)
         services.shortlist(application, membership=reviewer_membership)
         offers.append(services.make_offer(application, membership=reviewer_membership))
-    services.accept_offer(offers[0], candidate=people[0])
-    services.accept_offer(offers[1], candidate=people[1])  # two seats
+    accept_offer(offers[0], candidate=people[0])
+    accept_offer(offers[1], candidate=people[1])  # two seats
     with pytest.raises(DomainError, match="every seat was taken"):
-        services.accept_offer(offers[2], candidate=people[2])
+        accept_offer(offers[2], candidate=people[2])
     assert published.applications.filter(status=ApplicationStatus.ACCEPTED).count() == 2
 
 
@@ -136,7 +137,7 @@ def test_only_the_candidate_answers_their_offer(published, candidate, charlie, r
     services.shortlist(application, membership=reviewer_membership)
     services.make_offer(application, membership=reviewer_membership)
     with pytest.raises(PermissionDenied):
-        services.accept_offer(application, candidate=charlie)
+        accept_offer(application, candidate=charlie)
     with pytest.raises(PermissionDenied):
         services.withdraw(application, candidate=charlie)
 

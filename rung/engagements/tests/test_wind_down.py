@@ -2,10 +2,10 @@
 
 import pytest
 
+from rung.engagements import winddown as projects
 from rung.engagements.models import EngagementStatus
 from rung.ledger.models import AccountKind, account_key
 from rung.ledger.selectors import balance_of, check_ledger, escrow_balance
-from rung.projects import services as projects
 
 pytestmark = pytest.mark.django_db
 

@@ -63,7 +63,7 @@ def accept(project, person: User, reviewer_membership: Membership) -> Engagement
     application = applications.apply(project, candidate=person, answers=ANSWER)
     applications.shortlist(application, membership=reviewer_membership)
     applications.make_offer(application, membership=reviewer_membership)
-    applications.accept_offer(application, candidate=person)  # creates the engagement and its contract
+    engagements.accept_offer(application, candidate=person)  # creates the engagement and its contract
     return Engagement.objects.get(application=application)
 
 

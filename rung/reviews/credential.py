@@ -1,4 +1,7 @@
-"""Turn a completed engagement into the achievement its Open Badges credential states."""
+"""Turn a completed engagement into the achievement its Open Badges credential states.
+
+This lives in reviews because the credential states both the engagement (engagements, below) and
+the final rubric results (reviews): the one app that sees both."""
 
 from django.utils import timezone
 
@@ -14,6 +17,7 @@ from rung.credentials.services import (
 from rung.engagements.models import Engagement, EngagementStatus, MilestoneStatus
 from rung.ledger.models import OPEN_PAYOUT_STATUSES, Payout
 from rung.ledger.selectors import payable_balance
+from rung.reviews.selectors import final_rubric_results
 
 
 def _stipend_paid(engagement: Engagement) -> StipendInput | None:
@@ -32,10 +36,6 @@ def issue_for_engagement(engagement: Engagement) -> IssuedCredential | None:
     """Issue (once) the credential of a completed engagement; None if it is not completed."""
     if engagement.status != EngagementStatus.COMPLETED:
         return None
-    # The reviews app sits above engagements; its final rubric results are read lazily here,
-    # at the one place where completion turns into a credential (see docs/architecture.md).
-    from rung.reviews.selectors import final_rubric_results
-
     project = engagement.project
     rubric, results = final_rubric_results(engagement)
     ended = (engagement.completed_at or timezone.now()).date()
