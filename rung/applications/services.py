@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -19,7 +18,7 @@ from rung.applications.models import (
 )
 from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
-from rung.notifications.services import notify
+from rung.lib.events import emit
 from rung.orgs.models import Membership, Role, role_can
 from rung.profiles.models import CandidateProfile
 from rung.projects.models import Project, ProjectStatus
@@ -102,16 +101,11 @@ def apply(project: Project, *, candidate: User, answers: list[str], note: str = 
             )
             ApplicationEvent.objects.create(application=application, to_status=application.status, actor=candidate)
             record("application.submitted", actor=candidate, obj=application, data={"project": str(project.uuid)})
-            notify(
-                reviewers(project),
-                verb="application.submitted",
-                title=f"New application: {project.title}",
-                body="A candidate applied. The first pass is blind."
-                if project.blind_review
-                else f"{candidate.full_name} applied.",
-                url=reverse("applications:review_list", args=[project.uuid]),
-                # On a blind project the notification must not name who applied.
-                actor=None if project.blind_review else candidate,
+            emit(
+                "application.submitted",
+                application_uuid=application.uuid,
+                project_uuid=project.uuid,
+                actor_id=candidate.pk,
             )
     except IntegrityError:
         raise ApplicationError("You have already applied to this project.", code="already_applied") from None
@@ -123,14 +117,11 @@ def withdraw(application: Application, *, candidate: User) -> Application:
         raise PermissionDenied("Only the candidate can withdraw an application.")
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.WITHDRAWN, actor=candidate, decided_at=timezone.now())
-        notify(
-            reviewers(application.project),
-            verb="application.withdrawn",
-            title=f"An application to {application.project.title} was withdrawn",
-            body="No action is needed.",
-            url=reverse("applications:review_list", args=[application.project.uuid]),
-            actor=None if application.project.blind_review else candidate,
-            email=False,
+        emit(
+            "application.withdrawn",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=candidate.pk,
         )
     return application
 
@@ -139,14 +130,11 @@ def shortlist(application: Application, *, membership: Membership | None) -> App
     reviewer = _require_reviewer(membership, application)
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.SHORTLISTED, actor=reviewer.user)
-        notify(
-            [application.candidate],
-            verb="application.shortlisted",
-            title=f"You are on the shortlist for {application.project.title}",
-            body=f"{application.project.organisation.name} liked your application and is taking a closer look. "
-            f"You will hear by {application.project.decision_deadline:%d %B %Y} at the latest.",
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
+        emit(
+            "application.shortlisted",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=reviewer.user.pk,
         )
     return application
 
@@ -172,13 +160,11 @@ def reject(application: Application, *, membership: Membership | None, message: 
             decided_by=reviewer.user,
             message=message,
         )
-        notify(
-            [application.candidate],
-            verb="application.rejected",
-            title=f"An update on your application to {application.project.title}",
-            body=message,
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
+        emit(
+            "application.rejected",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=reviewer.user.pk,
         )
     return application
 
@@ -207,14 +193,7 @@ def make_offer(application: Application, *, membership: Membership | None, messa
             message=message.strip(),
             offer_expires_at=expires,
         )
-        notify(
-            [application.candidate],
-            verb="application.offered",
-            title=f"Offer: {project.title}",
-            body=f"{project.organisation.name} offers you a seat. Accept or decline by {expires:%d %B %Y, %H:%M} UTC.",
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
-        )
+        emit("offer.made", application_uuid=application.uuid, project_uuid=project.uuid, actor_id=reviewer.user.pk)
     return application
 
 
@@ -247,13 +226,11 @@ def decline_offer(application: Application, *, candidate: User) -> Application:
         raise PermissionDenied("Only the candidate can decline this offer.")
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.DECLINED, actor=candidate)
-        notify(
-            reviewers(application.project),
-            verb="application.declined",
-            title=f"Offer declined: {application.project.title}",
-            body="The seat is free again.",
-            url=reverse("applications:review_list", args=[application.project.uuid]),
-            actor=candidate,
+        emit(
+            "offer.declined",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=candidate.pk,
         )
     return application
 
@@ -287,13 +264,11 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
                 application=application, from_status=application.status, to_status=ApplicationStatus.CLOSED, actor=None
             )
             record("application.closed", actor=None, obj=application, data={"reason": "decision deadline passed"})
-            notify(
-                [application.candidate],
-                verb="application.closed",
-                title=f"Your application to {application.project.title} is closed",
-                body=COURTEOUS_CLOSE.format(project=application.project.title),
-                url=reverse("applications:mine"),
-                dedupe_key=f"application.closed:{application.uuid}",
+            emit(
+                "application.closed",
+                application_uuid=application.uuid,
+                project_uuid=application.project.uuid,
+                reason="decision_deadline",
             )
             closed += 1
     for application in Application.objects.filter(status=ApplicationStatus.OFFERED, offer_expires_at__lt=now):
@@ -309,14 +284,7 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
                 actor=None,
             )
             record("application.expired", actor=None, obj=application)
-            notify(
-                [application.candidate],
-                verb="application.expired",
-                title=f"Your offer for {application.project.title} expired",
-                body="The offer lapsed before it was accepted, so the seat has been released.",
-                url=reverse("applications:mine"),
-                dedupe_key=f"application.expired:{application.uuid}",
-            )
+            emit("offer.expired", application_uuid=application.uuid, project_uuid=application.project.uuid)
             expired += 1
     return closed, expired
 
@@ -342,14 +310,11 @@ def close_for_ended_project(project: Project, *, actor: User | None, cancelled: 
             note="project cancelled",
         )
         record("application.closed", actor=actor, obj=application, data={"reason": "project cancelled"})
-        notify(
-            [application.candidate],
-            verb="application.closed",
-            title=f"{project.title} was cancelled",
-            body=f"{project.organisation.name} cancelled this project, so your application is closed. "
-            "We are sorry — please have a look at other open projects.",
-            url=reverse("projects:search"),
-            dedupe_key=f"application.closed:{application.uuid}",
+        emit(
+            "application.closed",
+            application_uuid=application.uuid,
+            project_uuid=project.uuid,
+            reason="project_cancelled",
         )
         closed += 1
     return closed

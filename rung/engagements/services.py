@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationStatus
-from rung.applications.services import reviewers, take_seat
+from rung.applications.services import take_seat
 from rung.audit.services import record
 from rung.engagements.contracts import CONTRACT_TEMPLATE_VERSION, render_contract_text, sha256_text
 from rung.engagements.models import (
@@ -40,9 +40,9 @@ from rung.engagements.models import (
     SignedContractError,
 )
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.money import format_money, split_minor
 from rung.lib.request_context import current_ip
-from rung.notifications.services import notify
 from rung.orgs.models import Membership, role_can
 from rung.projects.models import Project, ProjectStatus
 
@@ -107,13 +107,13 @@ def _side(engagement: Engagement, actor: User) -> str:
     raise PermissionDenied("Only the intern, or an owner or manager of the employer, can do that.")
 
 
-def _employer_people(project: Project, *, permission: str = "review") -> list[User]:
+def employer_people(project: Project, *, permission: str = "review") -> list[User]:
     memberships = Membership.objects.filter(organisation_id=project.organisation_id).select_related("user")
     return [m.user for m in memberships if role_can(m.role, permission)]
 
 
-def _everyone(engagement: Engagement) -> list[User]:
-    people = [engagement.candidate, *_employer_people(engagement.project)]
+def everyone(engagement: Engagement) -> list[User]:
+    people = [engagement.candidate, *employer_people(engagement.project)]
     if engagement.mentor is not None:
         people.append(engagement.mentor)
     return people
@@ -302,15 +302,14 @@ def accept_offer(application: Application, *, candidate: User) -> Application:
     never exists."""
     with transaction.atomic():
         application = take_seat(application, candidate=candidate)
-        create_engagement(application, actor=candidate)
+        engagement = create_engagement(application, actor=candidate)
         project = application.project
-        notify(
-            reviewers(project),
-            verb="application.accepted",
-            title=f"Offer accepted: {project.title}",
-            body=f"{candidate.full_name} accepted. Next: both sides sign the contract.",
-            url=reverse("projects:detail", args=[project.uuid]),
-            actor=candidate,
+        emit(
+            "offer.accepted",
+            application_uuid=application.uuid,
+            project_uuid=project.uuid,
+            engagement_uuid=engagement.uuid,
+            actor_id=candidate.pk,
         )
     return application
 
@@ -367,14 +366,7 @@ def create_engagement(application: Application, *, actor: User | None) -> Engage
             obj=engagement,
             data={"application": str(application.uuid), "contract_sha256": contract.text_sha256},
         )
-        notify(
-            [engagement.candidate, *_employer_people(project, permission="post_projects")],
-            verb="engagement.created",
-            title=_title(f"Contract ready to sign: {project.title}"),
-            body="Read the contract, then sign it with your full name. The work starts once both sides have signed.",
-            url=_url(engagement),
-            actor=actor,
-        )
+
     return engagement
 
 
@@ -471,23 +463,8 @@ def sign_contract(
             obj=contract,
             data={"role": role, "sha256": stored_hash, "ip": signature.ip_address, "version": contract.version},
         )
+        emit("contract.signed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=signer.pk)
         if len(signatures) + 1 < len(SignatureRole.values):
-            other = (
-                [engagement.candidate]
-                if role == SignatureRole.EMPLOYER
-                else _employer_people(engagement.project, permission="post_projects")
-            )
-            notify(
-                other,
-                verb="engagement.contract_signed_by_one",
-                title=_title(
-                    f"{'Amendment' if contract.is_amendment else 'Contract'} signed by the "
-                    f"{'employer' if role == SignatureRole.EMPLOYER else 'intern'}: {engagement.project.title}"
-                ),
-                body="Your signature is the last one needed.",
-                url=_url(engagement),
-                actor=signer,
-            )
             return contract
         return _both_signed(engagement, contract, actor=signer)
 
@@ -501,25 +478,10 @@ def _both_signed(engagement: Engagement, contract: Contract, *, actor: User) -> 
         if previous is not None:
             _transition_contract(previous, ContractStatus.SUPERSEDED, actor=actor)
         _apply_terms(engagement, contract, actor=actor)
-        title, body = (
-            f"Amendment signed: {engagement.project.title}",
-            f"Version {contract.version} of the contract is now in force. {contract.change_summary}",
-        )
     else:
         contract = _transition_contract(contract, ContractStatus.SIGNED, actor=actor, signed_at=now)
         _transition(engagement, EngagementStatus.ACTIVE, actor=actor, note="contract signed", started_at=now)
-        title, body = (
-            f"Contract signed: {engagement.project.title}",
-            f"Both sides have signed. The work starts on {engagement.start_date:%d %B %Y}.",
-        )
-    notify(
-        _everyone(engagement),
-        verb="engagement.contract_signed",
-        title=_title(title),
-        body=body[:2000],
-        url=_url(engagement),
-        actor=actor,
-    )
+    emit("contract.executed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -697,14 +659,7 @@ def propose_amendment(
             obj=contract,
             data={"changes": sorted(set(changed)), "version": contract.version, "sha256": contract.text_sha256},
         )
-        notify(
-            [engagement.candidate, *_employer_people(engagement.project, permission="post_projects")],
-            verb="engagement.amendment_proposed",
-            title=_title(f"Amendment proposed: {engagement.project.title}"),
-            body=f"{change_summary[:1800]} Nothing changes until both sides sign it.",
-            url=_url(engagement),
-            actor=actor,
-        )
+        emit("amendment.proposed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -759,15 +714,7 @@ def withdraw_amendment(contract: Contract, *, actor: User) -> Contract:
                 "Only an amendment still waiting for signatures can be withdrawn.", code="not_pending"
             )
         contract = _transition_contract(contract, ContractStatus.WITHDRAWN, actor=actor)
-        notify(
-            [engagement.candidate, *_employer_people(engagement.project, permission="post_projects")],
-            verb="engagement.amendment_withdrawn",
-            title=_title(f"Amendment withdrawn: {engagement.project.title}"),
-            body=f"Amendment v{contract.version} was withdrawn; the contract in force is unchanged.",
-            url=_url(engagement),
-            actor=actor,
-            email=False,
-        )
+        emit("amendment.withdrawn", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -802,16 +749,7 @@ def mark_submitted(milestone: EngagementMilestone, *, actor: User) -> Engagement
             raise EngagementError("This milestone is already waiting for review.", code="already_submitted")
         now = timezone.now()
         milestone = _transition_milestone(milestone, MilestoneStatus.SUBMITTED, actor=actor, submitted_at=now)
-        deadline = now + timedelta(days=settings.REVIEW_DEADLINE_DAYS)
-        notify(
-            _employer_people(engagement.project),
-            verb="engagement.milestone_submitted",
-            title=_title(f"Work to review: {milestone.title}"),
-            body=f"{engagement.candidate.full_name} submitted “{milestone.title}” for {engagement.project.title}. "
-            f"Review it by {deadline:%d %B %Y, %H:%M} UTC, or it is approved automatically.",
-            url=_url(engagement),
-            actor=actor,
-        )
+        emit("milestone.submitted", milestone_id=milestone.pk, engagement_uuid=engagement.uuid, actor_id=actor.pk)
     return milestone
 
 
@@ -838,19 +776,8 @@ def request_changes(milestone: EngagementMilestone, *, actor: User, note: str = 
             note=note[:500],
             change_rounds_used=milestone.change_rounds_used + 1,
         )
-        left = engagement.review_rounds - milestone.change_rounds_used
-        rounds = (
-            "This was the last round of changes the contract allows."
-            if left == 0
-            else f"{left} more round{'s' if left != 1 else ''} of changes allowed."
-        )
-        notify(
-            [engagement.candidate],
-            verb="engagement.changes_requested",
-            title=_title(f"Changes requested: {milestone.title}"),
-            body=f"Read the feedback and submit again. {rounds}",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "milestone.changes_requested", milestone_id=milestone.pk, engagement_uuid=engagement.uuid, actor_id=actor.pk
         )
     return milestone
 
@@ -902,14 +829,11 @@ def approve_milestone(
             memo=f"Milestone approved: {milestone.title}"[:500],
         )
         transaction.on_commit(partial(_enqueue_payout, engagement.pk))
-        notify(
-            [engagement.candidate],
-            verb="engagement.milestone_approved",
-            title=_title(f"Approved: {milestone.title}"),
-            body=f"{_money(milestone.amount_minor, engagement)} has been released to you and a payout has started."
-            + (" It was approved automatically because the review deadline passed." if auto else ""),
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "milestone.approved",
+            milestone_id=milestone.pk,
+            engagement_uuid=engagement.uuid,
+            actor_id=actor.pk if actor else None,
         )
         if not engagement.milestones.exclude(status=MilestoneStatus.APPROVED).exists():
             complete_engagement(engagement, actor=actor)
@@ -924,14 +848,11 @@ def complete_engagement(engagement: Engagement, *, actor: User | None) -> Engage
             raise EngagementError("An engagement completes when every milestone is approved.", code="not_done")
         engagement = _transition(engagement, EngagementStatus.COMPLETED, actor=actor, completed_at=timezone.now())
         _withdraw_unsigned(engagement, actor=actor)
-        notify(
-            _everyone(engagement),
-            verb="engagement.completed",
-            title=_title(f"Completed: {engagement.project.title}"),
-            body=f"Every milestone is approved and {_money(engagement.stipend_minor, engagement)} has been released. "
-            "Thank you both.",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "engagement.completed",
+            engagement_uuid=engagement.uuid,
+            project_uuid=engagement.project.uuid,
+            actor_id=actor.pk if actor else None,
         )
         complete_project_if_done(engagement.project, actor=actor)
     return engagement
@@ -1079,13 +1000,16 @@ def cancel_engagement(engagement: Engagement, *, actor: User, reason: str) -> En
                 "refund_minor": quote.refund_minor,
             },
         )
-        notify(
-            _everyone(engagement),
-            verb="engagement.cancelled",
-            title=_title(f"Cancelled: {engagement.project.title}"),
-            body=f"Cancelled by the {side_name}: {reason[:1200]} {quote.describe()}",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "engagement.cancelled",
+            engagement_uuid=engagement.uuid,
+            project_uuid=engagement.project.uuid,
+            actor_id=actor.pk,
+            by=side,
+            started=quote.started,
+            released_minor=quote.released_minor,
+            kill_fee_minor=quote.kill_fee_minor,
+            refund_minor=quote.refund_minor,
         )
         complete_project_if_done(engagement.project, actor=actor)
     return engagement

@@ -34,7 +34,7 @@ from rung.engagements.models import (
     MilestoneStatus,
 )
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
-from rung.notifications.services import notify
+from rung.lib.events import emit
 from rung.orgs.models import Membership, role_can
 from rung.projects.models import Project, Rubric
 from rung.reviews.files import CheckedFile, check_file
@@ -72,7 +72,7 @@ class ReviewError(DomainError):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _reviewers(project: Project, *, exclude: User | None = None) -> list[User]:
+def reviewers(project: Project, *, exclude: User | None = None) -> list[User]:
     memberships = Membership.objects.filter(organisation_id=project.organisation_id).select_related("user")
     return [m.user for m in memberships if role_can(m.role, "review") and (exclude is None or m.user_id != exclude.pk)]
 
@@ -94,7 +94,7 @@ def _transition(submission: Submission, new: str, *, actor: User | None, note: s
     return True
 
 
-def _title(text: str) -> str:
+def short_title(text: str) -> str:
     return text if len(text) <= 150 else text[:149] + "…"
 
 
@@ -111,7 +111,7 @@ def _lock_milestone(milestone: EngagementMilestone) -> tuple[Engagement, Engagem
     return engagement, milestone
 
 
-def _milestone_url(milestone: EngagementMilestone) -> str:
+def milestone_url(milestone: EngagementMilestone) -> str:
     return reverse("reviews:milestone", args=[milestone.uuid])
 
 
@@ -226,16 +226,12 @@ def submit_work(
                     "links": cleaned_links,
                 },
             )
-            mentor = engagement.mentor
-            if mentor is not None and mentor not in _reviewers(engagement.project):
-                notify(
-                    [mentor],
-                    verb="submission.submitted",
-                    title=_title(f"{candidate.full_name} handed in: {milestone.title} (v{version})"),
-                    body=f"For “{engagement.project.title}”. You can read the work and its reviews.",
-                    url=_milestone_url(milestone),
-                    actor=candidate,
-                )
+            emit(
+                "submission.received",
+                submission_uuid=submission.uuid,
+                engagement_uuid=engagement.uuid,
+                actor_id=candidate.pk,
+            )
     except BaseException:
         for name in stored:
             default_storage.delete(name)
@@ -410,13 +406,7 @@ def issue_completion_credential(engagement: Engagement) -> Any:
 
     credential = issue_for_engagement(engagement)
     if credential is not None:
-        notify(
-            [engagement.candidate],
-            verb="credential.issued",
-            title=f"Your credential for {engagement.project.title}",
-            body="Your signed Open Badges credential is in your wallet. Share it or add it to your profile.",
-            url=reverse("credentials:wallet"),
-        )
+        emit("credential.issued", credential_uuid=credential.uuid, subject_id=engagement.candidate_id)
     return credential
 
 
@@ -480,15 +470,7 @@ def _auto_approve_one(pk: int, *, now: datetime) -> bool:
             data={"review_due_at": submission.review_due_at.isoformat(), "milestone": str(milestone.uuid)},
         )
         # approve_milestone tells the intern; the employer is told here, once.
-        notify(
-            _reviewers(engagement.project),
-            verb="submission.auto_approved",
-            title=_title(f"Approved automatically: {milestone.title}"),
-            body=f"No one reviewed {engagement.candidate.full_name}'s work by the deadline, so Rung approved it and "
-            "released the stipend. It shows on your organisation's reliability record.",
-            url=_milestone_url(milestone),
-            dedupe_key=f"submission.auto_approved:{submission.uuid}",
-        )
+        emit("submission.auto_approved", submission_uuid=submission.uuid, engagement_uuid=engagement.uuid)
     return True
 
 
@@ -561,28 +543,10 @@ def _lock_for_rating(engagement: Engagement, *, now: datetime) -> Engagement:
 
 
 def _tell_about_rating(engagement: Engagement, *, rater: User, other_side: list[User], both_in: bool) -> None:
-    url = reverse("reviews:ratings", args=[engagement.uuid])
     if both_in:
-        everyone = [engagement.candidate, *_reviewers(engagement.project)]
-        notify(
-            everyone,
-            verb="rating.revealed",
-            title=_title(f"Ratings revealed: {engagement.project.title}"),
-            body="Both sides have rated, so each can now see the other's rating.",
-            url=url,
-            actor=rater,
-        )
+        emit("rating.revealed", engagement_uuid=engagement.uuid, actor_id=rater.pk)
         return
-    deadline = reveal_at(engagement)
-    notify(
-        other_side,
-        verb="rating.received",
-        title=_title(f"You have been rated: {engagement.project.title}"),
-        body="Add your own rating to see it. Neither side sees the other's until both are in"
-        + (f" or until {deadline:%d %B %Y}." if deadline else "."),
-        url=url,
-        actor=rater,
-    )
+    emit("rating.received", engagement_uuid=engagement.uuid, actor_id=rater.pk)
 
 
 def rate_experience(
@@ -618,7 +582,7 @@ def rate_experience(
         )
         record("rating.experience", actor=candidate, obj=engagement, data=values)
         both = InternRating.objects.filter(engagement=engagement).exists()
-        _tell_about_rating(engagement, rater=candidate, other_side=_reviewers(engagement.project), both_in=both)
+        _tell_about_rating(engagement, rater=candidate, other_side=reviewers(engagement.project), both_in=both)
     return rating
 
 

@@ -22,8 +22,9 @@ def _apply(published, candidate):
     return services.apply(published, candidate=candidate, answers=ANSWER)
 
 
-def test_applying_notifies_the_reviewers_and_is_audited(published, candidate, bob):
-    application = _apply(published, candidate)
+def test_applying_notifies_the_reviewers_and_is_audited(published, candidate, bob, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = _apply(published, candidate)
     assert application.status == ApplicationStatus.SUBMITTED
     assert Notification.objects.filter(recipient=bob, verb="application.submitted").exists()
     assert AuditEvent.objects.filter(verb="application.submitted", actor=candidate).exists()
@@ -78,15 +79,18 @@ def test_the_first_pass_is_blind_until_shortlisted(published, candidate, reviewe
     assert (card.name, card.email, card.institution) == ("Nia Candidate", candidate.email, "Riverside University")
 
 
-def test_rejection_needs_a_kind_message_and_tells_the_candidate(published, candidate, reviewer_membership):
+def test_rejection_needs_a_kind_message_and_tells_the_candidate(
+    published, candidate, reviewer_membership, django_capture_on_commit_callbacks
+):
     application = _apply(published, candidate)
     with pytest.raises(DomainError, match="kind message"):
         services.reject(application, membership=reviewer_membership, message="no")
-    services.reject(
-        application,
-        membership=reviewer_membership,
-        message="Thank you — we chose someone with more Python experience this time.",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(
+            application,
+            membership=reviewer_membership,
+            message="Thank you — we chose someone with more Python experience this time.",
+        )
     note = Notification.objects.get(recipient=candidate, verb="application.rejected")
     assert "more Python experience" in note.body
 
@@ -142,11 +146,14 @@ def test_only_the_candidate_answers_their_offer(published, candidate, charlie, r
         services.withdraw(application, candidate=charlie)
 
 
-def test_the_sweep_closes_undecided_applications_courteously_once(published, candidate):
+def test_the_sweep_closes_undecided_applications_courteously_once(
+    published, candidate, django_capture_on_commit_callbacks
+):
     application = _apply(published, candidate)
     Project.objects.filter(pk=published.pk).update(application_deadline=timezone.now().date() - timedelta(days=11))
-    assert services.sweep() == (1, 0)
-    assert services.sweep() == (0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep() == (1, 0)
+        assert services.sweep() == (0, 0)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CLOSED
     assert application.closed_by_sweep

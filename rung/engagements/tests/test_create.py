@@ -83,7 +83,11 @@ def test_the_text_is_rendered_deterministically_from_the_stored_terms(engagement
     assert all(len(line) <= 78 for line in contract.text.splitlines())
 
 
-def test_both_sides_are_told_there_is_a_contract_to_sign(engagement, alice, candidate):
+def test_both_sides_are_told_there_is_a_contract_to_sign(
+    published, reviewer_membership, alice, candidate, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # they are told when the acceptance commits
+        accept(published, candidate, reviewer_membership)
     assert Notification.objects.filter(recipient=candidate, verb="engagement.created").exists()
     assert Notification.objects.filter(recipient=alice, verb="engagement.created").exists()
 

@@ -24,8 +24,9 @@ def test_only_the_intern_submits(active, alice, charlie):
             services.mark_submitted(milestones(active)[0], actor=person)
 
 
-def test_submitting_tells_the_reviewers(active, candidate, bob):
-    milestone = services.mark_submitted(milestones(active)[0], actor=candidate)
+def test_submitting_tells_the_reviewers(active, candidate, bob, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = services.mark_submitted(milestones(active)[0], actor=candidate)
     assert milestone.status == MilestoneStatus.SUBMITTED
     assert milestone.submitted_at is not None
     assert Notification.objects.filter(recipient=bob, verb="engagement.milestone_submitted").exists()
@@ -69,8 +70,9 @@ def test_only_submitted_work_is_approved(active, bob):
     assert refused.value.code == "not_submitted"
 
 
-def test_approval_releases_the_stipend_exactly_once(active, candidate, bob):
-    milestone = submit_and_approve(milestones(active)[0], candidate=candidate, reviewer=bob)
+def test_approval_releases_the_stipend_exactly_once(active, candidate, bob, events_committed):
+    with events_committed():
+        milestone = submit_and_approve(milestones(active)[0], candidate=candidate, reviewer=bob)
     assert milestone.status == MilestoneStatus.APPROVED
     assert milestone.approved_by == bob
     assert milestone.approved_at is not None

@@ -36,8 +36,9 @@ def test_ratings_open_only_when_the_engagement_has_ended(engagement, candidate, 
     assert not seen_by(engagement, candidate).window_open
 
 
-def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candidate, bob, alice):
-    rate_experience(completed, candidate, comment="Great mentoring, slow payment.")
+def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candidate, bob, alice, events_committed):
+    with events_committed():
+        rate_experience(completed, candidate, comment="Great mentoring, slow payment.")
     assert seen_by(completed, candidate).experience is not None  # your own, always
     employer_view = seen_by(completed, alice)
     assert employer_view.experience is None
@@ -46,7 +47,8 @@ def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candida
     assert employer_view.can_rate_intern
     assert Notification.objects.filter(recipient=alice, verb="rating.received").exists()
 
-    services.rate_intern(completed, rater=bob, overall=5, comment="Outstanding work.")
+    with events_committed():
+        services.rate_intern(completed, rater=bob, overall=5, comment="Outstanding work.")
     for person in (candidate, alice, bob):
         view = seen_by(completed, person)
         assert view.revealed
