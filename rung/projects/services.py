@@ -11,6 +11,7 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.money import from_minor, normalise_currency, to_minor
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
 from rung.profiles.models import Skill
@@ -362,7 +363,9 @@ def publish_project(project: Project, *, membership: Membership | None) -> Proje
         from rung.ledger.services import name_project
 
         name_project(project_uuid=project.uuid, title=project.title)  # how statements name it from now on
-        return _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
+        project = _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
+        emit("project.published", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
 def mark_closed(project: Project, *, membership: Membership | None) -> Project:
@@ -370,7 +373,9 @@ def mark_closed(project: Project, *, membership: Membership | None) -> Project:
     completion if nothing is left open) is `rung.engagements.winddown.close_project`."""
     poster = _require_poster(membership)
     with transaction.atomic():
-        return _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
+        project = _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
+        emit("project.closed", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
 def mark_cancelled(project: Project, *, membership: Membership | None, reason: str) -> Project:
@@ -381,7 +386,9 @@ def mark_cancelled(project: Project, *, membership: Membership | None, reason: s
     if not reason.strip():
         raise ProjectError("Say why the project is cancelled; applicants will read it.", field="reason")
     with transaction.atomic():
-        return _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
+        project = _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
+        emit("project.cancelled", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
 def project_to_input(project: Project) -> ProjectInput:
@@ -534,4 +541,6 @@ def rubric_to_input(rubric: Rubric) -> list[CriterionInput]:
 def complete_project(project: Project, *, actor: User | None) -> Project:
     """A closed project whose every engagement has ended (called by the engagements app)."""
     with transaction.atomic():
-        return _transition(project, ProjectStatus.COMPLETED, actor=actor, note="every engagement has ended")
+        project = _transition(project, ProjectStatus.COMPLETED, actor=actor, note="every engagement has ended")
+        emit("project.completed", project_uuid=project.uuid)
+        return project
