@@ -542,7 +542,8 @@ def _lock_for_rating(engagement: Engagement, *, now: datetime) -> Engagement:
     return engagement
 
 
-def _tell_about_rating(engagement: Engagement, *, rater: User, other_side: list[User], both_in: bool) -> None:
+def _tell_about_rating(engagement: Engagement, *, rater: User, both_in: bool) -> None:
+    # The subscribers tell the other side, or both once both ratings are in.
     if both_in:
         emit("rating.revealed", engagement_uuid=engagement.uuid, actor_id=rater.pk)
         return
@@ -582,7 +583,7 @@ def rate_experience(
         )
         record("rating.experience", actor=candidate, obj=engagement, data=values)
         both = InternRating.objects.filter(engagement=engagement).exists()
-        _tell_about_rating(engagement, rater=candidate, other_side=reviewers(engagement.project), both_in=both)
+        _tell_about_rating(engagement, rater=candidate, both_in=both)
     return rating
 
 
@@ -611,6 +612,5 @@ def rate_intern(
         )
         record("rating.intern", actor=rater, obj=engagement, data={"overall": overall})
         both = ExperienceRating.objects.filter(engagement=engagement).exists()
-        candidate = User.objects.get(pk=engagement.candidate_id)
-        _tell_about_rating(engagement, rater=rater, other_side=[candidate], both_in=both)
+        _tell_about_rating(engagement, rater=rater, both_in=both)
     return rating
