@@ -278,6 +278,8 @@ RATING_REVEAL_DAYS = env_int("RATING_REVEAL_DAYS", 14)
 
 # --- Platform policy ----------------------------------------------------------------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+# The latest date a project may name (deadlines, start dates): this many days from today.
+DATE_HORIZON_DAYS = env_int("DATE_HORIZON_DAYS", 730)
 # Fair pay: stipend ÷ estimated hours must reach max(local minimum wage, this), in the project's currency.
 FAIR_PAY_FLOOR_PER_HOUR = env_str("FAIR_PAY_FLOOR_PER_HOUR", "20.00")
 DECISION_DEADLINE_DAYS = env_int("DECISION_DEADLINE_DAYS", 10)

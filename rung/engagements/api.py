@@ -9,9 +9,9 @@ from rung.engagements import selectors, services
 from rung.engagements.models import Contract, Engagement
 from rung.engagements.schemas import (
     AmendmentIn,
-    CancelIn,
     CancellationQuoteOut,
     ContractOut,
+    EngagementCancelIn,
     EngagementDetailOut,
     EngagementOut,
     MilestoneOut,
@@ -208,7 +208,7 @@ def cancellation_quote(request: HttpRequest, engagement_uuid: UUID) -> Cancellat
     response={200: EngagementDetailOut, **ERRORS},
     summary="Cancel under the contract (kill fee after the start if the employer cancels)",
 )
-def cancel(request: HttpRequest, engagement_uuid: UUID, payload: CancelIn) -> EngagementDetailOut:
+def cancel(request: HttpRequest, engagement_uuid: UUID, payload: EngagementCancelIn) -> EngagementDetailOut:
     engagement = _engagement(request, engagement_uuid)
     _party(request, engagement)
     return _detail(services.cancel_engagement(engagement, actor=request_user(request), reason=payload.reason))

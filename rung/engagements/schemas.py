@@ -94,5 +94,5 @@ class AmendmentIn(Schema):
     stipend_minor: int | None = Field(None, gt=0)
 
 
-class CancelIn(Schema):
+class EngagementCancelIn(Schema):
     reason: str = Field(max_length=2000)

@@ -12,16 +12,16 @@ from rung.orgs.selectors import get_org_for_user
 from rung.projects import selectors, services
 from rung.projects.models import Project, Rubric
 from rung.projects.schemas import (
-    CancelIn,
-    CriterionOut,
-    DepositOut,
     DuplicateIn,
-    LevelOut,
+    FundingOut,
     MilestoneSchema,
+    ProjectCancelIn,
     ProjectIn,
     ProjectOut,
+    RubricCriterionOut,
+    RubricDefinitionOut,
     RubricIn,
-    RubricOut,
+    RubricLevelOut,
     SearchIn,
     SearchOut,
 )
@@ -141,15 +141,15 @@ def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn)
 
 @router.post(
     "/{uuid:project_uuid}/fund",
-    response={201: DepositOut, **ERRORS},
+    response={201: FundingOut, **ERRORS},
     summary="Pay the stipends and the platform fee into escrow",
 )
-def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
+def fund(request: HttpRequest, project_uuid: UUID) -> Status[FundingOut]:
     project, membership = _writable(request, project_uuid)
     deposit = services.fund_project(project, membership=membership)
     return Status(
         201,
-        DepositOut(
+        FundingOut(
             uuid=deposit.uuid,
             reference=deposit.reference,
             status=deposit.status,
@@ -173,7 +173,7 @@ def close(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
 
 
 @router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
-def cancel(request: HttpRequest, project_uuid: UUID, payload: CancelIn) -> ProjectOut:
+def cancel(request: HttpRequest, project_uuid: UUID, payload: ProjectCancelIn) -> ProjectOut:
     project, membership = _writable(request, project_uuid)
     return project_out(services.cancel_project(project, membership=membership, reason=payload.reason))
 
@@ -187,18 +187,21 @@ def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) ->
     return Status(201, project_out(copy))
 
 
-def _rubric_out(r: Rubric) -> RubricOut:
-    return RubricOut(
+def _rubric_out(r: Rubric) -> RubricDefinitionOut:
+    return RubricDefinitionOut(
         uuid=r.uuid,
         name=r.name,
         description=r.description,
         library=r.is_library,
         criteria=[
-            CriterionOut(
+            RubricCriterionOut(
+                id=c.pk,
                 name=c.name,
                 weight=c.weight,
                 description=c.description,
-                levels=[LevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()],
+                levels=[
+                    RubricLevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()
+                ],
             )
             for c in r.criteria.all()
         ],
@@ -207,16 +210,16 @@ def _rubric_out(r: Rubric) -> RubricOut:
 
 @router.get(
     "/rubrics/{slug}",
-    response={200: list[RubricOut], **ERRORS},
+    response={200: list[RubricDefinitionOut], **ERRORS},
     summary="The rubric library and the organisation's own rubrics",
 )
-def list_rubrics(request: HttpRequest, slug: str) -> list[RubricOut]:
+def list_rubrics(request: HttpRequest, slug: str) -> list[RubricDefinitionOut]:
     org, _ = get_org_for_user(request_user(request), slug)
     return [_rubric_out(r) for r in selectors.rubrics_for(org.pk).prefetch_related("criteria__levels")]
 
 
-@router.post("/rubrics", response={201: RubricOut, **ERRORS}, summary="Build an organisation's own rubric")
-def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricOut]:
+@router.post("/rubrics", response={201: RubricDefinitionOut, **ERRORS}, summary="Build an organisation's own rubric")
+def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricDefinitionOut]:
     org, membership = get_org_for_user(request_user(request), payload.organisation, permission="post_projects")
     rubric = services.create_rubric(
         org,
