@@ -60,7 +60,8 @@ def _detail(e: Engagement) -> EngagementDetailOut:
     )
 
 
-def _contract_out(c: Contract) -> ContractOut:
+def _contract_out(c: Contract, *, evidence: bool) -> ContractOut:
+    """`evidence` (the signers' e-mail and IP address) is for the parties and staff only."""
     signatures = list(c.signatures.select_related("signer"))
     return ContractOut(
         uuid=c.uuid,
@@ -76,9 +77,9 @@ def _contract_out(c: Contract) -> ContractOut:
             SignatureOut(
                 role=s.role,
                 typed_name=s.typed_name,
-                signer_email=s.signer.email,
+                signer_email=s.signer.email if evidence else None,
                 signed_at=s.signed_at,
-                ip_address=s.ip_address,
+                ip_address=s.ip_address if evidence else None,
                 text_sha256=s.text_sha256,
             )
             for s in signatures
@@ -89,6 +90,10 @@ def _contract_out(c: Contract) -> ContractOut:
 
 def _engagement(request: HttpRequest, engagement_uuid: UUID) -> Engagement:
     return selectors.get_engagement_for_user(request_user(request), str(engagement_uuid))
+
+
+def _evidence(request: HttpRequest, engagement: Engagement) -> bool:
+    return selectors.viewer(request_user(request), engagement).sees_signature_evidence
 
 
 def _party(request: HttpRequest, engagement: Engagement) -> str:
@@ -116,7 +121,9 @@ def detail(request: HttpRequest, engagement_uuid: UUID) -> EngagementDetailOut:
     summary="Every version of the contract: exact text, SHA-256, signatures, and whether the hash verifies",
 )
 def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
-    return [_contract_out(c) for c in selectors.contracts_of(_engagement(request, engagement_uuid))]
+    engagement = _engagement(request, engagement_uuid)
+    evidence = _evidence(request, engagement)
+    return [_contract_out(c, evidence=evidence) for c in selectors.contracts_of(engagement)]
 
 
 @router.get(
@@ -126,7 +133,9 @@ def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
 )
 def contract(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -> ContractOut:
     engagement = _engagement(request, engagement_uuid)
-    return _contract_out(selectors.get_contract(engagement, str(contract_uuid)))
+    return _contract_out(
+        selectors.get_contract(engagement, str(contract_uuid)), evidence=_evidence(request, engagement)
+    )
 
 
 @router.post(
@@ -146,7 +155,7 @@ def sign(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID, paylo
         ip=client_ip(request),
         text_sha256=payload.text_sha256,
     )
-    return _contract_out(signed)
+    return _contract_out(signed, evidence=_evidence(request, engagement))
 
 
 @router.post(
@@ -165,7 +174,7 @@ def propose(request: HttpRequest, engagement_uuid: UUID, payload: AmendmentIn) -
         milestone_dates={str(k): v for k, v in payload.milestone_dates.items()},
         stipend_minor=payload.stipend_minor,
     )
-    return Status(201, _contract_out(contract))
+    return Status(201, _contract_out(contract, evidence=_evidence(request, engagement)))
 
 
 @router.post(
@@ -179,7 +188,7 @@ def withdraw(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -
     contract = services.withdraw_amendment(
         selectors.get_contract(engagement, str(contract_uuid)), actor=request_user(request)
     )
-    return _contract_out(contract)
+    return _contract_out(contract, evidence=_evidence(request, engagement))
 
 
 @router.get(

@@ -40,9 +40,9 @@ class EngagementOut(Schema):
 class SignatureOut(Schema):
     role: str
     typed_name: str
-    signer_email: str
+    signer_email: str | None = Field(description="Shown to the parties and staff only; null for other members")
     signed_at: datetime
-    ip_address: str | None
+    ip_address: str | None = Field(description="Shown to the parties and staff only; null for other members")
     text_sha256: str
 
 
