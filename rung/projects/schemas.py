@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from rung.lib.validation import MAX_PAGE, amount_problem, currency_problem, date_problem
 from rung.projects.models import IpLicence, WorkMode
@@ -23,8 +23,8 @@ def _checked_dates(application_deadline: date, start_date: date) -> None:
 class MilestoneSchema(Schema):
     title: str = Field(min_length=1, max_length=120)
     description: str = Field("", max_length=1000)
-    due_offset_days: int = Field(ge=1, le=28, description="Day of the project it is due, counted from the start")
-    share_percent: int = Field(ge=1, le=100, description="Share of the stipend; all shares add up to 100")
+    due_offset_days: StrictInt = Field(ge=1, le=28, description="Day of the project it is due, counted from the start")
+    share_percent: StrictInt = Field(ge=1, le=100, description="Share of the stipend; all shares add up to 100")
 
 
 class ProjectIn(Schema):
@@ -33,8 +33,8 @@ class ProjectIn(Schema):
     summary: str = Field(max_length=4000)
     learning_outcomes: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=10)
     skills: list[Slug] = Field(default_factory=list, max_length=30, description="Slugs from /api/v1/profile/skills")
-    duration_weeks: int = Field(ge=1, le=4)
-    estimated_hours: int = Field(ge=1, le=160)
+    duration_weeks: StrictInt = Field(ge=1, le=4)
+    estimated_hours: StrictInt = Field(ge=1, le=160)
     stipend: Decimal = Field(
         gt=0,
         max_digits=10,
@@ -43,7 +43,7 @@ class ProjectIn(Schema):
         examples=["900.00"],
     )
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, in capitals", examples=["EUR"])
-    seats: int = Field(1, ge=1, le=50)
+    seats: StrictInt = Field(1, ge=1, le=50)
     application_deadline: date
     start_date: date
     milestones: list[MilestoneSchema] = Field(min_length=1, max_length=8)
@@ -52,14 +52,14 @@ class ProjectIn(Schema):
     jurisdiction: str = Field(
         "", pattern=r"^([A-Z]{2})?$", description="ISO 3166 country whose minimum wage applies (one Rung lists)"
     )
-    timezone_from: int | None = Field(None, ge=-12, le=14)
-    timezone_to: int | None = Field(None, ge=-12, le=14)
+    timezone_from: StrictInt | None = Field(None, ge=-12, le=14)
+    timezone_to: StrictInt | None = Field(None, ge=-12, le=14)
     screening_questions: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=3)
     rubric: UUID | None = None
     ip_licence: IpLicence = IpLicence.NON_EXCLUSIVE
-    blind_review: bool = True
-    offer_valid_days: int = Field(5, ge=1, le=14)
-    review_rounds: int = Field(2, ge=1, le=5)
+    blind_review: StrictBool = True
+    offer_valid_days: StrictInt = Field(5, ge=1, le=14)
+    review_rounds: StrictInt = Field(2, ge=1, le=5)
 
     @field_validator("stipend", mode="before")
     @classmethod
@@ -159,7 +159,7 @@ class FundingOut(Schema):
 
 class CriterionIn(Schema):
     name: str = Field(min_length=1, max_length=80)
-    weight: int = Field(1, ge=1, le=5)
+    weight: StrictInt = Field(1, ge=1, le=5)
     description: str = Field("", max_length=1000)
     descriptors: list[Annotated[str, Field(max_length=500)]] = Field(
         min_length=4,
