@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from rung.lib.validation import MAX_PAGE, amount_problem, currency_problem, date_problem
 from rung.projects.models import IpLicence, WorkMode
@@ -28,6 +28,32 @@ class MilestoneSchema(Schema):
 
 
 class ProjectIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation": "northwind-analytics",
+                    "title": "Clean and chart our volunteer survey",
+                    "summary": "We surveyed 2,000 volunteers. Clean the data and chart what they told us.",
+                    "learning_outcomes": ["Clean real survey data", "Present findings to a non-technical team"],
+                    "skills": ["python", "data-visualisation"],
+                    "duration_weeks": 2,
+                    "estimated_hours": 30,
+                    "stipend": "900.00",
+                    "currency": "EUR",
+                    "seats": 1,
+                    "application_deadline": "2027-01-15",
+                    "start_date": "2027-01-25",
+                    "milestones": [
+                        {"title": "Cleaned dataset", "due_offset_days": 5, "share_percent": 40},
+                        {"title": "Charts and memo", "due_offset_days": 14, "share_percent": 60},
+                    ],
+                    "jurisdiction": "DE",
+                }
+            ]
+        }
+    )
+
     organisation: str = Field(max_length=80, description="Slug of the employer organisation")
     title: str = Field(max_length=120)
     summary: str = Field(max_length=4000)
@@ -169,6 +195,24 @@ class CriterionIn(Schema):
 
 
 class RubricIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation": "northwind-analytics",
+                    "name": "Data cleaning",
+                    "criteria": [
+                        {
+                            "name": "Accuracy",
+                            "weight": 2,
+                            "descriptors": ["Many errors", "Some errors", "Few errors", "No errors, checked"],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     organisation: str = Field(max_length=80)
     name: str = Field(min_length=3, max_length=120)
     description: str = Field("", max_length=1000)

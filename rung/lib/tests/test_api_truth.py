@@ -86,3 +86,19 @@ def test_each_cancel_reason_is_documented_with_its_own_limit():
     assert components["ProjectCancelIn"]["properties"]["reason"]["maxLength"] == 1000
     assert components["EngagementCancelIn"]["properties"]["reason"]["maxLength"] == 2000
     assert components["DepositCancelIn"]["properties"]["reason"]["maxLength"] == 500
+
+
+@pytest.mark.parametrize(
+    "query", ["page=54931123136626652855356358656", "page=0", "page_size=1000", "page_size=0", "page=10001"]
+)
+@pytest.mark.parametrize("path", ["/api/v1/notifications", "/api/v1/engagements", "/api/v1/applications"])
+def test_every_paginated_list_bounds_its_page_numbers(api_for, alice, path, query):
+    response = api_for(alice).get(f"{path}?{query}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] in ("page", "page_size")
+
+
+def test_the_last_allowed_page_is_simply_empty(api_for, alice):
+    response = api_for(alice).get("/api/v1/notifications?page=10000&page_size=100")
+    assert response.status_code == 200
+    assert response.json()["items"] == []
