@@ -102,3 +102,15 @@ def test_the_last_allowed_page_is_simply_empty(api_for, alice):
     response = api_for(alice).get("/api/v1/notifications?page=10000&page_size=100")
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_an_absurd_exponent_is_refused_at_once(client_for, alice):
+    from django.urls import reverse
+
+    from rung.lib.errors import DomainError
+    from rung.lib.money import to_minor
+
+    with pytest.raises(DomainError, match="too large"):
+        to_minor("1e999999999", "EUR")
+    response = client_for(alice).get(reverse("projects:rate"), {"stipend": "1e999999999", "estimated_hours": "9" * 30})
+    assert response.status_code == 200
