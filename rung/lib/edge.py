@@ -60,15 +60,26 @@ def api_error(status: int, *, code: str, detail: str, errors: list[dict[str, str
     return JsonResponse({"detail": detail, "code": code, "errors": errors or []}, status=status)
 
 
-def has_nul(value: Any) -> bool:
-    """True if a NUL character hides anywhere in a decoded JSON value (keys included)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
-    return False
+def nul_path(value: Any) -> str | None:
+    """Where a NUL character hides in a decoded JSON value (keys included), e.g. "milestones.1.title".
+
+    Walked with a stack, not recursion: a deeply nested body must not overflow Python's stack.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return path or "body"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    return name.replace("\x00", "")
+                stack.append((name, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in enumerate(item))
+    return None
 
 
 def _nul_field(pairs: Iterable[tuple[str, list[str]]]) -> str | None:
@@ -139,10 +150,11 @@ def _check_text(request: HttpRequest, media: str) -> None:
     if media == "application/json" or media.endswith("+json"):
         try:
             decoded = json.loads(request.body)
-        except ValueError:
-            return  # not JSON at all: the endpoint answers that in its own words
-        if has_nul(decoded):
-            raise _nul(_first_nul_key(decoded) or "body")
+        except (ValueError, RecursionError):
+            return  # not JSON Rung can read: the endpoint answers that in its own words
+        found = nul_path(decoded)
+        if found:
+            raise _nul(found)
     elif request.method == "POST" and media in ("application/x-www-form-urlencoded", "multipart/form-data"):
         # Only the text fields: uploaded files may hold any bytes.
         field = _nul_field(request.POST.lists())
@@ -150,25 +162,14 @@ def _check_text(request: HttpRequest, media: str) -> None:
             raise _nul(field)
 
 
-def _first_nul_key(value: Any, prefix: str = "") -> str | None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if has_nul(key) or (isinstance(item, str) and has_nul(item)):
-                return name.replace("\x00", "")
-            found = _first_nul_key(item, name)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _first_nul_key(item, f"{prefix}.{index}" if prefix else str(index))
-            if found or (isinstance(item, str) and has_nul(item)):
-                return found or (f"{prefix}.{index}" if prefix else str(index))
-    return None
+def _wants_json(request: HttpRequest) -> bool:
+    # The API, and JSON clients of plain JSON views (the W3C VC API at /credentials/verify…).
+    media = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    return is_api(request) or media == "application/json" or media.endswith("+json")
 
 
 def refusal_response(request: HttpRequest, refusal: Refused) -> HttpResponse:
-    if is_api(request):
+    if _wants_json(request):
         errors = [{"field": refusal.field, "message": refusal.detail}] if refusal.field else []
         return api_error(refusal.status, code=refusal.code, detail=refusal.detail, errors=errors)
     return render(request, "400.html", {"message": refusal.detail}, status=refusal.status)

@@ -133,3 +133,11 @@ def test_json_as_text_plain_is_415_but_an_empty_post_needs_no_type(api):
     response = api.post("/api/v1/notifications/read-all", "", content_type="text/plain")
     assert response.status_code == 200
     assert Notification.objects.count() == 0
+
+
+def test_json_clients_of_plain_json_views_get_a_json_refusal(client):
+    response = client.post(
+        "/credentials/verify", '{"verifiableCredential": "\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert _shape(response)["code"] == "nul_character"
