@@ -18,8 +18,9 @@ def _document() -> dict:
 
 
 def _all_schemas(cls: type) -> list[type]:
-    found = []
-    for sub in cls.__subclasses__():
+    found: list[type] = []
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
         found.append(sub)
         found.extend(_all_schemas(sub))
     return found
