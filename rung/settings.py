@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Body size, multipart boundary, NUL characters, the API's media types and its JSON errors.
+    "rung.lib.edge.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -251,6 +253,18 @@ if _UNDER_PYTEST and "CREDENTIALS_KEY_FILE" not in os.environ:
     # A test run must never create or use a developer's real key file.
     CREDENTIALS_KEY_FILE = Path(tempfile.gettempdir()) / f"rung-test-credentials-keys-{os.getpid()}.json"
 
+# --- Request limits -----------------------------------------------------------------------
+# A body larger than this is refused from its Content-Length, before it is read (413). Form fields
+# (not files) are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE; uploads beyond
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded archives: at most this much once inflated, and no entry inflating more than this ratio.
+UPLOAD_MAX_INFLATED_MB = env_int("UPLOAD_MAX_INFLATED_MB", 200)
+UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
+UPLOAD_MAX_ARCHIVE_ENTRIES = env_int("UPLOAD_MAX_ARCHIVE_ENTRIES", 2000)
+
 # --- Submissions --------------------------------------------------------------------------
 # What an intern may hand in for a milestone (docs/reviews.md). Each file is checked by its
 # extension and by its content; anything a browser could run (HTML, SVG, programs) is refused.
@@ -264,6 +278,8 @@ RATING_REVEAL_DAYS = env_int("RATING_REVEAL_DAYS", 14)
 
 # --- Platform policy ----------------------------------------------------------------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+# The latest date a project may name (deadlines, start dates): this many days from today.
+DATE_HORIZON_DAYS = env_int("DATE_HORIZON_DAYS", 730)
 # Fair pay: stipend ÷ estimated hours must reach max(local minimum wage, this), in the project's currency.
 FAIR_PAY_FLOOR_PER_HOUR = env_str("FAIR_PAY_FLOOR_PER_HOUR", "20.00")
 DECISION_DEADLINE_DAYS = env_int("DECISION_DEADLINE_DAYS", 10)

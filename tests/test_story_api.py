@@ -3,11 +3,17 @@ an employer posts, funds and publishes; a candidate finds and applies; a reviewe
 and offers; both sign; the candidate submits; the reviewer scores with the rubric and approves; the
 stipend is released and paid out; the candidate holds a verifiable credential."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from conftest import make_user
 from rung.credentials.verify import verify_credential
 from rung.ledger.selectors import check_ledger
+
+# Deadlines must lie between today and the planning horizon (two years).
+_SOON = timezone.now().date() + timedelta(days=30)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +29,8 @@ PROJECT = {
     "stipend": "900.00",
     "currency": "EUR",
     "seats": 1,
-    "application_deadline": "2030-02-01",
-    "start_date": "2030-02-10",
+    "application_deadline": _SOON.isoformat(),
+    "start_date": (_SOON + timedelta(days=9)).isoformat(),
     "screening_questions": ["Which map would you draw first?"],
     "milestones": [
         {"title": "Cleaned logs", "due_offset_days": 5, "share_percent": 40},

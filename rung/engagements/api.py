@@ -12,9 +12,9 @@ from rung.engagements import selectors, services, winddown
 from rung.engagements.models import Contract, Engagement
 from rung.engagements.schemas import (
     AmendmentIn,
-    CancelIn,
     CancellationQuoteOut,
     ContractOut,
+    EngagementCancelIn,
     EngagementDetailOut,
     EngagementOut,
     MilestoneOut,
@@ -25,7 +25,7 @@ from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.lib.request_context import client_ip
 from rung.projects.api import project_out, writable_project
-from rung.projects.schemas import CancelIn as ProjectCancelIn
+from rung.projects.schemas import ProjectCancelIn
 from rung.projects.schemas import ProjectOut
 
 router = Router(tags=["engagements"])
@@ -66,7 +66,8 @@ def _detail(e: Engagement) -> EngagementDetailOut:
     )
 
 
-def _contract_out(c: Contract) -> ContractOut:
+def _contract_out(c: Contract, *, evidence: bool) -> ContractOut:
+    """`evidence` (the signers' e-mail and IP address) is for the parties and staff only."""
     signatures = list(c.signatures.select_related("signer"))
     return ContractOut(
         uuid=c.uuid,
@@ -82,9 +83,9 @@ def _contract_out(c: Contract) -> ContractOut:
             SignatureOut(
                 role=s.role,
                 typed_name=s.typed_name,
-                signer_email=s.signer.email,
+                signer_email=s.signer.email if evidence else None,
                 signed_at=s.signed_at,
-                ip_address=s.ip_address,
+                ip_address=s.ip_address if evidence else None,
                 text_sha256=s.text_sha256,
             )
             for s in signatures
@@ -95,6 +96,10 @@ def _contract_out(c: Contract) -> ContractOut:
 
 def _engagement(request: HttpRequest, engagement_uuid: UUID) -> Engagement:
     return selectors.get_engagement_for_user(request_user(request), str(engagement_uuid))
+
+
+def _evidence(request: HttpRequest, engagement: Engagement) -> bool:
+    return selectors.viewer(request_user(request), engagement).sees_signature_evidence
 
 
 def _party(request: HttpRequest, engagement: Engagement) -> str:
@@ -122,7 +127,9 @@ def detail(request: HttpRequest, engagement_uuid: UUID) -> EngagementDetailOut:
     summary="Every version of the contract: exact text, SHA-256, signatures, and whether the hash verifies",
 )
 def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
-    return [_contract_out(c) for c in selectors.contracts_of(_engagement(request, engagement_uuid))]
+    engagement = _engagement(request, engagement_uuid)
+    evidence = _evidence(request, engagement)
+    return [_contract_out(c, evidence=evidence) for c in selectors.contracts_of(engagement)]
 
 
 @router.get(
@@ -132,7 +139,9 @@ def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
 )
 def contract(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -> ContractOut:
     engagement = _engagement(request, engagement_uuid)
-    return _contract_out(selectors.get_contract(engagement, str(contract_uuid)))
+    return _contract_out(
+        selectors.get_contract(engagement, str(contract_uuid)), evidence=_evidence(request, engagement)
+    )
 
 
 @router.post(
@@ -152,7 +161,7 @@ def sign(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID, paylo
         ip=client_ip(request),
         text_sha256=payload.text_sha256,
     )
-    return _contract_out(signed)
+    return _contract_out(signed, evidence=_evidence(request, engagement))
 
 
 @router.post(
@@ -171,7 +180,7 @@ def propose(request: HttpRequest, engagement_uuid: UUID, payload: AmendmentIn) -
         milestone_dates={str(k): v for k, v in payload.milestone_dates.items()},
         stipend_minor=payload.stipend_minor,
     )
-    return Status(201, _contract_out(contract))
+    return Status(201, _contract_out(contract, evidence=_evidence(request, engagement)))
 
 
 @router.post(
@@ -185,7 +194,7 @@ def withdraw(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -
     contract = services.withdraw_amendment(
         selectors.get_contract(engagement, str(contract_uuid)), actor=request_user(request)
     )
-    return _contract_out(contract)
+    return _contract_out(contract, evidence=_evidence(request, engagement))
 
 
 @router.get(
@@ -214,7 +223,7 @@ def cancellation_quote(request: HttpRequest, engagement_uuid: UUID) -> Cancellat
     response={200: EngagementDetailOut, **ERRORS},
     summary="Cancel under the contract (kill fee after the start if the employer cancels)",
 )
-def cancel(request: HttpRequest, engagement_uuid: UUID, payload: CancelIn) -> EngagementDetailOut:
+def cancel(request: HttpRequest, engagement_uuid: UUID, payload: EngagementCancelIn) -> EngagementDetailOut:
     engagement = _engagement(request, engagement_uuid)
     _party(request, engagement)
     return _detail(services.cancel_engagement(engagement, actor=request_user(request), reason=payload.reason))

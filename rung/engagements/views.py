@@ -220,7 +220,10 @@ def contract_html(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any
     contract = _contract(engagement, contract_uuid)
     signatures = list(contract.signatures.all())
     html = contracts.contract_html(
-        contract=contract, signatures=signatures, verified=services.verify_contract_hash(contract)
+        contract=contract,
+        signatures=signatures,
+        verified=services.verify_contract_hash(contract),
+        evidence=selectors.viewer(request_user(request), engagement).sees_signature_evidence,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(contract, "html")}"'
@@ -234,7 +237,10 @@ def contract_pdf(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any)
     contract = _contract(engagement, contract_uuid)
     signatures = list(contract.signatures.all())
     pdf = contracts.contract_pdf(
-        contract=contract, signatures=signatures, verified=services.verify_contract_hash(contract)
+        contract=contract,
+        signatures=signatures,
+        verified=services.verify_contract_hash(contract),
+        evidence=selectors.viewer(request_user(request), engagement).sees_signature_evidence,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(contract, "pdf")}"'

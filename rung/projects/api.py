@@ -12,15 +12,15 @@ from rung.orgs.selectors import get_org_for_user
 from rung.projects import selectors, services
 from rung.projects.models import Project, Rubric
 from rung.projects.schemas import (
-    CriterionOut,
-    DepositOut,
     DuplicateIn,
-    LevelOut,
+    FundingOut,
     MilestoneSchema,
     ProjectIn,
     ProjectOut,
+    RubricCriterionOut,
+    RubricDefinitionOut,
     RubricIn,
-    RubricOut,
+    RubricLevelOut,
     SearchIn,
     SearchOut,
 )
@@ -140,15 +140,15 @@ def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn)
 
 @router.post(
     "/{uuid:project_uuid}/fund",
-    response={201: DepositOut, **ERRORS},
+    response={201: FundingOut, **ERRORS},
     summary="Pay the stipends and the platform fee into escrow",
 )
-def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
+def fund(request: HttpRequest, project_uuid: UUID) -> Status[FundingOut]:
     project, membership = writable_project(request, project_uuid)
     deposit = services.fund_project(project, membership=membership)
     return Status(
         201,
-        DepositOut(
+        FundingOut(
             uuid=deposit.uuid,
             reference=deposit.reference,
             status=deposit.status,
@@ -174,18 +174,21 @@ def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) ->
     return Status(201, project_out(copy))
 
 
-def _rubric_out(r: Rubric) -> RubricOut:
-    return RubricOut(
+def _rubric_out(r: Rubric) -> RubricDefinitionOut:
+    return RubricDefinitionOut(
         uuid=r.uuid,
         name=r.name,
         description=r.description,
         library=r.is_library,
         criteria=[
-            CriterionOut(
+            RubricCriterionOut(
+                id=c.pk,
                 name=c.name,
                 weight=c.weight,
                 description=c.description,
-                levels=[LevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()],
+                levels=[
+                    RubricLevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()
+                ],
             )
             for c in r.criteria.all()
         ],
@@ -194,16 +197,16 @@ def _rubric_out(r: Rubric) -> RubricOut:
 
 @router.get(
     "/rubrics/{slug}",
-    response={200: list[RubricOut], **ERRORS},
+    response={200: list[RubricDefinitionOut], **ERRORS},
     summary="The rubric library and the organisation's own rubrics",
 )
-def list_rubrics(request: HttpRequest, slug: str) -> list[RubricOut]:
+def list_rubrics(request: HttpRequest, slug: str) -> list[RubricDefinitionOut]:
     org, _ = get_org_for_user(request_user(request), slug)
     return [_rubric_out(r) for r in selectors.rubrics_for(org.pk).prefetch_related("criteria__levels")]
 
 
-@router.post("/rubrics", response={201: RubricOut, **ERRORS}, summary="Build an organisation's own rubric")
-def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricOut]:
+@router.post("/rubrics", response={201: RubricDefinitionOut, **ERRORS}, summary="Build an organisation's own rubric")
+def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricDefinitionOut]:
     org, membership = get_org_for_user(request_user(request), payload.organisation, permission="post_projects")
     rubric = services.create_rubric(
         org,

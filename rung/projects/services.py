@@ -13,9 +13,10 @@ from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.events import emit
 from rung.lib.money import from_minor, normalise_currency, to_minor
+from rung.lib.validation import date_problem
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
 from rung.profiles.models import Skill
-from rung.projects.fairpay import check_fair_pay
+from rung.projects.fairpay import check_fair_pay, minimum_wages
 from rung.projects.models import (
     PROJECT_TRANSITIONS,
     IpLicence,
@@ -119,6 +120,18 @@ def validate_project_input(data: ProjectInput, *, organisation: Organisation) ->
         _fail(fair.message, "stipend", code="below_floor")
     if not 1 <= data.seats <= MAX_SEATS:
         _fail(f"Offer between 1 and {MAX_SEATS} seats.", "seats")
+    for value, what, name in (
+        (data.application_deadline, "application deadline", "application_deadline"),
+        (data.start_date, "start date", "start_date"),
+    ):
+        problem = date_problem(value, what=what)
+        if problem:
+            _fail(problem, name)
+    if data.jurisdiction and data.jurisdiction.upper() not in minimum_wages():
+        _fail(
+            f"Rung has no minimum-wage table for “{data.jurisdiction}”; choose a listed country or leave it empty.",
+            "jurisdiction",
+        )
     if data.start_date <= data.application_deadline:
         _fail("The project must start after the application deadline, so there is time to choose.", "start_date")
     if data.work_mode != WorkMode.REMOTE and not data.location.strip():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import format_money, to_minor
+from rung.lib.validation import bounded_int
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import Membership, Organisation, role_can
 from rung.projects import selectors, services
@@ -69,10 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
             organisation=data["organisation"],
             sort=data["sort"] or ("relevance" if data["q"] else "recent"),
         )
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = bounded_int(request.GET.get("page"), default=1, low=1, high=500)
     results = selectors.search_projects(params, page=page)
     query = request.GET.copy()
     query.pop("page", None)
