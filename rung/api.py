@@ -102,6 +102,7 @@ def _register_routers() -> None:
     from rung.credentials.api import router as credentials_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
+    from rung.messaging.api import router as messaging_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.profiles.api import router as profiles_router
@@ -118,6 +119,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications_router)
     api.add_router("/money", ledger_router)
     api.add_router("/reviews", reviews_router)
+    api.add_router("/conversations", messaging_router)
 
 
 _register_routers()
