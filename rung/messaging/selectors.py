@@ -7,6 +7,7 @@ gets NotFound. Staff reach a message only through a report of it (`get_report_fo
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -31,7 +32,7 @@ ANSWERING_ROLES = [role for role in Role.values if role_can(role, "review")]
 CONTEXT_MESSAGES = 2  # on each side of a reported message, for staff
 
 
-def _answering_org_ids(user: User) -> QuerySet[Membership, dict[str, int]]:
+def _answering_org_ids(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, role__in=ANSWERING_ROLES).values("organisation_id")
 
 
