@@ -69,7 +69,7 @@ def test_posting_a_message_with_a_file(api_for, conversation, bob):
     download = api_for(bob).get(body["attachments"][0]["download_url"])
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize(

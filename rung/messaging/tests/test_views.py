@@ -261,7 +261,7 @@ def test_attachments_are_served_as_downloads_to_participants_only(
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # read to the end, which closes it
     for person in (charlie, viewer, sam):
         assert client_for(person).get(url("download", attachment.uuid)).status_code == 404
 
