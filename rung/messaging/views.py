@@ -7,6 +7,7 @@ from typing import Any, Concatenate, cast
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -158,10 +159,18 @@ def conversation(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
     return render(request, "messaging/conversation.html", _conversation_context(request, item, form=form), status=400)
 
 
-@login_required
+STOP_POLLING = 286  # htmx stops an `every` trigger on this status
+
+
 @require_GET
 def updates(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
     """What the page polls: messages after the last one it shows, or 204 when there are none."""
+    if not request.user.is_authenticated:
+        # Logged out meanwhile (another tab, an expired session): stop polling rather than swap
+        # the log-in page into the conversation. Without htmx, go and log in.
+        if _is_htmx(request):
+            return HttpResponse(status=STOP_POLLING)
+        return redirect_to_login(request.get_full_path())
     item = _fetch(selectors.get_conversation_for_user, request, conversation_uuid)
     if not _is_htmx(request):
         return redirect("messaging:conversation", conversation_uuid=item.uuid)

@@ -169,6 +169,14 @@ def test_the_poll_without_htmx_goes_to_the_conversation(client_for, conversation
     assert response.status_code == 302
 
 
+def test_a_logged_out_poll_stops_polling_instead_of_showing_the_log_in_page(client, conversation, first_message):
+    poll = url("updates", conversation.uuid) + f"?after={first_message.uuid}"
+    assert client.get(poll, headers=HTMX).status_code == 286
+    response = client.get(poll)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
 def test_the_poll_ignores_an_unknown_position(client_for, conversation, bob):
     response = client_for(bob).get(url("updates", conversation.uuid) + "?after=not-a-uuid", headers=HTMX)
     assert response.status_code == 204
