@@ -334,3 +334,15 @@ def test_staff_dismiss_a_report(client_for, first_message, bob, sam):
     assert report.status == "dismissed"
     first_message.refresh_from_db()
     assert not first_message.is_hidden
+
+
+@pytest.mark.parametrize("extra", [1, 30])
+def test_the_conversation_costs_the_same_however_many_messages_it_has(
+    client_for, conversation, candidate, bob, extra, django_assert_max_num_queries
+):
+    for i in range(extra):
+        services.send_message(conversation, sender=candidate, body=f"Line {i}", files=[pdf()] if i % 2 else [])
+    client = client_for(bob)
+    with django_assert_max_num_queries(15):
+        response = client.get(url("conversation", conversation.uuid))
+    assert response.status_code == 200
