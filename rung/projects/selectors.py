@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from rung.accounts.models import User
 from rung.lib.errors import NotFound
@@ -38,6 +38,85 @@ def get_project_for_user(
     if project.status == ProjectStatus.DRAFT and membership is None:
         raise NotFound("No such project.")
     return project, membership
+
+
+# Engagement statuses, spelled here as plain values: the projects app reads its engagements through
+# the reverse relation (`project.engagements`) and never imports the engagements app (a lower layer).
+_LIVE_ENGAGEMENT = ("awaiting_signatures", "active")
+_CANCELLED_ENGAGEMENT = "cancelled"
+
+
+@dataclass(frozen=True)
+class Seats:
+    """How many of a project's seats are taken.
+
+    A seat is taken by every engagement (signing, under way or completed). A cancelled engagement's
+    escrow went back to the employer, so its seat stays taken until the employer funds it again.
+    """
+
+    total: int
+    taken: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.taken)
+
+    @property
+    def full(self) -> bool:
+        return self.left == 0
+
+    @property
+    def label(self) -> str:
+        if self.full:
+            return "Full: every seat is taken"
+        return f"{self.left} of {self.total} seat{'s' if self.total != 1 else ''} open"
+
+
+def _refunded_seats(project: Project, *, engaged: int, cancelled: int) -> int:
+    """How many cancelled engagements' seats the escrow has been funded for again."""
+    from rung.ledger.selectors import escrow_balance
+
+    live = project.engagements.filter(status__in=_LIVE_ENGAGEMENT)
+    owed = int(live.aggregate(total=Sum("stipend_minor"))["total"] or 0)
+    released = int(
+        live.filter(milestones__status="approved").aggregate(total=Sum("milestones__amount_minor"))["total"] or 0
+    )
+    never_used = max(0, project.seats - engaged - cancelled)
+    headroom = escrow_balance(project_uuid=project.uuid, currency=project.currency) - (owed - released)
+    headroom -= never_used * project.stipend_minor
+    return min(cancelled, max(0, headroom // project.stipend_minor))
+
+
+def _seats(project: Project, *, engaged: int, cancelled: int) -> Seats:
+    taken = engaged + cancelled
+    if cancelled and taken >= project.seats:
+        taken -= _refunded_seats(project, engaged=engaged, cancelled=cancelled)
+    return Seats(total=project.seats, taken=taken)
+
+
+def seats_for(project: Project) -> Seats:
+
+    counts = project.engagements.aggregate(
+        engaged=Count("id", filter=~Q(status=_CANCELLED_ENGAGEMENT)),
+        cancelled=Count("id", filter=Q(status=_CANCELLED_ENGAGEMENT)),
+    )
+    return _seats(project, engaged=counts["engaged"], cancelled=counts["cancelled"])
+
+
+def seats_for_many(projects: Sequence[Project]) -> dict[int, Seats]:
+    """Seats of a page of projects in one query (plus one per project with a cancelled, full seat)."""
+    rows = (
+        Project.objects.filter(pk__in=[p.pk for p in projects])
+        .annotate(
+            engaged=Count("engagements", filter=~Q(engagements__status=_CANCELLED_ENGAGEMENT)),
+            cancelled=Count("engagements", filter=Q(engagements__status=_CANCELLED_ENGAGEMENT)),
+        )
+        .values_list("pk", "engaged", "cancelled")
+    )
+    counts = {pk: (engaged, cancelled) for pk, engaged, cancelled in rows}
+    return {
+        p.pk: _seats(p, engaged=counts.get(p.pk, (0, 0))[0], cancelled=counts.get(p.pk, (0, 0))[1]) for p in projects
+    }
 
 
 def projects_of_org(org_id: int) -> QuerySet[Project]:
