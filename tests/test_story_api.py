@@ -68,10 +68,10 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     )
 
     # Blind first pass, shortlist, offer, accept.
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert (card["name"], card["email"]) == (None, None)
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/shortlist")
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert card["email"] == nia.email
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/offer", {"message": "Welcome!"})
     assert _json(candidate, "post", f"/api/v1/applications/{application['uuid']}/accept")["status"] == "accepted"

@@ -51,9 +51,7 @@ class PrivateNote:
 
 def my_applications(user: User) -> QuerySet[Application]:
     # The engagement (a reverse one-to-one) comes in the same query: accepted offers link to it.
-    return Application.objects.filter(candidate=user).select_related(
-        "project", "project__organisation", "engagement"
-    )
+    return Application.objects.filter(candidate=user).select_related("project", "project__organisation", "engagement")
 
 
 def get_own_application(user: User, application_uuid: str) -> Application:
