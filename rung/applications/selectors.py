@@ -136,12 +136,13 @@ def _windows(profile: CandidateProfile | None) -> list[str]:
     return [f"{w.starts_on:%d %b %Y} – {w.ends_on:%d %b %Y}" for w in profile.windows.all()]
 
 
-def applicant_page(project: Project, *, page: int = 1, page_size: int = APPLICANTS_PAGE_SIZE) -> ApplicantPage:
+def applicant_page(project: Project, *, page: int = 1, page_size: int | None = None) -> ApplicantPage:
     """One page of the project's applicants, oldest first, in a fixed number of queries.
 
     "Applicant N" numbers follow the order of application across pages, so a number means the
     same person on every page.
     """
+    page_size = page_size or APPLICANTS_PAGE_SIZE
     base = project.applications.all()
     count = base.count()
     pages = max(1, -(-count // page_size))
