@@ -303,6 +303,11 @@ def _page_of(qs: QuerySet[Project], params: SearchParams, q: str, page: int) -> 
     than COUNT_CAP match does an ordered query run, and then recency finds a page at once.
     """
     offset = (page - 1) * PAGE_SIZE
+    if not q:
+        # Browsing: the recency index serves the page directly; a bounded count is an index-only scan.
+        total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+        label = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+        return list(_rows(qs.order_by("-published_at", "-id"))[offset : offset + PAGE_SIZE + 1]), label
     found = list(qs.order_by().values_list("pk", "published_at")[: COUNT_CAP + 1])
     total = len(found)
     label = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
