@@ -64,7 +64,16 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
         and engagement.status == EngagementStatus.ACTIVE
         and item.status in (MilestoneStatus.PENDING, MilestoneStatus.CHANGES_REQUESTED)
     )
-    form = SubmitForm(request.POST or None, request.FILES or None, max_mb=settings.SUBMISSION_MAX_FILE_MB)
+    submissions = list(selectors.submissions_for_milestone(item))
+    latest = submissions[0] if submissions else None
+    # A revision starts from the last version: its files carry over unless unticked.
+    previous_files = list(latest.files.all()) if latest and can_submit else []
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        max_mb=settings.SUBMISSION_MAX_FILE_MB,
+        previous_files=previous_files,
+    )
     if request.method == "POST":
         if not access.is_candidate:
             raise DjangoPermissionDenied("Only the intern hands in work.")
@@ -76,6 +85,7 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
                     notes=form.cleaned_data["notes"],
                     links=form.link_list(),
                     files=form.cleaned_data["attachments"],
+                    keep_files=form.cleaned_data.get("keep_files", []),
                 )
             except DomainError as exc:
                 _form_error(form, exc)
@@ -93,7 +103,9 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
             "milestone": item,
             "engagement": engagement,
             "access": access,
-            "submissions": selectors.submissions_for_milestone(item),
+            "submissions": submissions,
+            "feedback": latest.review if latest and latest.status == "changes_requested" else None,
+            "latest": latest,
             "form": form,
             "can_submit": can_submit,
             "nav": "work",
@@ -222,8 +234,10 @@ def self_assessment(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
 @login_required
 def ratings(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
     engagement, access = _fetch(selectors.get_engagement_for_user, request, engagement_uuid)
-    experience_form = ExperienceRatingForm(request.POST if access.is_candidate else None)
-    intern_form = InternRatingForm(request.POST if access.can_review else None)
+    # Bound only to a real POST: on GET the forms are blank, not "This field is required".
+    posted = request.POST if request.method == "POST" else None
+    experience_form = ExperienceRatingForm(posted if access.is_candidate else None)
+    intern_form = InternRatingForm(posted if access.can_review else None)
     failed = False
     if request.method == "POST":
         try:
