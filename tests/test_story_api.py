@@ -87,6 +87,12 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     _json(employer, "post", sign, {"typed_name": "Alice Owner", "consent": True})
     detail = _json(candidate, "get", f"/api/v1/engagements/{engagement['uuid']}")
     assert detail["status"] == "active"
+    # Work opens on the contract's start date: let time pass to it (without sleeping).
+    from django.utils import timezone
+
+    from rung.engagements.models import Engagement
+
+    Engagement.objects.filter(uuid=engagement["uuid"]).update(start_date=timezone.now().date())
 
     # Work, review with the rubric (feedback required), approval, payout.
     rubric = _json(reviewer, "get", f"/api/v1/reviews/engagements/{engagement['uuid']}/rubric")

@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -130,12 +130,24 @@ def clean_links(links: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def work_opens_on(engagement: Engagement) -> date:
+    """The first day work can be handed in: the start date of the contract in force. The engagement
+    carries the dates in force, so a signed amendment that moves them moves this day too."""
+    return engagement.start_date
+
+
 def _require_open_for_work(engagement: Engagement, milestone: EngagementMilestone) -> None:
     if engagement.status != EngagementStatus.ACTIVE:
         raise ReviewError(
             "You can hand in work only while the engagement is in progress "
             f"(it is “{EngagementStatus(engagement.status).label}”).",
             code="not_active",
+        )
+    opens = work_opens_on(engagement)
+    if timezone.now().date() < opens:
+        # Work handed in (and so approved and paid) before the contract starts is outside its terms.
+        raise ReviewError(
+            f"Work can be handed in from {opens:%d %B %Y}, the contract's start date.", code="not_started"
         )
     if MilestoneStatus.SUBMITTED not in MILESTONE_TRANSITIONS[milestone.status]:
         messages: dict[str, str] = {

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from rung.accounts.requests import request_user
@@ -59,9 +60,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
     item, access = _fetch(selectors.get_milestone_for_user, request, milestone_uuid)
     engagement = item.engagement
+    opens_on = services.work_opens_on(engagement)
+    not_started = timezone.now().date() < opens_on
     can_submit = (
         access.is_candidate
         and engagement.status == EngagementStatus.ACTIVE
+        and not not_started
         and item.status in (MilestoneStatus.PENDING, MilestoneStatus.CHANGES_REQUESTED)
     )
     submissions = list(selectors.submissions_for_milestone(item))
@@ -108,6 +112,7 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
             "latest": latest,
             "form": form,
             "can_submit": can_submit,
+            "opens_on": opens_on if not_started else None,
             "nav": "work",
         },
         status=400 if request.method == "POST" else 200,

@@ -69,3 +69,20 @@ def test_a_completed_engagement_no_longer_says_held_in_escrow(client_for, comple
     terms = page.split("<dt>Stipend</dt>", 1)[1].split("</dd>", 1)[0]
     assert "held in escrow" not in terms  # the contract's own text may still say how escrow works
     assert "released from escrow" in terms
+
+
+def test_work_cannot_be_handed_in_before_the_contract_starts(client_for, unsigned, alice, candidate):
+    from rung.reviews.tests.conftest import milestones, sign_both, start_now
+
+    engagement = sign_both(unsigned, employer=alice, candidate=candidate)
+    assert engagement.status == "active" and engagement.start_date > engagement.created_at.date()
+    first = milestones(engagement)[0]
+    with pytest.raises(DomainError, match="from .* the contract's start date") as refused:
+        submit(first, candidate)
+    assert refused.value.code == "not_started"
+    assert not Submission.objects.exists()
+    page = client_for(candidate).get(reverse("reviews:milestone", args=[first.uuid])).content.decode()
+    assert f"{engagement.start_date:%-d %B %Y}" in page
+    assert "Hand in your work" not in page
+    start_now(engagement)
+    assert submit(first, candidate).version == 1
