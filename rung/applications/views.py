@@ -132,7 +132,7 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
         elif action == "note":
             form = NoteForm(request.POST)
             if not form.is_valid():
-                raise DomainError(" ".join(form.errors.get("body", ["Write the note first."])))
+                raise DomainError(" ".join(str(e) for e in form.errors.get("body", ["Write the note first."])))
             services.add_private_note(application, membership=membership, body=form.cleaned_data["body"])
             messages.success(request, "Note saved. Only your organisation's reviewers and managers can read it.")
         elif action == "offer":

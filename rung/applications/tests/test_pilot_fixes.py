@@ -50,7 +50,9 @@ def test_a_full_project_refuses_applications_and_says_so(client, client_for, pub
     assert listed["full"] is True
 
     browser = client_for(late)
-    assert "not taking applications" in browser.get(reverse("applications:apply", args=[published.uuid])).content.decode()
+    assert (
+        "not taking applications" in browser.get(reverse("applications:apply", args=[published.uuid])).content.decode()
+    )
     response = browser.post(reverse("applications:apply", args=[published.uuid]), {"answer_0": ANSWER[0]})
     assert response.status_code == 400
     assert "Every seat on this project is taken" in response.content.decode()
@@ -143,14 +145,14 @@ def test_after_shortlisting_reviewers_see_the_profile_and_what_a_clash_means(
         links=["https://example.org/portfolio"],
         hours_per_week=5,
     )
-    AvailabilityWindow.objects.create(
-        profile=profile, starts_on=published.start_date, ends_on=published.start_date
-    )
+    AvailabilityWindow.objects.create(profile=profile, starts_on=published.start_date, ends_on=published.start_date)
     application = services.apply(published, candidate=person, answers=ANSWER)
     client = client_for(bob)
     blind = client.get(reverse("applications:review_list", args=[published.uuid])).content.decode()
-    assert "Statistics student" in blind and "up to 5" in blind
-    assert "https://example.org/portfolio" not in blind and "I like tidy data." not in blind
+    assert "Statistics student" in blind
+    assert "up to 5" in blind
+    assert "https://example.org/portfolio" not in blind
+    assert "I like tidy data." not in blind
     assert "Availability clash: the hours or dates" in blind
     services.shortlist(application, membership=reviewer_membership)
     page = client.get(reverse("applications:review_list", args=[published.uuid])).content.decode()
@@ -172,9 +174,10 @@ def test_reviewers_keep_private_notes_the_candidate_never_sees(
     event = AuditEvent.objects.get(verb="application.note_added")
     assert "Strong SQL" not in str(event.data)
     # The owner (another reviewer of the organisation) reads it, on the page and in the API.
-    assert "Strong SQL answer." in client_for(alice).get(
-        reverse("applications:review_list", args=[published.uuid])
-    ).content.decode()
+    assert (
+        "Strong SQL answer."
+        in client_for(alice).get(reverse("applications:review_list", args=[published.uuid])).content.decode()
+    )
     [card] = api_for(alice).get(f"/api/v1/applications/review/{published.uuid}").json()["items"]
     assert card["private_notes"][0]["body"] == "Strong SQL answer."
     # The candidate never sees it.
@@ -217,18 +220,19 @@ def test_a_note_must_say_something(published, reviewer_membership, api_for, bob)
 # --- Paginated applicants --------------------------------------------------------------------
 
 
-def test_the_applicants_list_is_paginated_on_the_page_and_in_the_api(
-    api_for, client_for, published, bob, monkeypatch
-):
+def test_the_applicants_list_is_paginated_on_the_page_and_in_the_api(api_for, client_for, published, bob, monkeypatch):
     monkeypatch.setattr(selectors, "APPLICANTS_PAGE_SIZE", 3)
     for person in _people(5):
         services.apply(published, candidate=person, answers=ANSWER)
     client = client_for(bob)
     first = client.get(reverse("applications:review_list", args=[published.uuid])).content.decode()
-    assert "Applicant 3" in first and "Applicant 4" not in first
+    assert "Applicant 3" in first
+    assert "Applicant 4" not in first
     assert "page 1 of 2" in first
     second = client.get(reverse("applications:review_list", args=[published.uuid]), {"page": 2}).content.decode()
-    assert "Applicant 4" in second and "Applicant 5" in second and "Applicant 1<" not in second
+    assert "Applicant 4" in second
+    assert "Applicant 5" in second
+    assert "Applicant 1<" not in second
     api = api_for(bob)
     body = api.get(f"/api/v1/applications/review/{published.uuid}?page_size=2&page=3").json()
     assert (body["count"], body["page"], body["pages"]) == (5, 3, 3)
@@ -255,6 +259,7 @@ def test_the_applicants_page_costs_the_same_for_2_and_20(client_for, published, 
 
 # --- The candidate's own list ----------------------------------------------------------------
 
+
 def _accepted_everywhere(org, owner_membership, person, rows):
     """`rows` published projects, each with an accepted application of `person`."""
     from rung.applications.models import Application
@@ -264,7 +269,9 @@ def _accepted_everywhere(org, owner_membership, person, rows):
 
     reviewer = Membership.objects.get(organisation=org, role=Role.REVIEWER)
     for i in range(rows):
-        project = project_services.create_project(org, membership=owner_membership, data=make_input(title=f"Project {i}"))
+        project = project_services.create_project(
+            org, membership=owner_membership, data=make_input(title=f"Project {i}")
+        )
         project_services.fund_project(project, membership=owner_membership)
         project = project_services.publish_project(project, membership=owner_membership)
         _accept(project, person, reviewer)
@@ -281,9 +288,7 @@ def _count_queries(client, url):
     return len(captured)
 
 
-def test_my_applications_costs_the_same_for_2_and_20_accepted(
-    client_for, org, owner_membership, sandbox_payments
-):
+def test_my_applications_costs_the_same_for_2_and_20_accepted(client_for, org, owner_membership, sandbox_payments):
     small, large = _people(2, prefix="q")
     assert _accepted_everywhere(org, owner_membership, small, 2) == 2
     assert _accepted_everywhere(org, owner_membership, large, 20) == 20

@@ -1,12 +1,11 @@
 """Search as a first-time user types it: typos, short forms, employer names, a pay filter
 without a currency, and costs that do not grow with the number of results."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-
-import pytest
 
 from rung.orgs.models import Organisation, OrgKind, Verification
 from rung.projects import selectors, services
@@ -15,6 +14,7 @@ from rung.projects.models import Project, ProjectStatus
 from .conftest import make_input
 
 pytestmark = pytest.mark.django_db
+GRANT = "A clear proposal for a foundation, two pages long."
 
 
 def _publish(org, membership, **overrides) -> Project:
@@ -29,8 +29,16 @@ def _found(**kwargs) -> set[int]:
 
 
 def test_a_typo_finds_the_project_and_suggests_the_spelling(org, owner_membership):
-    dashboard = _publish(org, owner_membership, title="Build a donor dashboard", summary="Charts for the board, refreshed every week.")
-    _publish(org, owner_membership, title="Write a grant proposal", summary="A clear proposal for a foundation, two pages long.", skill_slugs=[])
+    dashboard = _publish(
+        org, owner_membership, title="Build a donor dashboard", summary="Charts for the board, refreshed every week."
+    )
+    _publish(
+        org,
+        owner_membership,
+        title="Write a grant proposal",
+        summary="A clear proposal for a foundation, two pages long.",
+        skill_slugs=[],
+    )
     page = selectors.search_projects(selectors.SearchParams(q="dashbord"))
     assert [p.pk for p in page.items] == [dashboard.pk]
     assert page.suggestion == "dashboard"
@@ -38,7 +46,13 @@ def test_a_typo_finds_the_project_and_suggests_the_spelling(org, owner_membershi
 
 def test_short_and_partial_words_match(org, owner_membership):
     viz = _publish(org, owner_membership, title="Chart our survey", skill_slugs=["data-visualisation"])
-    _publish(org, owner_membership, title="Write a grant proposal", summary="A clear proposal for a foundation, two pages long.", skill_slugs=[])
+    _publish(
+        org,
+        owner_membership,
+        title="Write a grant proposal",
+        summary="A clear proposal for a foundation, two pages long.",
+        skill_slugs=[],
+    )
     assert _found(q="data viz") == {viz.pk}
     assert _found(q="surv") == {viz.pk}
     assert selectors.search_projects(selectors.SearchParams(q="data viz")).suggestion is None
@@ -47,7 +61,10 @@ def test_short_and_partial_words_match(org, owner_membership):
 def test_an_employers_name_finds_its_projects(org, owner_membership):
     mine = _publish(org, owner_membership, title="Chart our survey")
     other_org = Organisation.objects.create(
-        name="Bright Water Trust", slug="bright", kind=OrgKind.EMPLOYER, email_domain="bright.example",
+        name="Bright Water Trust",
+        slug="bright",
+        kind=OrgKind.EMPLOYER,
+        email_domain="bright.example",
         verification=Verification.VERIFIED,
     )
     Project.objects.filter(pk=mine.pk)  # keep the query lazy

@@ -27,7 +27,8 @@ def test_a_revision_shows_the_feedback_first_and_carries_the_files_forward(clien
     feedback_at = page.index("What to change")
     assert feedback_at < page.index("Hand in a new version")
     kept = {f.original_name: str(f.uuid) for f in first.files.all()}
-    assert f'value="{kept["data.pdf"]}"' in page and "checked" in page  # ticked by default
+    assert f'value="{kept["data.pdf"]}"' in page
+    assert "checked" in page
     response = client.post(
         reverse("reviews:milestone", args=[milestone.uuid]),
         {"keep_files": [kept["data.pdf"]], "attachments": [pdf("memo-v2.pdf")], "notes": "Memo rewritten."},
@@ -75,9 +76,10 @@ def test_work_cannot_be_handed_in_before_the_contract_starts(client_for, unsigne
     from rung.reviews.tests.conftest import milestones, sign_both, start_now
 
     engagement = sign_both(unsigned, employer=alice, candidate=candidate)
-    assert engagement.status == "active" and engagement.start_date > engagement.created_at.date()
+    assert engagement.status == "active"
+    assert engagement.start_date > engagement.created_at.date()
     first = milestones(engagement)[0]
-    with pytest.raises(DomainError, match="from .* the contract's start date") as refused:
+    with pytest.raises(DomainError, match=r"from .* the contract's start date") as refused:
         submit(first, candidate)
     assert refused.value.code == "not_started"
     assert not Submission.objects.exists()
