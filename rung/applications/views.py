@@ -73,7 +73,8 @@ def candidate_action(request: HttpRequest, application_uuid: str, action: str) -
         raise Http404("No such action")
     service, success = actions[action]
     try:
-        service(application, candidate=request_user(request))
+        # The service's own copy: the one fetched here cached "no engagement yet" (select_related).
+        application = service(application, candidate=request_user(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

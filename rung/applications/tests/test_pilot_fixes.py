@@ -310,3 +310,16 @@ def test_an_offer_shows_decline_but_not_withdraw(client_for, published, reviewer
     page = client_for(person).get(reverse("applications:mine")).content.decode()
     assert "Decline" in page
     assert "Withdraw application" not in page
+
+
+def test_accepting_on_the_page_leads_to_the_new_engagement(client_for, published, reviewer_membership):
+    [person] = _people(1)
+    application = services.apply(published, candidate=person, answers=ANSWER)
+    services.shortlist(application, membership=reviewer_membership)
+    services.make_offer(application, membership=reviewer_membership)
+    client = client_for(person)
+    client.get(reverse("applications:mine"))
+    response = client.post(reverse("applications:candidate_action", args=[application.uuid, "accept"]))
+    application.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("engagements:detail", args=[application.engagement.uuid])
