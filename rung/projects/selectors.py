@@ -57,6 +57,8 @@ class Seats:
 
     total: int
     taken: int
+    # Seats freed by a cancellation whose escrow went back: funding them again reopens them.
+    unfunded: int = 0
 
     @property
     def left(self) -> int:
@@ -90,9 +92,12 @@ def _refunded_seats(project: Project, *, engaged: int, cancelled: int) -> int:
 
 def _seats(project: Project, *, engaged: int, cancelled: int) -> Seats:
     taken = engaged + cancelled
+    unfunded = 0
     if cancelled and taken >= project.seats:
-        taken -= _refunded_seats(project, engaged=engaged, cancelled=cancelled)
-    return Seats(total=project.seats, taken=taken)
+        refunded = _refunded_seats(project, engaged=engaged, cancelled=cancelled)
+        taken -= refunded
+        unfunded = min(cancelled - refunded, max(0, project.seats - engaged))
+    return Seats(total=project.seats, taken=taken, unfunded=unfunded)
 
 
 def seats_for(project: Project) -> Seats:

@@ -364,6 +364,22 @@ def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def fund_freed_seats(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    project, membership = _project(request, project_uuid, write=True)
+    try:
+        services.fund_freed_seats(project, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if selectors.seats_for(project).unfunded:
+            messages.success(request, "Deposit requested: the seat reopens once staff confirm your transfer.")
+        else:
+            messages.success(request, "Funded: the seat is open for applications again.")
+    return redirect("projects:detail", project_uuid=project.uuid)
+
+
+@login_required
+@require_POST
 def publish(request: HttpRequest, project_uuid: str) -> HttpResponse:
     return _act(request, project_uuid, services.publish_project, "Published: candidates can now find and apply.")
 

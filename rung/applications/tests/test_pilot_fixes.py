@@ -67,10 +67,9 @@ def test_an_open_seat_is_counted_on_the_page_and_in_the_api(client, published, r
 
 
 def test_a_cancelled_seat_reopens_only_when_its_escrow_is_funded_again(
-    published, reviewer_membership, alice, owner_membership
+    client_for, published, reviewer_membership, alice, charlie, bob
 ):
     from rung.engagements.services import cancel_engagement
-    from rung.ledger.services import request_deposit
     from rung.projects.selectors import seats_for
 
     first, second, late = _people(3)
@@ -78,21 +77,26 @@ def test_a_cancelled_seat_reopens_only_when_its_escrow_is_funded_again(
     cancelled = _accept(published, second, reviewer_membership)
     cancel_engagement(cancelled.engagement, actor=alice, reason="Our plans changed; we are sorry.")
     # The cancelled seat's escrow went back to the employer: still full.
-    assert seats_for(published).full
+    seats = seats_for(published)
+    assert (seats.full, seats.unfunded) == (True, 1)
     with pytest.raises(DomainError, match="Every seat"):
         services.apply(published, candidate=late, answers=ANSWER)
-    # The employer funds one seat again (the sandbox confirms at once): the seat reopens.
-    request_deposit(
-        organisation=published.organisation,
-        project_uuid=published.uuid,
-        stipend_minor=published.stipend_minor,
-        seats=1,
-        currency=published.currency,
-        actor=alice,
-    )
-    assert seats_for(published).left == 1
+    url = reverse("projects:fund_freed_seats", args=[published.uuid])
+    assert client_for(charlie).post(url).status_code == 404
+    assert client_for(bob).post(url).status_code == 404  # reviewers do not fund
+    assert seats_for(published).full
+    owner = client_for(alice)
+    assert "Fund and reopen 1 seat" in owner.get(reverse("projects:detail", args=[published.uuid])).content.decode()
+    # The owner funds the seat again (the sandbox confirms at once): it reopens.
+    assert owner.post(url).status_code == 302
+    seats = seats_for(published)
+    assert (seats.left, seats.unfunded) == (1, 0)
     application = services.apply(published, candidate=late, answers=ANSWER)
     assert application.status == ApplicationStatus.SUBMITTED
+    from rung.projects import services as project_services
+
+    with pytest.raises(DomainError, match="No cancelled seat"):
+        project_services.fund_freed_seats(published, membership=alice.memberships.get())
 
 
 # --- The blind pass --------------------------------------------------------------------------
