@@ -159,3 +159,12 @@ def test_the_count_and_the_candidates_are_one_walk(org, owner_membership):
     project_scans = [q["sql"] for q in captured if 'FROM "projects_project"' in q["sql"]]
     # One walk for count and candidates, one to load the page's rows.
     assert len(project_scans) == 2, project_scans
+
+
+@pytest.mark.parametrize(
+    "q", ["the", "a & b | !c", "'", "dashbord%", ":*", "Ünïcødé café", "x" * 200, "(((", "o'brien"]
+)
+def test_odd_queries_are_answered_not_crashed(client, org, owner_membership, q):
+    _publish(org, owner_membership, title="Chart our survey")
+    assert client.get("/api/v1/projects", {"q": q}).status_code == 200
+    assert client.get(reverse("projects:search"), {"q": q, "sort": "relevance"}).status_code == 200
