@@ -33,6 +33,7 @@ def test_verify_answers_200_for_a_good_credential(client: Client, issued: Issued
         "checks": ["format", "contexts", "issuer", "proof", "dates", "credentialStatus", "schema"],
         "warnings": [],
         "errors": [],
+        "problemDetails": [],
     }
 
 
