@@ -265,7 +265,7 @@ def _is_url(value: object) -> bool:
     return isinstance(value, str) and is_absolute_iri(value)
 
 
-def _data_model_problems(document: Mapping[str, Any], version: str) -> list[str]:
+def data_model_problems(document: Mapping[str, Any], version: str) -> list[str]:
     """The MUSTs of the data model that a credential's JSON can break, in plain words."""
     problems = []
     if "id" in document and not _is_url(document["id"]):
@@ -333,7 +333,7 @@ def _check_format(document: object, report: Report) -> str | None:
         )
         return None
     version = "2.0" if first == CREDENTIALS_V2_URL else "1.1"
-    problems = _data_model_problems(document, version)
+    problems = data_model_problems(document, version)
     if problems:
         report.add("format", label, "failed", "This is not a valid credential: " + "; ".join(problems) + ".")
         return None
