@@ -155,6 +155,8 @@ class AchievementInput:
     achievement_ref: str = ""
     # Replaces the narrative Rung writes from the deliverables and the rubric.
     criteria_narrative: str = ""
+    # The contract's length in weeks; when not given, counted from the activity dates.
+    duration_weeks: int | None = None
 
 
 # --- building the credential ----------------------------------------------------------------------
@@ -199,13 +201,39 @@ def skill_url(skill: SkillInput) -> str:
     return skill.url or f"{settings.SITE_URL}/credentials/skills/{slugify(skill.name)}/"
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def duration_weeks(achievement: AchievementInput) -> int:
+    if achievement.duration_weeks:
+        return achievement.duration_weeks
+    return max(1, round(((achievement.activity_end - achievement.activity_start).days + 1) / 7))
+
+
+def duration_words(weeks: int) -> str:
+    """ "two-week", as in "a two-week micro-internship"."""
+    number = _NUMBER_WORDS[weeks] if weeks < len(_NUMBER_WORDS) else str(weeks)
+    return f"{number}-week"
+
+
+def date_range_words(start: date, end: date) -> str:
+    """ "2 to 13 March 2026", "30 March to 10 April 2026", "29 December 2025 to 9 January 2026"."""
+    if start == end:
+        return _long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {_long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} to {_long_date(end)}"
+    return f"{_long_date(start)} to {_long_date(end)}"
+
+
 def _criteria_narrative(achievement: AchievementInput) -> str:
     if achievement.criteria_narrative.strip():
         return achievement.criteria_narrative.strip()
-    weeks = max(1, round(((achievement.activity_end - achievement.activity_start).days + 1) / 7))
     parts = [
-        f"Completed a paid micro-internship of about {weeks} week{'s' if weeks != 1 else ''} "
-        f"({_hours(achievement.hours)} hours) for {achievement.creator.name}, and had the work approved."
+        f"Completed a paid {duration_words(duration_weeks(achievement))} micro-internship for "
+        f"{achievement.creator.name} ({date_range_words(achievement.activity_start, achievement.activity_end)}, "
+        f"{_hours(achievement.hours)} hours of work), and had the work approved by the employer."
     ]
     if achievement.deliverables:
         parts.append("Deliverables:\n" + "\n".join(f"- {d.strip()}" for d in achievement.deliverables))
@@ -293,9 +321,10 @@ def build_credential(
     descriptions, results = _result_parts(achievement, achievement_id)
     salt = secrets.token_hex(16)
     narrative = (
-        f"{recipient.full_name or 'The holder'} completed a paid micro-internship for {achievement.creator.name} "
-        f"from {_long_date(achievement.activity_start)} to {_long_date(achievement.activity_end)} "
-        f"({_hours(achievement.hours)} hours)."
+        f"{recipient.full_name or 'The holder'} completed a paid "
+        f"{duration_words(duration_weeks(achievement))} micro-internship for {achievement.creator.name}, "
+        f"{date_range_words(achievement.activity_start, achievement.activity_end)} "
+        f"({_hours(achievement.hours)} hours of work)."
     )
     if achievement.stipend is not None:
         stipend = achievement.stipend

@@ -195,6 +195,60 @@ def _fmt(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%-d %B %Y, %H:%M} UTC"
 
 
+# Open Badges achievement types in the words a recruiter uses.
+_ACHIEVEMENT_KINDS = {
+    "MicroCredential": "Micro-credential (a short piece of real, assessed work)",
+    "Certificate": "Certificate",
+    "Certification": "Certification",
+    "Course": "Course",
+    "Badge": "Badge",
+    "Degree": "Degree",
+    "Diploma": "Diploma",
+    "License": "Licence",
+    "Competency": "Skill",
+    "Assessment": "Assessment",
+    "Award": "Award",
+    "Apprenticeship": "Apprenticeship",
+    "Assignment": "Assignment",
+    "CoCurricular": "Co-curricular activity",
+    "CommunityService": "Community service",
+    "Fieldwork": "Fieldwork",
+    "LearningProgram": "Learning programme",
+    "Membership": "Membership",
+    "ProfessionalDoctorate": "Professional doctorate",
+    "QualityAssuranceCredential": "Quality assurance credential",
+    "ResearchDoctorate": "Research doctorate",
+    "SecondarySchoolDiploma": "Secondary school diploma",
+}
+
+
+def achievement_kind(value: str) -> str:
+    if not value:
+        return ""
+    if value in _ACHIEVEMENT_KINDS:
+        return _ACHIEVEMENT_KINDS[value]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value.removeprefix("ext:"))
+    return words[:1].upper() + words[1:].lower()
+
+
+def _human_moment(value: object) -> str:
+    moment = parse_datetime(value)
+    return f"{moment.astimezone(UTC):%-d %B %Y}" if moment else _text(value)
+
+
+def _human_range(start: object, end: object) -> str:
+    first, last = parse_datetime(start), parse_datetime(end)
+    if first is None or last is None:
+        return " to ".join(x for x in (_text(start), _text(end)) if x)
+    if first.date() == last.date():
+        return f"{first:%-d %B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {last:%-d %B %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %B} to {last:%-d %B %Y}"
+    return f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+
+
 def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a credential a person reads, as plain strings (never trusted, only shown)."""
     subject = _object(next((s for s in _as_list(document.get("credentialSubject")) if isinstance(s, Mapping)), None))
@@ -223,7 +277,13 @@ def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
         label = descriptions.get(described, "") if isinstance(described, str) else ""
         achieved = result.get("achievedLevel")
         value = levels.get(achieved, "") if isinstance(achieved, str) else ""
-        results.append({"name": label or "Result", "value": value or _text(result.get("value"))})
+        value = value or _text(result.get("value"))
+        if not label and not value and _text(result.get("status")):
+            label, value = "Outcome", _text(result.get("status"))
+        if label == "Hours of work" and value:
+            value = f"{value} hours"
+        if label or value:
+            results.append({"name": label or "Result", "value": value})
     evidence = [
         {"name": _text(e.get("name")) or "Evidence", "url": _text(e.get("id")), "narrative": _text(e.get("narrative"))}
         for e in _as_list(document.get("evidence"))
@@ -247,6 +307,10 @@ def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
         "narrative": _text(subject.get("narrative")),
         "activity_start": _text(subject.get("activityStartDate")),
         "activity_end": _text(subject.get("activityEndDate")),
+        "achievement_kind": achievement_kind(_text(achievement.get("achievementType"))),
+        "issued_on": _human_moment(document.get("validFrom") or document.get("issuanceDate")),
+        "valid_until_on": _human_moment(document.get("validUntil") or document.get("expirationDate")),
+        "work_dates": _human_range(subject.get("activityStartDate"), subject.get("activityEndDate")),
         "skills": [s for s in skills if s],
         "results": results,
         "evidence": evidence,
