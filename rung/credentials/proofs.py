@@ -10,10 +10,12 @@ can be wrong ends up as a plain-words message in the result.
 
 import copy
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -56,9 +58,22 @@ def unsecured_document(credential: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in credential.items() if key != "proof"}
 
 
+@lru_cache(maxsize=256)
+def _config_hash(config_json: str) -> bytes:
+    # A batch signs many documents with the same proof options (same key, same second): their
+    # canonical form is the same, so it is computed once. Keyed by the exact JSON, so a different
+    # option (or context) can never share an entry.
+    return hashlib.sha256(canonicalize(json.loads(config_json)).encode("utf-8")).digest()
+
+
 def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any]) -> bytes:
     """proofConfigHash ‖ documentHash, the 64 bytes Ed25519 signs (vc-di-eddsa 3.3.4)."""
-    config_hash = hashlib.sha256(canonicalize(proof_config).encode("utf-8")).digest()
+    try:
+        config_json = json.dumps(proof_config, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        config_hash = hashlib.sha256(canonicalize(proof_config).encode("utf-8")).digest()  # raises the real error
+    else:
+        config_hash = _config_hash(config_json)
     document_hash = hashlib.sha256(canonicalize(document).encode("utf-8")).digest()
     return config_hash + document_hash
 
