@@ -565,3 +565,19 @@ def test_the_demo_credential_verifies_independently_without_a_did_document(setti
     credential = issue()
     assert credential.issuer_did.startswith("did:key:")
     assert node_verify(credential, did_documents={}) == (0, {"verified": True, "error": None})
+
+
+def test_the_command_generates_rotates_and_lists_organisation_keys(org: Organisation) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("credentials", "orgs", "keys", "generate", "acme", stdout=out)
+    call_command("credentials", "orgs", "keys", "rotate", "acme", stdout=out)
+    call_command("credentials", "orgs", "keys", "list", "acme", stdout=out)
+    text = out.getvalue()
+    assert "Acme Analytics issues as did:web:testserver:orgs:acme" in text
+    assert "/orgs/acme/did.json" in text
+    assert OrganisationKey.objects.filter(organisation=org).count() == 2
+    assert OrganisationKey.objects.filter(organisation=org, retired_at__isnull=True).count() == 1
