@@ -581,3 +581,18 @@ def test_the_command_generates_rotates_and_lists_organisation_keys(org: Organisa
     assert "/orgs/acme/did.json" in text
     assert OrganisationKey.objects.filter(organisation=org).count() == 2
     assert OrganisationKey.objects.filter(organisation=org, retired_at__isnull=True).count() == 1
+
+
+def test_only_the_holder_can_ask_for_a_reissue(client_for: ClientFor, charlie: User, issued: IssuedCredential) -> None:
+    response = client_for(charlie).post(f"/wallet/{issued.uuid}/reissue/")
+    assert response.status_code == 404
+    assert Client().post(f"/wallet/{issued.uuid}/reissue/").status_code == 302
+    assert not IssuedCredential.objects.filter(replaces=issued).exists()
+
+
+def test_a_reissue_without_a_bound_did_is_refused_in_words(
+    client_for: ClientFor, dana: User, issued: IssuedCredential
+) -> None:
+    response = client_for(dana).post(f"/wallet/{issued.uuid}/reissue/", follow=True)
+    assert "Prove which DID is yours first" in response.content.decode()
+    assert not Revocation.objects.filter(credential=issued).exists()
