@@ -62,3 +62,13 @@ def test_a_tampered_credential_page_names_what_failed_and_shows_no_claims(
     assert "Chief Executive of Everything" not in page
     assert "Sales dashboard" not in page  # not even the unchanged claims are shown as facts
     assert "does not show what this document claims" in page
+
+
+def test_the_verify_page_accepts_a_pasted_vc_jwt(client: Client, issued: IssuedCredential) -> None:
+    from rung.credentials.services import vc_jwt_for
+
+    response = client.post("/verify/", {"text": vc_jwt_for(issued)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The JWT signature (EdDSA) is valid" in page
+    assert "2 to 13 March 2026" in page
