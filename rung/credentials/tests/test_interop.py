@@ -596,3 +596,24 @@ def test_a_reissue_without_a_bound_did_is_refused_in_words(
     response = client_for(dana).post(f"/wallet/{issued.uuid}/reissue/", follow=True)
     assert "Prove which DID is yours first" in response.content.decode()
     assert not Revocation.objects.filter(credential=issued).exists()
+
+
+@needs_node
+def test_the_demo_credential_from_the_demo_command_verifies_independently(
+    settings: Any, django_capture_on_commit_callbacks: Any, db: None
+) -> None:
+    from django.core.management import call_command
+
+    # As `make demo` runs: an http SITE_URL, so the default issuer is a did:key.
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.CREDENTIALS_DID_METHOD = "key"
+    settings.PAYMENT_PROVIDER = "sandbox"
+    settings.PAYOUT_PROVIDER = "sandbox"
+    from io import StringIO
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=StringIO())
+    credential = IssuedCredential.objects.filter(recipient__isnull=False).first()
+    assert credential is not None
+    assert credential.issuer_did.startswith("did:key:")
+    assert node_verify(credential, did_documents={}) == (0, {"verified": True, "error": None})
