@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rung.applications",
     "rung.engagements",
     "rung.reviews",
+    "rung.mentoring",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
