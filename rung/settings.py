@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rung.engagements",
     "rung.reviews",
     "rung.messaging",
+    "rung.mentoring",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -325,3 +326,11 @@ PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)
 # Subscribers (notifications, webhooks, metrics) run after commit; in production one failing subscriber
 # is logged and the others still run. Under pytest a failing subscriber fails the test instead.
 EVENTS_ROBUST = env_bool("EVENTS_ROBUST", not _UNDER_PYTEST)
+
+# --- Mentoring ----------------------------------------------------------------------------
+# docs/mentoring.md. A mentor answers a pairing within this many days, or the intern is matched again.
+MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
+# Accreditation: every training module passed, and this evidence of practice.
+MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
+MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
+MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)
