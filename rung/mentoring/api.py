@@ -30,7 +30,7 @@ from rung.mentoring.schemas import (
     PublishedOut,
     RateIn,
     RecordIn,
-    WindowSchema,
+    WeeklyWindowSchema,
 )
 from rung.orgs.models import Organisation
 from rung.projects.models import Project
@@ -64,7 +64,7 @@ def _profile_out(profile: MentorProfile) -> MentorProfileOut:
         expertise=[s.slug for s in profile.expertise.all()],
         languages=profile.languages,
         timezone=profile.timezone,
-        weekly_windows=[WindowSchema(**w) for w in profile.weekly_windows],
+        weekly_windows=[WeeklyWindowSchema(**w) for w in profile.weekly_windows],
         capacity=profile.capacity,
         offers=profile.offers,
         bio=profile.bio,

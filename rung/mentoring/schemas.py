@@ -4,7 +4,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 
-class WindowSchema(Schema):
+class WeeklyWindowSchema(Schema):
     day: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["18:00"])
     end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["20:00"])
@@ -14,7 +14,7 @@ class MentorProfileIn(Schema):
     expertise: list[str] = Field(default_factory=list, max_length=40)
     languages: list[str] = Field(min_length=1, max_length=10, examples=[["en"]])
     timezone: str = Field(default="UTC", max_length=64)
-    weekly_windows: list[WindowSchema] = Field(default_factory=list, max_length=21)
+    weekly_windows: list[WeeklyWindowSchema] = Field(default_factory=list, max_length=21)
     capacity: int = Field(default=2, ge=1, le=10)
     offers: list[str] = Field(default_factory=list, max_length=10)
     bio: str = Field(default="", max_length=2000)
@@ -25,7 +25,7 @@ class MentorProfileOut(Schema):
     expertise: list[str]
     languages: list[str]
     timezone: str
-    weekly_windows: list[WindowSchema]
+    weekly_windows: list[WeeklyWindowSchema]
     capacity: int
     offers: list[str]
     bio: str

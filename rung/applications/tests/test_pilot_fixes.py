@@ -24,7 +24,9 @@ def _accept(project, person, membership):
     application = services.apply(project, candidate=person, answers=ANSWER)
     services.shortlist(application, membership=membership)
     services.make_offer(application, membership=membership)
-    return services.accept_offer(application, candidate=person)
+    from rung.engagements.services import accept_offer
+
+    return accept_offer(application, candidate=person)
 
 
 # --- A full project says so and refuses applications ------------------------------------------
