@@ -53,7 +53,11 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    for module in ("rung.profiles.migrations.0002_seed_skills", "rung.projects.migrations.0002_rubric_library"):
+    for module in (
+        "rung.profiles.migrations.0002_seed_skills",
+        "rung.projects.migrations.0002_rubric_library",
+        "rung.projects.migrations.0006_template_catalogue",
+    ):
         importlib.import_module(module).seed(apps, None)
 
 
