@@ -124,7 +124,8 @@ def projects_awaiting_decisions(user: User) -> QuerySet[Project]:
     """For a reviewer's queue: projects of their organisations with applicants still waiting for
     an answer, annotated with how many, the soonest decision deadline first."""
     org_ids = [
-        m.organisation_id for m in Membership.objects.filter(user=user).only("organisation_id", "role")
+        m.organisation_id
+        for m in Membership.objects.filter(user=user).only("organisation_id", "role")
         if role_can(m.role, "review")
     ]
     return (

@@ -52,7 +52,8 @@ NORTHWIND: list[Idea] = [
     ),
     (
         "Estimate the reach of a food-bank network",
-        "Twelve food banks share a spreadsheet of visits. Estimate how many households they reach, with honest error bars.",
+        "Twelve food banks share a spreadsheet of visits. Estimate how many households they reach, "
+        "with honest error bars.",
         ["statistics", "excel"],
         2,
         28,
@@ -82,7 +83,8 @@ NORTHWIND: list[Idea] = [
     ),
     (
         "Forecast next winter's helpline demand",
-        "Use five years of call logs to forecast weekly helpline demand for next winter, so rotas can be planned early.",
+        "Use five years of call logs to forecast weekly helpline demand for next winter, "
+        "so rotas can be planned early.",
         ["statistics", "machine-learning"],
         3,
         42,

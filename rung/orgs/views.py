@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.orgs import selectors, services
-from rung.orgs.forms import InviteForm, OrganisationEditForm, OrganisationForm, RoleForm, StaffOrgFilterForm, VerificationForm
+from rung.orgs.forms import (
+    InviteForm,
+    OrganisationEditForm,
+    OrganisationForm,
+    RoleForm,
+    StaffOrgFilterForm,
+    VerificationForm,
+)
 from rung.orgs.models import Invitation, Membership, Organisation, role_can
 
 

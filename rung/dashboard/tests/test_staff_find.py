@@ -34,4 +34,5 @@ def test_an_empty_search_lists_nothing_and_a_miss_says_so(client_for, sam, publi
     client = client_for(sam)
     assert published.title not in client.get(URL).content.decode()
     body = client.get(URL, {"q": "zzz-nothing"}).content.decode()
-    assert "No project matches" in body and "No application matches" in body
+    assert "No project matches" in body
+    assert "No application matches" in body

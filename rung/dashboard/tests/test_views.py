@@ -21,7 +21,7 @@ def test_the_landing_page_shows_real_open_projects_how_it_works_and_a_call_to_em
     assert reverse("projects:detail", args=[published.uuid]) in body
     assert reverse("projects:detail", args=[draft.uuid]) not in body  # drafts are nobody's business
     assert "How it works" in body
-    assert body.count('<li><h3>') == 3
+    assert body.count("<li><h3>") == 3
     assert "Post your first project" in body
 
 

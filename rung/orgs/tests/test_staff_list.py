@@ -28,9 +28,13 @@ def test_staff_search_by_name_or_domain_and_filter_by_kind_and_status(client_for
     _org("Quick Hire")
     client = client_for(sam)
     body = client.get(URL, {"q": "riverside"}).content.decode()
-    assert "Riverside University" in body and "Quick Hire" not in body and "Acme Analytics" not in body
+    assert "Riverside University" in body
+    assert "Quick Hire" not in body
+    assert "Acme Analytics" not in body
     body = client.get(URL, {"kind": "employer", "verification": "pending"}).content.decode()
-    assert "Quick Hire" in body and "Acme Analytics" not in body and "Riverside University" not in body
+    assert "Quick Hire" in body
+    assert "Acme Analytics" not in body
+    assert "Riverside University" not in body
     body = client.get(URL, {"q": "acme.example"}).content.decode()
     assert "Acme Analytics" in body
 
@@ -47,7 +51,9 @@ def test_the_list_is_paginated_in_constant_queries(client_for, sam, django_asser
     client = client_for(sam)
     with django_assert_max_num_queries(8):
         first = client.get(URL).content.decode()
-    assert "Org 00" in first and "Org 29" not in first and "Page 1 of 2" in first
+    assert "Org 00" in first
+    assert "Org 29" not in first
+    assert "Page 1 of 2" in first
     assert "Org 29" in client.get(URL, {"page": 2}).content.decode()
 
 
@@ -57,7 +63,8 @@ def test_staff_withdraw_verification_from_the_list_and_return_to_it(client_for, 
         reverse("orgs:set_verification", args=[org.slug]),
         {"status": "rejected", "note": "The domain no longer belongs to them.", "back": back},
     )
-    assert response.status_code == 302 and response["Location"] == back
+    assert response.status_code == 302
+    assert response["Location"] == back
     org.refresh_from_db()
     assert org.verification == Verification.REJECTED
     assert org.verification_note == "The domain no longer belongs to them."
@@ -73,9 +80,7 @@ def test_staff_send_a_declined_organisation_back_for_a_re_check(client_for, sam)
     declined = _org("Declined Co", verification=Verification.REJECTED)
     body = client_for(sam).get(URL).content.decode()
     assert "Re-check Declined Co" in body
-    client_for(sam).post(
-        reverse("orgs:set_verification", args=[declined.slug]), {"status": "pending", "back": URL}
-    )
+    client_for(sam).post(reverse("orgs:set_verification", args=[declined.slug]), {"status": "pending", "back": URL})
     declined.refresh_from_db()
     assert declined.verification == Verification.PENDING
 
