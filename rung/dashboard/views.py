@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context["invitations"] = list(org_selectors.invitations_for_user(user))
     if roles.candidate:
         context.update(_candidate(user))
-    if roles.employer:
+    if roles.posting or roles.reviewing or (roles.employer and not roles.mentoring):
         context.update(_employer(user, roles))
     if roles.reviewing:
         context["decisions"] = list(projects_awaiting_decisions(user)[:8])

@@ -408,7 +408,13 @@ def build_engagements(maya: User) -> None:
 
     if Engagement.objects.filter(status=EngagementStatus.COMPLETED).exists():
         return
-    project = Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics").first()
+    # The soonest-starting open project (never the summer round, which must not be finished in winter).
+    project = (
+        Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics")
+        .exclude(title=SUMMER_ROUND[0])
+        .order_by("start_date", "pk")
+        .first()
+    )
     if project is None:
         return
     owner = Membership.objects.get(organisation=project.organisation, role="owner")

@@ -60,6 +60,7 @@ def test_a_mentor_sees_the_engagements_of_their_organisation_not_an_empty_card_n
     assert "Mentoring" in body
     assert reverse("engagements:detail", args=[engagement.uuid]) in body
     assert "no interns to mentor yet" not in body
+    assert 'id="hiring-h"' not in body  # her engagements are listed once, under Mentoring
     assert reverse("applications:review_list", args=[engagement.project.uuid]) not in body  # it would 404 for her
     assert "Post a project" not in body
 
