@@ -409,11 +409,21 @@ def build_engagements(maya: User) -> None:
     if Engagement.objects.filter(status=EngagementStatus.COMPLETED).exists():
         return
     # The soonest-starting open project (never the summer round, which must not be finished in winter).
-    project = (
+    candidates = list(
         Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics")
         .exclude(title=SUMMER_ROUND[0])
         .order_by("start_date", "pk")
-        .first()
+    )
+    # Prefer a project Maya is already hired on, then one she has not applied to (the random
+    # applications may have declined her elsewhere).
+    accepted = set(
+        Application.objects.filter(candidate=maya, status=ApplicationStatus.ACCEPTED).values_list(
+            "project_id", flat=True
+        )
+    )
+    applied = set(Application.objects.filter(candidate=maya).values_list("project_id", flat=True))
+    project = next((p for p in candidates if p.pk in accepted), None) or next(
+        (p for p in candidates if p.pk not in applied), candidates[0] if candidates else None
     )
     if project is None:
         return
@@ -452,7 +462,8 @@ def build_engagements(maya: User) -> None:
         )
         engagement.refresh_from_db()  # now active
         milestones = list(engagement.milestones.order_by("position"))
-        finish = engagement.candidate == maya
+        # Maya finishes the first project; everything else has work waiting for review.
+        finish = engagement.candidate == maya and engagement.project_id == project.pk
         for milestone in milestones if finish else milestones[:1]:
             submission = review_services.submit_work(
                 milestone,

@@ -8,6 +8,7 @@ from rung.engagements.models import Engagement
 from rung.ledger.selectors import check_ledger
 from rung.orgs.models import Organisation
 from rung.projects.models import Project
+from rung.reviews.models import Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -108,4 +109,5 @@ def test_the_small_demo_has_every_role_and_stage(sandbox, django_capture_on_comm
     assert Project.objects.filter(title__startswith="Summer round").exists()
     assert Engagement.objects.filter(status="completed").exists()
     assert IssuedCredential.objects.filter(recipient__email="maya@student.example").exists()
+    assert Submission.objects.filter(status="awaiting_review").exists()  # the reviewer has a queue
     assert check_ledger() == []
