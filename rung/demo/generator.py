@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rung.accounts.models import User
+from rung.demo.conversations import build_conversations
 from rung.demo.projects import build_engagements, build_projects
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
@@ -218,6 +219,7 @@ def build_demo(*, small: bool = False) -> list[Login]:
     quickhire = Organisation.objects.get(email_domain="quickhire.example")
     build_projects(rng, [northwind, greenleaf, quickhire], candidates, limit=3 if small else 0)
     build_engagements(candidates[0])
+    build_conversations(candidates[0], candidates[1])
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),

@@ -36,7 +36,7 @@ def demo(settings) -> None:
     for module in (
         "rung.profiles.migrations.0002_seed_skills",
         "rung.projects.migrations.0002_rubric_library",
-        "rung.projects.migrations.0006_template_catalogue",
+        "rung.projects.migrations.0007_template_catalogue",
     ):
         importlib.import_module(module).seed(apps, None)
     settings.PAYMENT_PROVIDER = "sandbox"

@@ -8,6 +8,6 @@ def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0005_alter_projectevent_from_status_and_more"), ("profiles", "0002_seed_skills")]
+    dependencies = [("projects", "0006_trigram_search"), ("profiles", "0002_seed_skills")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
