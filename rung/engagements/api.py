@@ -25,8 +25,7 @@ from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.lib.request_context import client_ip
 from rung.projects.api import project_out, writable_project
-from rung.projects.schemas import ProjectCancelIn
-from rung.projects.schemas import ProjectOut
+from rung.projects.schemas import ProjectCancelIn, ProjectOut
 
 router = Router(tags=["engagements"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
