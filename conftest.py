@@ -55,7 +55,11 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    for module in ("rung.profiles.migrations.0002_seed_skills", "rung.projects.migrations.0002_rubric_library"):
+    for module in (
+        "rung.profiles.migrations.0002_seed_skills",
+        "rung.projects.migrations.0002_rubric_library",
+        "rung.mentoring.migrations.0002_protocol_and_training",
+    ):
         importlib.import_module(module).seed(apps, None)
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "rung.applications",
     "rung.engagements",
     "rung.reviews",
+    "rung.messaging",
+    "rung.mentoring",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -233,10 +235,18 @@ LOGGING = {
 # --- Credentials --------------------------------------------------------------------------
 # Open Badges 3.0 credentials (docs/credentials.md). The issuer is did:web:<host of SITE_URL>, its
 # DID document served at /.well-known/did.json; "key" makes it a did:key, for deployments without
-# a public HTTPS host (a did:web can only be resolved over HTTPS).
-CREDENTIALS_DID_METHOD = env_str("CREDENTIALS_DID_METHOD", "web")
+# a public HTTPS host. A did:web is always resolved over https, so with an http SITE_URL (the demo)
+# the default is did:key, and asking for did:web there is refused outside DEBUG: every wallet would
+# report the genuine credentials as having a bad signature.
+CREDENTIALS_DID_METHOD = env_str("CREDENTIALS_DID_METHOD", "web" if SITE_URL.startswith("https://") else "key")
 if CREDENTIALS_DID_METHOD not in {"web", "key"}:
     raise ConfigError(f"CREDENTIALS_DID_METHOD must be web or key, not {CREDENTIALS_DID_METHOD!r}")
+if CREDENTIALS_DID_METHOD == "web" and not SITE_URL.startswith("https://") and not DEBUG:
+    raise ConfigError(
+        f"CREDENTIALS_DID_METHOD=web needs an https SITE_URL (it is {SITE_URL}): wallets resolve a did:web "
+        "only over https, so every credential would fail to verify. Set SITE_URL to the public https "
+        "address, or CREDENTIALS_DID_METHOD=key."
+    )
 CREDENTIALS_ISSUER_NAME = env_str("CREDENTIALS_ISSUER_NAME", SITE_NAME)
 # Signing keys live in this file, each private key encrypted with the passphrase (`rung credentials keys`).
 CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(VAR_DIR / "credentials-keys.json")))
@@ -316,3 +326,11 @@ PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)
 # Subscribers (notifications, webhooks, metrics) run after commit; in production one failing subscriber
 # is logged and the others still run. Under pytest a failing subscriber fails the test instead.
 EVENTS_ROBUST = env_bool("EVENTS_ROBUST", not _UNDER_PYTEST)
+
+# --- Mentoring ----------------------------------------------------------------------------
+# docs/mentoring.md. A mentor answers a pairing within this many days, or the intern is matched again.
+MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
+# Accreditation: every training module passed, and this evidence of practice.
+MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
+MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
+MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)

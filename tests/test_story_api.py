@@ -74,10 +74,10 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     )
 
     # Blind first pass, shortlist, offer, accept.
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert (card["name"], card["email"]) == (None, None)
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/shortlist")
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert card["email"] == nia.email
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/offer", {"message": "Welcome!"})
     assert _json(candidate, "post", f"/api/v1/applications/{application['uuid']}/accept")["status"] == "accepted"
@@ -93,6 +93,12 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     _json(employer, "post", sign, {"typed_name": "Alice Owner", "consent": True})
     detail = _json(candidate, "get", f"/api/v1/engagements/{engagement['uuid']}")
     assert detail["status"] == "active"
+    # Work opens on the contract's start date: let time pass to it (without sleeping).
+    from django.utils import timezone
+
+    from rung.engagements.models import Engagement
+
+    Engagement.objects.filter(uuid=engagement["uuid"]).update(start_date=timezone.now().date())
 
     # Work, review with the rubric (feedback required), approval, payout.
     rubric = _json(reviewer, "get", f"/api/v1/reviews/engagements/{engagement['uuid']}/rubric")

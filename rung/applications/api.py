@@ -2,13 +2,21 @@ from dataclasses import asdict
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from rung.accounts.requests import request_user
 from rung.applications import selectors, services
 from rung.applications.models import Application
-from rung.applications.schemas import ApplicantOut, ApplicationOut, ApplyIn, MessageIn
+from rung.applications.schemas import (
+    ApplicantOut,
+    ApplicantPageOut,
+    ApplicationOut,
+    ApplyIn,
+    MessageIn,
+    NoteIn,
+    NoteOut,
+)
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
 from rung.projects.selectors import get_project_for_user
@@ -67,6 +75,17 @@ def reject(request: HttpRequest, application_uuid: UUID, payload: MessageIn) -> 
 
 
 @router.post(
+    "/{uuid:application_uuid}/notes",
+    response={201: NoteOut, **ERRORS},
+    summary="Reviewer: a private note on an application (the employer's reviewers and managers only)",
+)
+def add_note(request: HttpRequest, application_uuid: UUID, payload: NoteIn) -> Status[NoteOut]:
+    application, membership = selectors.get_application_for_reviewer(request_user(request), str(application_uuid))
+    note = services.add_private_note(application, membership=membership, body=payload.body)
+    return Status(201, NoteOut(author=membership.user.full_name, body=note.body, created_at=note.created_at))
+
+
+@router.post(
     "/{uuid:application_uuid}/{action}",
     response={200: ApplicationOut, **ERRORS},
     summary="Candidate: withdraw or decline; reviewer: shortlist",
@@ -88,14 +107,22 @@ def act(request: HttpRequest, application_uuid: UUID, action: str) -> Applicatio
 
 @router.get(
     "/review/{uuid:project_uuid}",
-    response={200: list[ApplicantOut], **ERRORS},
-    summary="Applicants of a project, blind until shortlisted",
+    response={200: ApplicantPageOut, **ERRORS},
+    summary="Applicants of a project, oldest first, a page at a time; blind until shortlisted",
 )
-def review(request: HttpRequest, project_uuid: UUID) -> list[ApplicantOut]:
+def review(
+    request: HttpRequest, project_uuid: UUID, page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=100)
+) -> ApplicantPageOut:
     user = request_user(request)
     project, _ = get_project_for_user(user, str(project_uuid))
     selectors.reviewer_membership(user, project)
-    return [
-        ApplicantOut(**{k: v for k, v in asdict(card).items() if k in ApplicantOut.model_fields})
-        for card in selectors.applicant_cards(project)
-    ]
+    result = selectors.applicant_page(project, page=page, page_size=page_size)
+    return ApplicantPageOut(
+        items=[
+            ApplicantOut(**{k: v for k, v in asdict(card).items() if k in ApplicantOut.model_fields})
+            for card in result.cards
+        ],
+        count=result.count,
+        page=result.page,
+        pages=result.pages,
+    )

@@ -14,6 +14,7 @@ from rung.applications.models import (
     UNDECIDED_STATUSES,
     Application,
     ApplicationEvent,
+    ApplicationNote,
     ApplicationStatus,
 )
 from rung.audit.services import record
@@ -21,7 +22,9 @@ from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.events import emit
 from rung.orgs.models import Membership, Role, role_can
 from rung.profiles.models import CandidateProfile
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, ProjectStatus
+from rung.projects.selectors import seats_for
 
 MAX_ANSWER = 1500
 
@@ -60,6 +63,8 @@ def _require_reviewer(membership: Membership | None, application: Application) -
         or not role_can(membership.role, "review")
     ):
         raise PermissionDenied("Only reviewers, managers and owners of the employer decide on applications.")
+    # Mentoring stays apart from assessment, and nobody judges a relative or a friend.
+    refuse_if_conflicted(membership.user, application.candidate, doing="decide on this application")
     return membership
 
 
@@ -78,6 +83,12 @@ def availability_clashes(candidate: User, project: Project) -> bool:
 def apply(project: Project, *, candidate: User, answers: list[str], note: str = "") -> Application:
     if not project.is_open:
         raise ApplicationError("This project is not open for applications.", code="not_open")
+    if seats_for(project).full:
+        raise ApplicationError(
+            "Every seat on this project is taken, so it is not taking applications. "
+            "Have a look at other open projects.",
+            code="full",
+        )
     if Membership.objects.filter(organisation=project.organisation, user=candidate).exists():
         raise ApplicationError(
             "You are a member of this organisation, so you cannot apply to its projects.", code="conflict_of_interest"
@@ -139,6 +150,29 @@ def shortlist(application: Application, *, membership: Membership | None) -> App
     return application
 
 
+MAX_NOTE = 2000
+
+
+def add_private_note(application: Application, *, membership: Membership | None, body: str) -> ApplicationNote:
+    """A reviewer's note for the employer's own people; the candidate never sees it."""
+    reviewer = _require_reviewer(membership, application)
+    body = body.strip()
+    if not body:
+        raise ApplicationError("Write the note first.", field="body")
+    if len(body) > MAX_NOTE:
+        raise ApplicationError(f"Keep a note under {MAX_NOTE} characters.", field="body")
+    with transaction.atomic():
+        note = ApplicationNote.objects.create(application=application, author=reviewer.user, body=body)
+        # The audit trail records that a note was written, not what it says.
+        record(
+            "application.note_added",
+            actor=reviewer.user,
+            obj=application,
+            data={"note": str(note.uuid), "length": len(body)},
+        )
+    return note
+
+
 def rejection_text(project: Project, template: str) -> str:
     """One of the kind rejection messages, filled in for this project (the first one if unknown)."""
     text = REJECTION_TEMPLATES.get(template) or next(iter(REJECTION_TEMPLATES.values()))
@@ -170,7 +204,8 @@ def reject(application: Application, *, membership: Membership | None, message: 
 
 
 def _accepted(project: Project) -> int:
-    return project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    """Seats taken: a cancelled engagement's seat counts until its escrow is funded again."""
+    return seats_for(project).taken
 
 
 def make_offer(application: Application, *, membership: Membership | None, message: str = "") -> Application:

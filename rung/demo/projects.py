@@ -275,6 +275,12 @@ def build_engagements(maya: User) -> None:
             consent=True,
         )
         engagement.refresh_from_db()  # now active
+        # Work opens on the contract's start date; the demo shows work under way, so its clock
+        # stands at the start (the one shortcut past the services: time cannot be made to pass).
+        Engagement.objects.filter(pk=engagement.pk, start_date__gt=timezone.now().date()).update(
+            start_date=timezone.now().date()
+        )
+        engagement.refresh_from_db()
         milestones = list(engagement.milestones.order_by("position"))
         finish = engagement.candidate == maya
         for milestone in milestones if finish else milestones[:1]:

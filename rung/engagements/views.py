@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,14 @@ from rung.accounts.requests import request_user
 from rung.applications.views import own_application
 from rung.engagements import contracts, selectors, services, winddown
 from rung.engagements.forms import AmendmentForm, CancelForm, SignForm
-from rung.engagements.models import Contract, Engagement, EngagementStatus, MilestoneStatus, SignatureRole
+from rung.engagements.models import (
+    Contract,
+    Engagement,
+    EngagementStatus,
+    MilestoneStatus,
+    Signature,
+    SignatureRole,
+)
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import MoneyError, to_minor
 from rung.lib.request_context import client_ip
@@ -39,9 +46,13 @@ def _contract(engagement: Engagement, contract_uuid: Any) -> Contract:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
+    # Who has signed the first contract: "waiting for both" is wrong once one side has.
+    signed_v1 = Signature.objects.filter(contract__engagement=OuterRef("pk"), contract__version=1)
     engagements = selectors.engagements_for(request_user(request)).annotate(
         milestones_total=Count("milestones", distinct=True),
         milestones_approved=Count("milestones", filter=Q(milestones__status=MilestoneStatus.APPROVED), distinct=True),
+        intern_signed=Exists(signed_v1.filter(role=SignatureRole.CANDIDATE)),
+        employer_signed=Exists(signed_v1.filter(role=SignatureRole.EMPLOYER)),
     )
     return render(request, "engagements/mine.html", {"engagements": engagements, "nav": "engagements"})
 

@@ -135,9 +135,11 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("pairing.accepted", "A mentor accepted a pairing.", "pairing_id", "actor_id"),
         _e("pairing.declined", "A mentor declined a pairing, or let it expire.", "pairing_id"),
         _e("checkin.recorded", "A check-in was recorded.", "checkin_id", "actor_id"),
+        _e("checkin.due_soon", "A check-in is due within a day.", "checkin_id"),
         _e("checkin.overdue", "A check-in was not recorded a day after it was due.", "checkin_id"),
         _e("accreditation.awarded", "A mentor became accredited.", "mentor_id"),
         _e("concern.reported", "A safeguarding concern was raised.", "concern_id"),
+        _e("concern.closed", "Staff resolved or upheld a concern; the reporter is told.", "concern_id"),
         # recognition and showcase
         _e("showcase.consent_requested", "An intern asked to showcase work.", "item_id", "actor_id"),
         _e("showcase.published", "A showcase item was published.", "item_id"),

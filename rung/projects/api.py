@@ -29,7 +29,8 @@ router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def project_out(p: Project) -> ProjectOut:
+def project_out(p: Project, seats: selectors.Seats | None = None) -> ProjectOut:
+    seats = seats or selectors.seats_for(p)
     return ProjectOut(
         uuid=p.uuid,
         organisation=p.organisation.slug,
@@ -45,6 +46,8 @@ def project_out(p: Project) -> ProjectOut:
         currency=p.currency,
         hourly_rate=str(p.hourly_rate),
         seats=p.seats,
+        seats_left=seats.left,
+        full=seats.full,
         application_deadline=p.application_deadline,
         start_date=p.start_date,
         decision_deadline=p.decision_deadline,
@@ -104,11 +107,13 @@ def search(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     params = selectors.SearchParams(**filters.model_dump(exclude={"page"}))
     params.currency = params.currency.upper()
     result = selectors.search_projects(params, page=filters.page)
+    seats = selectors.seats_for_many(result.items)
     return SearchOut(
-        items=[project_out(p) for p in result.items],
+        items=[project_out(p, seats[p.pk]) for p in result.items],
         page=result.page,
         has_next=result.has_next,
         total=result.total_label,
+        suggestion=result.suggestion,
     )
 
 

@@ -194,8 +194,35 @@ class SearchForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("min_hourly") is not None or data.get("min_total") is not None) and not data.get("currency"):
-            raise forms.ValidationError("Choose a currency to filter by pay.")
+            # Beside the field, and only this field: the other filters still apply.
+            self.add_error("currency", "Choose a currency to filter by pay.")
         return data
+
+    def params_data(self) -> dict[str, Any]:
+        """The filters that are valid, so that one mistake never throws the others away."""
+        self.is_valid()
+        data: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            empty: Any = [] if isinstance(field, forms.MultipleChoiceField) else None
+            if isinstance(field, (forms.CharField, forms.ChoiceField)) and not isinstance(
+                field, forms.MultipleChoiceField
+            ):
+                empty = ""
+            data[name] = self.cleaned_data.get(name, empty) if hasattr(self, "cleaned_data") else empty
+        return data
+
+    @property
+    def open_panels(self) -> set[str]:
+        """The filter panels to show unfolded: those holding a value or an error."""
+        if not self.is_bound:
+            return set()
+        panels = {
+            "pay": ("currency", "min_hourly", "min_total"),
+            "time": ("max_hours_per_week", "durations", "start_from", "start_to"),
+            "where": ("work_modes",),
+            "skills": ("skills",),
+        }
+        return {panel for panel, names in panels.items() if any(self.data.get(n) or n in self.errors for n in names)}
 
 
 class RubricForm(forms.Form):

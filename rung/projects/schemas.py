@@ -126,6 +126,8 @@ class ProjectOut(Schema):
     currency: str
     hourly_rate: str
     seats: int
+    seats_left: int = Field(description="Seats still open; a full project takes no applications")
+    full: bool
     application_deadline: date
     start_date: date
     decision_deadline: date
@@ -158,6 +160,7 @@ class SearchOut(Schema):
     page: int
     has_next: bool
     total: str = Field(description='How many match, e.g. "42" or "1,000+"')
+    suggestion: str | None = Field(None, description="A spelling that finds more, when the words found little")
 
 
 class ProjectCancelIn(Schema):

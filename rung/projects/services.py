@@ -340,6 +340,29 @@ def fund_project(project: Project, *, membership: Membership | None) -> Any:
     )
 
 
+def fund_freed_seats(project: Project, *, membership: Membership | None) -> Any:
+    """Fund again the seats of cancelled engagements (their escrow went back), so they reopen."""
+    from rung.ledger.services import request_deposit
+    from rung.projects.selectors import seats_for
+
+    poster = _require_poster(membership)
+    if project.status != ProjectStatus.PUBLISHED:
+        raise ProjectError("Only a project open for applications can reopen a seat.", code="not_open")
+    freed = seats_for(project).unfunded
+    if not freed:
+        raise ProjectError("No cancelled seat is waiting to be funded again.", code="nothing_to_fund")
+    if pending_deposit(project) is not None:
+        raise ProjectError("A deposit for this project is already waiting for your transfer.", code="deposit_pending")
+    return request_deposit(
+        organisation=project.organisation,
+        project_uuid=project.uuid,
+        stipend_minor=project.stipend_minor,
+        seats=freed,
+        currency=project.currency,
+        actor=poster.user,
+    )
+
+
 def publish_project(project: Project, *, membership: Membership | None) -> Project:
     poster = _require_poster(membership)
     with transaction.atomic():

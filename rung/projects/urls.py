@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:project_uuid>/", views.detail, name="detail"),
     path("<uuid:project_uuid>/edit/", views.edit, name="edit"),
     path("<uuid:project_uuid>/fund/", views.fund, name="fund"),
+    path("<uuid:project_uuid>/fund-freed-seats/", views.fund_freed_seats, name="fund_freed_seats"),
     path("<uuid:project_uuid>/publish/", views.publish, name="publish"),
     # close/ and cancel/ are served by rung.engagements (the wind-down), mounted in this namespace by rung/urls.py.
     path("<uuid:project_uuid>/duplicate/", views.duplicate, name="duplicate"),

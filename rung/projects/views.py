@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,11 +52,18 @@ def _org_for_posting(request: HttpRequest, slug: str) -> tuple[Organisation, Mem
 # --- Find -------------------------------------------------------------------------------------
 
 
+def _result_cards(projects: Sequence[Project]) -> list[dict[str, Any]]:
+    seats = selectors.seats_for_many(projects)
+    return [
+        {"project": p, "seats": seats[p.pk], "stipend": format_money(p.stipend_minor, p.currency)} for p in projects
+    ]
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     params = selectors.SearchParams()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+    if form.is_bound:
+        data = form.params_data()
         params = selectors.SearchParams(
             q=data["q"],
             skills=data["skills"],
@@ -74,16 +82,38 @@ def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search_projects(params, page=page)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "results": results, "query": query.urlencode(), "nav": "projects"}
-    template = "projects/_results.html" if request.headers.get("HX-Request") else "projects/search.html"
-    return render(request, template, context)
+    suggestion_query = ""
+    if results.suggestion:
+        respelled = query.copy()
+        respelled["q"] = results.suggestion
+        suggestion_query = respelled.urlencode()
+    context = {
+        "form": form,
+        "results": results,
+        "cards": _result_cards(results.items),
+        "query": query.urlencode(),
+        "suggestion_query": suggestion_query,
+        "open_panels": form.open_panels,
+        "nav": "projects",
+    }
+    if request.headers.get("HX-Request"):
+        if form.is_bound and form.errors:
+            # The errors sit beside their fields: answer with the form as well as the results.
+            response = render(request, "projects/_search_layout.html", context)
+            response["HX-Retarget"] = "#search-layout"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "projects/_results.html", context)
+    return render(request, "projects/search.html", context)
 
 
 def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
     project, membership = _project(request, project_uuid)
     can_post = membership is not None and role_can(membership.role, "post_projects")
+    seats = selectors.seats_for(project)
     context: dict[str, Any] = {
         "project": project,
+        "seats": seats,
         "membership": membership,
         "can_post": can_post,
         "can_review": membership is not None and role_can(membership.role, "review"),
@@ -327,6 +357,22 @@ def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
                 request,
                 "Deposit requested. With bank transfer, staff confirm it when it arrives; then you can publish.",
             )
+    return redirect("projects:detail", project_uuid=project.uuid)
+
+
+@login_required
+@require_POST
+def fund_freed_seats(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    project, membership = _project(request, project_uuid, write=True)
+    try:
+        services.fund_freed_seats(project, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if selectors.seats_for(project).unfunded:
+            messages.success(request, "Deposit requested: the seat reopens once staff confirm your transfer.")
+        else:
+            messages.success(request, "Funded: the seat is open for applications again.")
     return redirect("projects:detail", project_uuid=project.uuid)
 
 

@@ -38,7 +38,6 @@ def issue_for_engagement(engagement: Engagement) -> IssuedCredential | None:
         return None
     project = engagement.project
     rubric, results = final_rubric_results(engagement)
-    ended = (engagement.completed_at or timezone.now()).date()
     criteria = [
         RubricCriterionInput(name=c.name, levels=[level.label for level in c.levels.all()], description=c.description)
         for c in rubric.criteria.all()
@@ -47,9 +46,10 @@ def issue_for_engagement(engagement: Engagement) -> IssuedCredential | None:
         name=project.title,
         description=project.summary,
         creator=project.organisation,
-        # Work may be approved before the planned start (an early finish): never end before starting.
-        activity_start=min(engagement.start_date, ended),
-        activity_end=ended,
+        # The contract's dates and length (amendments move them), not the day the work was approved.
+        activity_start=engagement.start_date,
+        activity_end=max(engagement.end_date, engagement.start_date),
+        duration_weeks=project.duration_weeks,
         hours=project.estimated_hours,
         deliverables=[m.title for m in engagement.milestones.all()],
         rubric=criteria,

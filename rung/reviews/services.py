@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from rung.engagements.models import (
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.events import emit
 from rung.orgs.models import Membership, role_can
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, Rubric
 from rung.reviews.files import CheckedFile, check_file
 from rung.reviews.models import (
@@ -131,12 +132,24 @@ def clean_links(links: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def work_opens_on(engagement: Engagement) -> date:
+    """The first day work can be handed in: the start date of the contract in force. The engagement
+    carries the dates in force, so a signed amendment that moves them moves this day too."""
+    return engagement.start_date
+
+
 def _require_open_for_work(engagement: Engagement, milestone: EngagementMilestone) -> None:
     if engagement.status != EngagementStatus.ACTIVE:
         raise ReviewError(
             "You can hand in work only while the engagement is in progress "
             f"(it is “{EngagementStatus(engagement.status).label}”).",
             code="not_active",
+        )
+    opens = work_opens_on(engagement)
+    if timezone.now().date() < opens:
+        # Work handed in (and so approved and paid) before the contract starts is outside its terms.
+        raise ReviewError(
+            f"Work can be handed in from {opens:%d %B %Y}, the contract's start date.", code="not_started"
         )
     if MilestoneStatus.SUBMITTED not in MILESTONE_TRANSITIONS[milestone.status]:
         messages: dict[str, str] = {
@@ -151,6 +164,18 @@ def _require_open_for_work(engagement: Engagement, milestone: EngagementMileston
 # --- Submissions ----------------------------------------------------------------------------
 
 
+def _files_to_keep(milestone: EngagementMilestone, keep: Sequence[str]) -> list[SubmissionFile]:
+    """Files of the milestone's latest version named in `keep`; anything else named is refused."""
+    if not keep:
+        return []
+    latest = milestone.submissions.order_by("-version").first()
+    available = {str(f.uuid): f for f in latest.files.all()} if latest else {}
+    wanted = list(dict.fromkeys(str(k) for k in keep))
+    if any(k not in available for k in wanted):
+        raise ReviewError("Only files of the latest version can be kept; reload the page.", field="files")
+    return [available[k] for k in wanted]
+
+
 def submit_work(
     milestone: EngagementMilestone,
     *,
@@ -158,8 +183,14 @@ def submit_work(
     notes: str = "",
     links: Sequence[str] = (),
     files: Sequence[UploadedFile] = (),
+    keep_files: Sequence[str] = (),
 ) -> Submission:
-    """Hand in a new version of the work for a milestone and start the review clock."""
+    """Hand in a new version of the work for a milestone and start the review clock.
+
+    `keep_files` names (by uuid) files of the latest earlier version to carry into this one, so a
+    revision after "changes requested" replaces only what changed. The stored file is shared: files
+    handed in are never deleted.
+    """
     engagement = milestone.engagement
     if engagement.candidate_id != candidate.pk:
         raise PermissionDenied("Only the intern on this engagement can hand in work for it.")
@@ -167,9 +198,10 @@ def submit_work(
     if len(notes) > MAX_NOTES:
         raise ReviewError(f"Keep the notes under {MAX_NOTES} characters.", field="notes")
     cleaned_links = clean_links(links)
-    if len(files) > MAX_FILES:
+    kept = _files_to_keep(milestone, keep_files)
+    if len(files) + len(kept) > MAX_FILES:
         raise ReviewError(f"Hand in at most {MAX_FILES} files; put more in a .zip.", field="files")
-    if not (files or cleaned_links or notes):
+    if not (files or kept or cleaned_links or notes):
         raise ReviewError("Add at least one file, link or note.", field="files")
     _require_open_for_work(engagement, milestone)
     checked: list[CheckedFile] = [check_file(f, name=f.name or "", size=f.size or 0) for f in files]
@@ -210,6 +242,19 @@ def submit_work(
                 )
                 for name, info in zip(stored, checked, strict=True)
             )
+            SubmissionFile.objects.bulk_create(
+                SubmissionFile(
+                    submission=submission,
+                    file=old.file.name,
+                    original_name=old.original_name,
+                    extension=old.extension,
+                    content_type=old.content_type,
+                    size=old.size,
+                    sha256=old.sha256,
+                    uploaded_at=old.uploaded_at,
+                )
+                for old in kept
+            )
             SubmissionEvent.objects.create(
                 submission=submission, to_status=SubmissionStatus.AWAITING_REVIEW, actor=candidate
             )
@@ -223,6 +268,7 @@ def submit_work(
                     "milestone": str(milestone.uuid),
                     "version": version,
                     "files": [{"name": i.display_name, "sha256": i.sha256, "size": i.size} for i in checked],
+                    "kept_files": [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in kept],
                     "links": cleaned_links,
                 },
             )
@@ -305,6 +351,8 @@ def _require_reviewer(submission: Submission, reviewer: User) -> Membership:
         raise NotFound("No such submission.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer review work.")
+    # A mentor never reviews their own mentee's work (nor anyone a conflict of interest with).
+    refuse_if_conflicted(reviewer, engagement.candidate, doing="review this work")
     return membership
 
 
@@ -598,6 +646,7 @@ def rate_intern(
         raise NotFound("No such engagement.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer rate the intern.")
+    refuse_if_conflicted(rater, engagement.candidate, doing="rate this intern")
     overall = _one_to_five(overall, "overall", "the intern's work overall")
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:

@@ -16,7 +16,7 @@ def test_apply_shortlist_offer_accept_through_the_api(api_for, candidate, bob, p
     assert created.status_code == 201, created.content
     uuid = created.json()["uuid"]
     reviewer = api_for(bob)
-    cards = reviewer.get(f"/api/v1/applications/review/{published.uuid}").json()
+    cards = reviewer.get(f"/api/v1/applications/review/{published.uuid}").json()["items"]
     assert cards[0]["label"] == "Applicant 1"
     assert cards[0]["email"] is None
     assert reviewer.post(f"/api/v1/applications/{uuid}/shortlist").json()["status"] == "shortlisted"

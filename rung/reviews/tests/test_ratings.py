@@ -131,7 +131,10 @@ def test_a_cancellation_after_the_start_opens_ratings(engagement, candidate, bob
     assert seen_by(engagement, candidate).revealed
 
 
-def test_a_cancellation_before_the_start_date_opens_no_ratings(engagement, candidate, alice):
+def test_a_cancellation_before_the_start_date_opens_no_ratings(unsigned, candidate, alice):
+    from rung.reviews.tests.conftest import sign_both
+
+    engagement = sign_both(unsigned, employer=alice, candidate=candidate)  # signed; the start is weeks away
     engagements.cancel_engagement(engagement, actor=alice, reason="We had to stop before the work began.")
     engagement.refresh_from_db()
     with pytest.raises(DomainError, match="Ratings open when"):
