@@ -11,7 +11,10 @@ def payout_details_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
     return [
         Error(
             "PAYOUT_DETAILS_KEY (or PAYOUT_DETAILS_KEY_FILE) is not set: it encrypts interns' payout details.",
-            hint='Make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"',
+            hint=(
+                "Make one with: python -c "
+                '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+            ),
             id="payees.E001",
         )
     ]

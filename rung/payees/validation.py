@@ -104,9 +104,7 @@ def _clean_iban(values: dict[str, Any], country: str) -> tuple[dict[str, str], s
             )
         bank_bic = iban.bic
         if bank_bic is not None and str(bank_bic)[:8] != str(bic)[:8]:
-            raise PayoutDetailsError(
-                f"This BIC does not match the IBAN's bank (whose BIC is {bank_bic}).", field="bic"
-            )
+            raise PayoutDetailsError(f"This BIC does not match the IBAN's bank (whose BIC is {bank_bic}).", field="bic")
     elif iban.bic is not None:
         bic = iban.bic
     else:
