@@ -43,6 +43,7 @@ check: setup
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
 	$(RUN) mypy .
+	$(RUN) lint-imports
 	$(RUN) rung makemigrations --check --dry-run
 	DEBUG=false USE_HTTPS=true SECRET_KEY="ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')" \
 	  PAYOUT_DETAILS_KEY="$$(head -c 32 /dev/urandom | base64 | tr "+/" "-_")" \
