@@ -22,6 +22,7 @@ from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.events import emit
 from rung.orgs.models import Membership, Role, role_can
 from rung.profiles.models import CandidateProfile
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, ProjectStatus
 from rung.projects.selectors import seats_for
 
@@ -62,6 +63,8 @@ def _require_reviewer(membership: Membership | None, application: Application) -
         or not role_can(membership.role, "review")
     ):
         raise PermissionDenied("Only reviewers, managers and owners of the employer decide on applications.")
+    # Mentoring stays apart from assessment, and nobody judges a relative or a friend.
+    refuse_if_conflicted(membership.user, application.candidate, doing="decide on this application")
     return membership
 
 

@@ -36,6 +36,7 @@ from rung.engagements.models import (
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.events import emit
 from rung.orgs.models import Membership, role_can
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, Rubric
 from rung.reviews.files import CheckedFile, check_file
 from rung.reviews.models import (
@@ -350,6 +351,8 @@ def _require_reviewer(submission: Submission, reviewer: User) -> Membership:
         raise NotFound("No such submission.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer review work.")
+    # A mentor never reviews their own mentee's work (nor anyone a conflict of interest with).
+    refuse_if_conflicted(reviewer, engagement.candidate, doing="review this work")
     return membership
 
 
@@ -643,6 +646,7 @@ def rate_intern(
         raise NotFound("No such engagement.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer rate the intern.")
+    refuse_if_conflicted(rater, engagement.candidate, doing="rate this intern")
     overall = _one_to_five(overall, "overall", "the intern's work overall")
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:
