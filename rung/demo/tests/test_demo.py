@@ -111,3 +111,22 @@ def test_the_small_demo_has_every_role_and_stage(sandbox, django_capture_on_comm
     assert IssuedCredential.objects.filter(recipient__email="maya@student.example").exists()
     assert Submission.objects.filter(status="awaiting_review").exists()  # the reviewer has a queue
     assert check_ledger() == []
+
+
+def test_the_demo_mentor_is_accredited_and_paired_by_the_optimal_matcher(sandbox, django_capture_on_commit_callbacks):
+    from rung.mentoring.models import CheckIn, MatchRun, Pairing, PairingMode, PairingStatus, TrainingAttempt
+    from rung.mentoring.selectors import is_accredited
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    meera = User.objects.get(email="meera@northwind.example")
+    assert is_accredited(meera)
+    pairings = Pairing.objects.filter(mentor=meera, status=PairingStatus.ACTIVE)
+    assert pairings.exists()
+    assert set(pairings.values_list("mode", flat=True)) == {PairingMode.OPTIMAL}
+    assert MatchRun.objects.filter(status="published").count() == 1
+    assert CheckIn.objects.filter(pairing__mentor=meera, status="held", rating=5).count() == 1
+    assert CheckIn.objects.filter(pairing__mentor=meera, status="scheduled").exists()
+    nadia = User.objects.get(email="nadia@riverside.example")
+    assert TrainingAttempt.objects.filter(user=nadia, passed=True).count() == 2
+    assert not is_accredited(nadia)
