@@ -343,6 +343,7 @@ def test_the_conversation_costs_the_same_however_many_messages_it_has(
     for i in range(extra):
         services.send_message(conversation, sender=candidate, body=f"Line {i}", files=[pdf()] if i % 2 else [])
     client = client_for(bob)
-    with django_assert_max_num_queries(15):
+    # The site navigation (roles, unread counts) costs the same few queries on every page.
+    with django_assert_max_num_queries(17):
         response = client.get(url("conversation", conversation.uuid))
     assert response.status_code == 200

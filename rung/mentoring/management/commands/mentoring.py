@@ -8,7 +8,7 @@ from rung.mentoring.solver import SolverInputError, load_instance, solve
 
 
 class Command(BaseCommand):
-    help = "Mentoring tools. `solve IN.json [--out OUT.json]`: an optimal mentee–mentor assignment (docs/mentoring.md)."
+    help = "Mentoring: `solve IN.json [--out OUT.json]` (an optimal assignment) and `sweep` (docs/mentoring.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -17,10 +17,20 @@ class Command(BaseCommand):
         )
         solve_parser.add_argument("input", help="JSON file: {mentees: [{id}], mentors: [{id, capacity}], edges: [...]}")
         solve_parser.add_argument("--out", help="Write the assignment here instead of standard output")
+        sub.add_parser("sweep", help="Expire unanswered pairings (matching again), remind and flag check-ins")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "solve":
             self._solve(Path(options["input"]), options.get("out"))
+        elif options["action"] == "sweep":
+            from rung.mentoring.checkins import sweep_checkins
+            from rung.mentoring.services import expire_pairings
+
+            expired = expire_pairings()
+            reminded, flagged = sweep_checkins()
+            self.stdout.write(
+                f"Expired {expired} unanswered pairing(s); reminded {reminded} check-in(s); flagged {flagged} overdue."
+            )
 
     def _solve(self, source: Path, out: str | None) -> None:
         try:
