@@ -84,6 +84,9 @@ def _empty_dir(path: Path) -> bool:
 
 
 def _dump_database(dest: Path) -> str:
+    if connection.in_atomic_block:
+        # A write transaction of our own would hold the lock the backup must read under.
+        raise BackupError("Run the backup outside a database transaction.")
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(dest / SQLITE_FILE)
