@@ -4,7 +4,8 @@ alice owns Acme (a verified employer), bob is a reviewer there, charlie is an ou
 no membership anywhere, and sam is Rung staff. Every view and endpoint is tested for charlie.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.accounts.services import create_api_token
+from rung.lib import events
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 
 PASSWORD = "correct horse battery staple"
@@ -53,7 +55,11 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    for module in ("rung.profiles.migrations.0002_seed_skills", "rung.projects.migrations.0002_rubric_library"):
+    for module in (
+        "rung.profiles.migrations.0002_seed_skills",
+        "rung.projects.migrations.0002_rubric_library",
+        "rung.mentoring.migrations.0002_protocol_and_training",
+    ):
         importlib.import_module(module).seed(apps, None)
 
 
@@ -132,3 +138,28 @@ def api_for(db: None) -> Callable[[User], Client]:
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make
+
+
+@pytest.fixture
+def events_committed(monkeypatch: pytest.MonkeyPatch) -> Callable[[], AbstractContextManager[None]]:
+    """`with events_committed(): service(...)` delivers the domain events the block emits when it
+    ends, as if its transaction had committed, and nothing else: other on-commit work (mail,
+    payouts) stays queued as usual. For tests of a subscriber's effect beside state that a full
+    `django_capture_on_commit_callbacks(execute=True)` would move on (a payout paying out)."""
+
+    @contextmanager
+    def committed() -> Iterator[None]:
+        queued: list[Callable[[], object]] = []
+
+        class _Transaction:
+            @staticmethod
+            def on_commit(func: Callable[[], object], robust: bool = False) -> None:
+                queued.append(func)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(events, "transaction", _Transaction)
+            yield
+        for func in queued:
+            func()
+
+    return committed

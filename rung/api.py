@@ -85,12 +85,70 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, status=status, detail=exc.message, code=exc.code, errors=errors)
 
 
+# --- The OpenAPI document tells the truth --------------------------------------------------------
+# Statuses any operation can answer besides its own: the request guard (rung.lib.edge), ninja's own
+# validation, authentication and the rate limits. Each is documented on every operation it can reach.
+COMMON_RESPONSES: dict[str, str] = {
+    "400": "Refused: a NUL character, an unreadable body, or a change the rules do not allow (see `detail`)",
+    "401": "Not authenticated: log in, or send a valid API token",
+    "403": "Not allowed: your role lacks the permission, or a browser session sent no CSRF token",
+    "404": "Not found, or not yours to see",
+    "413": "The request body is larger than Rung accepts",
+    "415": "The body is not JSON (send `Content-Type: application/json`)",
+    "422": "Some of the data does not fit the schema; `errors` says which field and why",
+    "429": "Too many requests; retry after the `Retry-After` seconds",
+}
+
+
+def document_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the shared error responses to every operation that can answer them."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        from rung.lib.api import ErrorOut
+
+        components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            reachable = {"400", "413", "429"}
+            has_path = any(p.get("in") == "path" for p in operation.get("parameters", []))
+            if operation.get("security"):
+                reachable |= {"401"}
+                if method.lower() != "get":
+                    reachable |= {"403"}  # session authentication checks CSRF on every unsafe method
+            if has_path:
+                reachable |= {"404"}
+            if operation.get("parameters") or "requestBody" in operation:
+                reachable |= {"422"}
+            if "requestBody" in operation:
+                reachable |= {"415"}
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for status in sorted(reachable):
+                responses.setdefault(status, {"description": COMMON_RESPONSES[status], "content": error})
+    return schema
+
+
+def _install_openapi_truth() -> None:
+    plain = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs: Any) -> Any:
+        return document_common_responses(plain(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
+
+_install_openapi_truth()
+
+
 def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
     from rung.applications.api import router as applications_router
     from rung.credentials.api import router as credentials_router
+    from rung.engagements.api import offers_router, project_end_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
+    from rung.messaging.api import router as messaging_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.profiles.api import router as profiles_router
@@ -101,12 +159,17 @@ def _register_routers() -> None:
     api.add_router("/profile", profiles_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/credentials", credentials_router)
+    # Accepting an offer and closing/cancelling a project are engagements' flows, served at the
+    # applications' and projects' paths; added first so the apps' catch-all paths do not shadow them.
+    api.add_router("/projects", project_end_router)
     api.add_router("/projects", projects_router)
+    api.add_router("/applications", offers_router)
     api.add_router("/applications", applications_router)
     api.add_router("/engagements", engagements_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/money", ledger_router)
     api.add_router("/reviews", reviews_router)
+    api.add_router("/conversations", messaging_router)
 
 
 _register_routers()

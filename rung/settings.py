@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rung.applications",
     "rung.engagements",
     "rung.reviews",
+    "rung.messaging",
+    "rung.mentoring",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Body size, multipart boundary, NUL characters, the API's media types and its JSON errors.
+    "rung.lib.edge.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -278,10 +282,18 @@ LOGGING = {
 # --- Credentials --------------------------------------------------------------------------
 # Open Badges 3.0 credentials (docs/credentials.md). The issuer is did:web:<host of SITE_URL>, its
 # DID document served at /.well-known/did.json; "key" makes it a did:key, for deployments without
-# a public HTTPS host (a did:web can only be resolved over HTTPS).
-CREDENTIALS_DID_METHOD = env_str("CREDENTIALS_DID_METHOD", "web")
+# a public HTTPS host. A did:web is always resolved over https, so with an http SITE_URL (the demo)
+# the default is did:key, and asking for did:web there is refused outside DEBUG: every wallet would
+# report the genuine credentials as having a bad signature.
+CREDENTIALS_DID_METHOD = env_str("CREDENTIALS_DID_METHOD", "web" if SITE_URL.startswith("https://") else "key")
 if CREDENTIALS_DID_METHOD not in {"web", "key"}:
     raise ConfigError(f"CREDENTIALS_DID_METHOD must be web or key, not {CREDENTIALS_DID_METHOD!r}")
+if CREDENTIALS_DID_METHOD == "web" and not SITE_URL.startswith("https://") and not DEBUG:
+    raise ConfigError(
+        f"CREDENTIALS_DID_METHOD=web needs an https SITE_URL (it is {SITE_URL}): wallets resolve a did:web "
+        "only over https, so every credential would fail to verify. Set SITE_URL to the public https "
+        "address, or CREDENTIALS_DID_METHOD=key."
+    )
 CREDENTIALS_ISSUER_NAME = env_str("CREDENTIALS_ISSUER_NAME", SITE_NAME)
 # Signing keys live in this file, each private key encrypted with the passphrase (`rung credentials keys`).
 CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(VAR_DIR / "credentials-keys.json")))
@@ -302,6 +314,18 @@ if _UNDER_PYTEST and "CREDENTIALS_KEY_FILE" not in os.environ:
     # A test run must never create or use a developer's real key file.
     CREDENTIALS_KEY_FILE = Path(tempfile.gettempdir()) / f"rung-test-credentials-keys-{os.getpid()}.json"
 
+# --- Request limits -----------------------------------------------------------------------
+# A body larger than this is refused from its Content-Length, before it is read (413). Form fields
+# (not files) are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE; uploads beyond
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded archives: at most this much once inflated, and no entry inflating more than this ratio.
+UPLOAD_MAX_INFLATED_MB = env_int("UPLOAD_MAX_INFLATED_MB", 200)
+UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
+UPLOAD_MAX_ARCHIVE_ENTRIES = env_int("UPLOAD_MAX_ARCHIVE_ENTRIES", 2000)
+
 # --- Submissions --------------------------------------------------------------------------
 # What an intern may hand in for a milestone (docs/reviews.md). Each file is checked by its
 # extension and by its content; anything a browser could run (HTML, SVG, programs) is refused.
@@ -315,6 +339,8 @@ RATING_REVEAL_DAYS = env_int("RATING_REVEAL_DAYS", 14)
 
 # --- Platform policy ----------------------------------------------------------------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+# The latest date a project may name (deadlines, start dates): this many days from today.
+DATE_HORIZON_DAYS = env_int("DATE_HORIZON_DAYS", 730)
 # Fair pay: stipend ÷ estimated hours must reach max(local minimum wage, this), in the project's currency.
 FAIR_PAY_FLOOR_PER_HOUR = env_str("FAIR_PAY_FLOOR_PER_HOUR", "20.00")
 DECISION_DEADLINE_DAYS = env_int("DECISION_DEADLINE_DAYS", 10)
@@ -351,3 +377,11 @@ PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)
 # Subscribers (notifications, webhooks, metrics) run after commit; in production one failing subscriber
 # is logged and the others still run. Under pytest a failing subscriber fails the test instead.
 EVENTS_ROBUST = env_bool("EVENTS_ROBUST", not _UNDER_PYTEST)
+
+# --- Mentoring ----------------------------------------------------------------------------
+# docs/mentoring.md. A mentor answers a pairing within this many days, or the intern is matched again.
+MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
+# Accreditation: every training module passed, and this evidence of practice.
+MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
+MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
+MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)

@@ -3,11 +3,17 @@ an employer posts, funds and publishes; a candidate finds and applies; a reviewe
 and offers; both sign; the candidate submits; the reviewer scores with the rubric and approves; the
 stipend is released and paid out; the candidate holds a verifiable credential."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from conftest import make_user
 from rung.credentials.verify import verify_credential
 from rung.ledger.selectors import check_ledger
+
+# Deadlines must lie between today and the planning horizon (two years).
+_SOON = timezone.now().date() + timedelta(days=30)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +29,8 @@ PROJECT = {
     "stipend": "900.00",
     "currency": "EUR",
     "seats": 1,
-    "application_deadline": "2030-02-01",
-    "start_date": "2030-02-10",
+    "application_deadline": _SOON.isoformat(),
+    "start_date": (_SOON + timedelta(days=9)).isoformat(),
     "screening_questions": ["Which map would you draw first?"],
     "milestones": [
         {"title": "Cleaned logs", "due_offset_days": 5, "share_percent": 40},
@@ -68,10 +74,10 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     )
 
     # Blind first pass, shortlist, offer, accept.
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert (card["name"], card["email"]) == (None, None)
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/shortlist")
-    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")
+    [card] = _json(reviewer, "get", f"/api/v1/applications/review/{project['uuid']}")["items"]
     assert card["email"] == nia.email
     _json(reviewer, "post", f"/api/v1/applications/{application['uuid']}/offer", {"message": "Welcome!"})
     assert _json(candidate, "post", f"/api/v1/applications/{application['uuid']}/accept")["status"] == "accepted"
@@ -87,6 +93,12 @@ def test_the_whole_story_through_the_api(api_for, alice, bob, org, settings, dja
     _json(employer, "post", sign, {"typed_name": "Alice Owner", "consent": True})
     detail = _json(candidate, "get", f"/api/v1/engagements/{engagement['uuid']}")
     assert detail["status"] == "active"
+    # Work opens on the contract's start date: let time pass to it (without sleeping).
+    from django.utils import timezone
+
+    from rung.engagements.models import Engagement
+
+    Engagement.objects.filter(uuid=engagement["uuid"]).update(start_date=timezone.now().date())
 
     # Work, review with the rubric (feedback required), approval, payout.
     rubric = _json(reviewer, "get", f"/api/v1/reviews/engagements/{engagement['uuid']}/rubric")

@@ -7,9 +7,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from rung.accounts import services
@@ -19,11 +19,22 @@ from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError
 from rung.lib.request_context import client_ip
 
+# Where to go once the new account is confirmed (an invitation, say), kept in the session across
+# the e-mail round trip, so that signing up from an invitation leads back to it.
+AFTER_VERIFY_KEY = "rung_after_verify"
+
+
+def _safe_next(request: HttpRequest, value: str) -> str:
+    ok = url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return value if value and ok else ""
+
 
 def signup(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     if request.user.is_authenticated:
-        return redirect("dashboard:home")
-    form = SignUpForm(request.POST or None)
+        return redirect(next_url or "dashboard:home")
+    initial = {"email": request.GET.get("email", "")[:254]}
+    form = SignUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_user(
@@ -34,8 +45,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            return render(request, "accounts/check_email.html", {"email": user.email})
-    return render(request, "accounts/signup.html", {"form": form})
+            if next_url:
+                request.session[AFTER_VERIFY_KEY] = next_url
+            return render(request, "accounts/check_email.html", {"email": user.email, "next": next_url})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -44,6 +57,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "accounts/link_problem.html", {"message": exc.message}, status=400)
     messages.success(request, "Thank you — your e-mail address is confirmed. You can log in now.")
+    next_url = _safe_next(request, request.session.pop(AFTER_VERIFY_KEY, "") or request.GET.get("next", ""))
+    if next_url:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
     return redirect("accounts:login")
 
 

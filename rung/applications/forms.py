@@ -27,3 +27,13 @@ class OfferForm(forms.Form):
         max_length=2000,
         label="A note with the offer (optional)",
     )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Private note",
+        help_text="For your organisation's reviewers and managers only; the candidate never sees it.",
+        error_messages={"required": "Write the note first."},
+    )

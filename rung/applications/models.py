@@ -109,3 +109,20 @@ REJECTION_TEMPLATES: dict[str, str] = {
         "application and hope to see you on a future project."
     ),
 }
+
+
+class ApplicationNote(models.Model):
+    """A reviewer's private note on an application: read by the employer's reviewers and managers only,
+    never by the candidate. Notes are kept as written (no edits), and each one is audited."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.application_id} by {self.author_id}"

@@ -40,3 +40,28 @@ class ApplicantOut(Schema):
     availability_clash: bool
     status: str
     prior_work: list[str]
+    bio: str
+    links: list[str]
+    hours_per_week: int | None
+    availability: list[str]
+    private_notes: list["NoteOut"]
+
+
+class NoteIn(Schema):
+    body: str = Field(min_length=1, max_length=2000)
+
+
+class NoteOut(Schema):
+    author: str
+    body: str
+    created_at: datetime
+
+
+class ApplicantPageOut(Schema):
+    items: list[ApplicantOut]
+    count: int
+    page: int
+    pages: int
+
+
+ApplicantOut.model_rebuild()

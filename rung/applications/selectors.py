@@ -3,17 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from rung.accounts.models import User
-from rung.applications.models import Application, ApplicationStatus
+from rung.applications.models import Application, ApplicationEvent, ApplicationNote, ApplicationStatus
 from rung.credentials.selectors import CredentialSummary, credentials_for_applicants
 from rung.lib.errors import NotFound
 from rung.orgs.models import Membership, role_can
+from rung.profiles.models import CandidateProfile
 from rung.projects.models import Project
-
-# Until shortlisting, reviewers of a blind project see none of these.
-IDENTITY_HIDDEN_UNTIL = {ApplicationStatus.SUBMITTED}
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,24 @@ class ApplicantCard:
     applied_at: datetime
     # Credit for prior short work: Rung credentials and imported ones, marked verified or not.
     prior_work: list[str] = field(default_factory=list)
+    bio: str = ""
+    links: list[str] = field(default_factory=list)
+    hours_per_week: int | None = None
+    availability: list[str] = field(default_factory=list)
+    # The employer's private notes: this card is only ever built for the organisation's reviewers.
+    private_notes: list["PrivateNote"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PrivateNote:
+    author: str
+    body: str
+    created_at: datetime
 
 
 def my_applications(user: User) -> QuerySet[Application]:
-    return Application.objects.filter(candidate=user).select_related("project", "project__organisation")
+    # The engagement (a reverse one-to-one) comes in the same query: accepted offers link to it.
+    return Application.objects.filter(candidate=user).select_related("project", "project__organisation", "engagement")
 
 
 def get_own_application(user: User, application_uuid: str) -> Application:
@@ -83,17 +95,77 @@ def _prior_work(summaries: list[CredentialSummary]) -> list[str]:
     return lines
 
 
-def applicant_cards(project: Project) -> list[ApplicantCard]:
-    applications = (
-        project.applications.select_related("candidate", "candidate__profile")
-        .prefetch_related("candidate__profile__skills")
-        .order_by("created_at")
+# Statuses only reachable through the shortlist (an offer needs a shortlisted candidate).
+_SHORTLISTED_OR_LATER = {
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.EXPIRED,
+}
+APPLICANTS_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class ApplicantPage:
+    cards: list[ApplicantCard]
+    page: int
+    pages: int
+    count: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _is_revealed(project: Project, application: Application) -> bool:
+    """Identity shows once a reviewer shortlisted the person, and stays shown for the record. Anyone
+    declined, withdrawn or closed from the blind pass stays anonymous for good."""
+    if not project.blind_review:
+        return True
+    return application.status in _SHORTLISTED_OR_LATER or bool(getattr(application, "was_shortlisted", False))
+
+
+def _windows(profile: CandidateProfile | None) -> list[str]:
+    if profile is None:
+        return []
+    return [f"{w.starts_on:%d %b %Y} – {w.ends_on:%d %b %Y}" for w in profile.windows.all()]
+
+
+def applicant_page(project: Project, *, page: int = 1, page_size: int | None = None) -> ApplicantPage:
+    """One page of the project's applicants, oldest first, in a fixed number of queries.
+
+    "Applicant N" numbers follow the order of application across pages, so a number means the
+    same person on every page.
+    """
+    page_size = page_size or APPLICANTS_PAGE_SIZE
+    base = project.applications.all()
+    count = base.count()
+    pages = max(1, -(-count // page_size))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * page_size
+    shortlisted_once = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), to_status=ApplicationStatus.SHORTLISTED
+    )
+    applications = list(
+        base.select_related("candidate", "candidate__profile")
+        .annotate(was_shortlisted=Exists(shortlisted_once))
+        .prefetch_related(
+            "candidate__profile__skills",
+            "candidate__profile__windows",
+            Prefetch("private_notes", queryset=ApplicationNote.objects.select_related("author")),
+        )
+        .order_by("created_at", "id")[offset : offset + page_size]
     )
     prior = credentials_for_applicants([a.candidate for a in applications])
     cards = []
-    for number, application in enumerate(applications, start=1):
-        profile = getattr(application.candidate, "profile", None)
-        revealed = not project.blind_review or application.status not in IDENTITY_HIDDEN_UNTIL
+    for number, application in enumerate(applications, start=offset + 1):
+        profile: CandidateProfile | None = getattr(application.candidate, "profile", None)
+        revealed = _is_revealed(project, application)
         cards.append(
             ApplicantCard(
                 uuid=str(application.uuid),
@@ -111,6 +183,24 @@ def applicant_cards(project: Project) -> list[ApplicantCard]:
                 status_label=application.get_status_display(),
                 applied_at=application.created_at,
                 prior_work=_prior_work(prior[application.candidate_id]),
+                # A bio and links can name the person: shown with the rest of the identity.
+                bio=(profile.bio if profile else "") if revealed else "",
+                links=list(profile.links) if (revealed and profile) else [],
+                hours_per_week=profile.hours_per_week if profile else None,
+                availability=_windows(profile),
+                private_notes=[
+                    PrivateNote(
+                        author=n.author.full_name if n.author else "A former member",
+                        body=n.body,
+                        created_at=n.created_at,
+                    )
+                    for n in application.private_notes.all()
+                ],
             )
         )
-    return cards
+    return ApplicantPage(cards=cards, page=page, pages=pages, count=count)
+
+
+def applicant_cards(project: Project) -> list[ApplicantCard]:
+    """Every applicant of the project (the first page of a very large list)."""
+    return applicant_page(project, page_size=1000).cards

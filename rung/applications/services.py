@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -15,14 +14,17 @@ from rung.applications.models import (
     UNDECIDED_STATUSES,
     Application,
     ApplicationEvent,
+    ApplicationNote,
     ApplicationStatus,
 )
 from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
-from rung.notifications.services import notify
+from rung.lib.events import emit
 from rung.orgs.models import Membership, Role, role_can
 from rung.profiles.models import CandidateProfile
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, ProjectStatus
+from rung.projects.selectors import seats_for
 
 MAX_ANSWER = 1500
 
@@ -49,7 +51,7 @@ def _transition(application: Application, new: str, *, actor: User | None, **cha
     return application
 
 
-def _reviewers(project: Project) -> list[User]:
+def reviewers(project: Project) -> list[User]:
     memberships = Membership.objects.filter(organisation=project.organisation).select_related("user")
     return [m.user for m in memberships if role_can(m.role, "review") or m.role == Role.MANAGER]
 
@@ -61,6 +63,8 @@ def _require_reviewer(membership: Membership | None, application: Application) -
         or not role_can(membership.role, "review")
     ):
         raise PermissionDenied("Only reviewers, managers and owners of the employer decide on applications.")
+    # Mentoring stays apart from assessment, and nobody judges a relative or a friend.
+    refuse_if_conflicted(membership.user, application.candidate, doing="decide on this application")
     return membership
 
 
@@ -79,6 +83,12 @@ def availability_clashes(candidate: User, project: Project) -> bool:
 def apply(project: Project, *, candidate: User, answers: list[str], note: str = "") -> Application:
     if not project.is_open:
         raise ApplicationError("This project is not open for applications.", code="not_open")
+    if seats_for(project).full:
+        raise ApplicationError(
+            "Every seat on this project is taken, so it is not taking applications. "
+            "Have a look at other open projects.",
+            code="full",
+        )
     if Membership.objects.filter(organisation=project.organisation, user=candidate).exists():
         raise ApplicationError(
             "You are a member of this organisation, so you cannot apply to its projects.", code="conflict_of_interest"
@@ -102,16 +112,11 @@ def apply(project: Project, *, candidate: User, answers: list[str], note: str = 
             )
             ApplicationEvent.objects.create(application=application, to_status=application.status, actor=candidate)
             record("application.submitted", actor=candidate, obj=application, data={"project": str(project.uuid)})
-            notify(
-                _reviewers(project),
-                verb="application.submitted",
-                title=f"New application: {project.title}",
-                body="A candidate applied. The first pass is blind."
-                if project.blind_review
-                else f"{candidate.full_name} applied.",
-                url=reverse("applications:review_list", args=[project.uuid]),
-                # On a blind project the notification must not name who applied.
-                actor=None if project.blind_review else candidate,
+            emit(
+                "application.submitted",
+                application_uuid=application.uuid,
+                project_uuid=project.uuid,
+                actor_id=candidate.pk,
             )
     except IntegrityError:
         raise ApplicationError("You have already applied to this project.", code="already_applied") from None
@@ -123,14 +128,11 @@ def withdraw(application: Application, *, candidate: User) -> Application:
         raise PermissionDenied("Only the candidate can withdraw an application.")
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.WITHDRAWN, actor=candidate, decided_at=timezone.now())
-        notify(
-            _reviewers(application.project),
-            verb="application.withdrawn",
-            title=f"An application to {application.project.title} was withdrawn",
-            body="No action is needed.",
-            url=reverse("applications:review_list", args=[application.project.uuid]),
-            actor=None if application.project.blind_review else candidate,
-            email=False,
+        emit(
+            "application.withdrawn",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=candidate.pk,
         )
     return application
 
@@ -139,16 +141,36 @@ def shortlist(application: Application, *, membership: Membership | None) -> App
     reviewer = _require_reviewer(membership, application)
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.SHORTLISTED, actor=reviewer.user)
-        notify(
-            [application.candidate],
-            verb="application.shortlisted",
-            title=f"You are on the shortlist for {application.project.title}",
-            body=f"{application.project.organisation.name} liked your application and is taking a closer look. "
-            f"You will hear by {application.project.decision_deadline:%d %B %Y} at the latest.",
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
+        emit(
+            "application.shortlisted",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=reviewer.user.pk,
         )
     return application
+
+
+MAX_NOTE = 2000
+
+
+def add_private_note(application: Application, *, membership: Membership | None, body: str) -> ApplicationNote:
+    """A reviewer's note for the employer's own people; the candidate never sees it."""
+    reviewer = _require_reviewer(membership, application)
+    body = body.strip()
+    if not body:
+        raise ApplicationError("Write the note first.", field="body")
+    if len(body) > MAX_NOTE:
+        raise ApplicationError(f"Keep a note under {MAX_NOTE} characters.", field="body")
+    with transaction.atomic():
+        note = ApplicationNote.objects.create(application=application, author=reviewer.user, body=body)
+        # The audit trail records that a note was written, not what it says.
+        record(
+            "application.note_added",
+            actor=reviewer.user,
+            obj=application,
+            data={"note": str(note.uuid), "length": len(body)},
+        )
+    return note
 
 
 def rejection_text(project: Project, template: str) -> str:
@@ -172,19 +194,18 @@ def reject(application: Application, *, membership: Membership | None, message: 
             decided_by=reviewer.user,
             message=message,
         )
-        notify(
-            [application.candidate],
-            verb="application.rejected",
-            title=f"An update on your application to {application.project.title}",
-            body=message,
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
+        emit(
+            "application.rejected",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=reviewer.user.pk,
         )
     return application
 
 
 def _accepted(project: Project) -> int:
-    return project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    """Seats taken: a cancelled engagement's seat counts until its escrow is funded again."""
+    return seats_for(project).taken
 
 
 def make_offer(application: Application, *, membership: Membership | None, message: str = "") -> Application:
@@ -207,18 +228,16 @@ def make_offer(application: Application, *, membership: Membership | None, messa
             message=message.strip(),
             offer_expires_at=expires,
         )
-        notify(
-            [application.candidate],
-            verb="application.offered",
-            title=f"Offer: {project.title}",
-            body=f"{project.organisation.name} offers you a seat. Accept or decline by {expires:%d %B %Y, %H:%M} UTC.",
-            url=reverse("applications:mine"),
-            actor=reviewer.user,
-        )
+        emit("offer.made", application_uuid=application.uuid, project_uuid=project.uuid, actor_id=reviewer.user.pk)
     return application
 
 
-def accept_offer(application: Application, *, candidate: User) -> Application:
+def take_seat(application: Application, *, candidate: User) -> Application:
+    """The application's part of accepting an offer: take one of the project's seats.
+
+    Called by `rung.engagements.services.accept_offer`, which creates the engagement and its contract
+    in the same transaction; never call it on its own.
+    """
     if application.candidate_id != candidate.pk:
         raise PermissionDenied("Only the candidate can accept this offer.")
     with transaction.atomic():
@@ -234,21 +253,7 @@ def accept_offer(application: Application, *, candidate: User) -> Application:
             raise ApplicationError(
                 "Sorry — every seat was taken before you accepted. The employer has been told.", code="full"
             )
-        application = _transition(application, ApplicationStatus.ACCEPTED, actor=candidate)
-        # The offer becomes an engagement with its contract in the same transaction: an accepted
-        # seat without a contract to sign never exists.
-        from rung.engagements.services import create_engagement
-
-        create_engagement(application, actor=candidate)
-        notify(
-            _reviewers(project),
-            verb="application.accepted",
-            title=f"Offer accepted: {project.title}",
-            body=f"{candidate.full_name} accepted. Next: both sides sign the contract.",
-            url=reverse("projects:detail", args=[project.uuid]),
-            actor=candidate,
-        )
-    return application
+        return _transition(application, ApplicationStatus.ACCEPTED, actor=candidate)
 
 
 def decline_offer(application: Application, *, candidate: User) -> Application:
@@ -256,13 +261,11 @@ def decline_offer(application: Application, *, candidate: User) -> Application:
         raise PermissionDenied("Only the candidate can decline this offer.")
     with transaction.atomic():
         application = _transition(application, ApplicationStatus.DECLINED, actor=candidate)
-        notify(
-            _reviewers(application.project),
-            verb="application.declined",
-            title=f"Offer declined: {application.project.title}",
-            body="The seat is free again.",
-            url=reverse("applications:review_list", args=[application.project.uuid]),
-            actor=candidate,
+        emit(
+            "offer.declined",
+            application_uuid=application.uuid,
+            project_uuid=application.project.uuid,
+            actor_id=candidate.pk,
         )
     return application
 
@@ -296,13 +299,11 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
                 application=application, from_status=application.status, to_status=ApplicationStatus.CLOSED, actor=None
             )
             record("application.closed", actor=None, obj=application, data={"reason": "decision deadline passed"})
-            notify(
-                [application.candidate],
-                verb="application.closed",
-                title=f"Your application to {application.project.title} is closed",
-                body=COURTEOUS_CLOSE.format(project=application.project.title),
-                url=reverse("applications:mine"),
-                dedupe_key=f"application.closed:{application.uuid}",
+            emit(
+                "application.closed",
+                application_uuid=application.uuid,
+                project_uuid=application.project.uuid,
+                reason="decision_deadline",
             )
             closed += 1
     for application in Application.objects.filter(status=ApplicationStatus.OFFERED, offer_expires_at__lt=now):
@@ -318,14 +319,7 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
                 actor=None,
             )
             record("application.expired", actor=None, obj=application)
-            notify(
-                [application.candidate],
-                verb="application.expired",
-                title=f"Your offer for {application.project.title} expired",
-                body="The offer lapsed before it was accepted, so the seat has been released.",
-                url=reverse("applications:mine"),
-                dedupe_key=f"application.expired:{application.uuid}",
-            )
+            emit("offer.expired", application_uuid=application.uuid, project_uuid=application.project.uuid)
             expired += 1
     return closed, expired
 
@@ -351,14 +345,11 @@ def close_for_ended_project(project: Project, *, actor: User | None, cancelled: 
             note="project cancelled",
         )
         record("application.closed", actor=actor, obj=application, data={"reason": "project cancelled"})
-        notify(
-            [application.candidate],
-            verb="application.closed",
-            title=f"{project.title} was cancelled",
-            body=f"{project.organisation.name} cancelled this project, so your application is closed. "
-            "We are sorry — please have a look at other open projects.",
-            url=reverse("projects:search"),
-            dedupe_key=f"application.closed:{application.uuid}",
+        emit(
+            "application.closed",
+            application_uuid=application.uuid,
+            project_uuid=project.uuid,
+            reason="project_cancelled",
         )
         closed += 1
     return closed

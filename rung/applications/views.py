@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rung.accounts.requests import request_user
 from rung.applications import selectors, services
-from rung.applications.forms import ApplyForm, OfferForm
+from rung.applications.forms import ApplyForm, NoteForm, OfferForm
 from rung.applications.models import REJECTION_TEMPLATES
 from rung.applications.services import rejection_text
 from rung.lib.errors import DomainError, NotFound
-from rung.projects.selectors import get_project_for_user
+from rung.projects.selectors import get_project_for_user, seats_for
 
 
 @login_required
@@ -47,12 +48,12 @@ def apply(request: HttpRequest, project_uuid: str) -> HttpResponse:
     return render(
         request,
         "applications/apply.html",
-        {"project": project, "form": form, "clash": clash},
+        {"project": project, "form": form, "clash": clash, "full": seats_for(project).full},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
+def own_application(request: HttpRequest, application_uuid: str):  # type: ignore[no-untyped-def]
     try:
         return selectors.get_own_application(request_user(request), application_uuid)
     except NotFound:
@@ -62,25 +63,21 @@ def _own(request: HttpRequest, application_uuid: str):  # type: ignore[no-untype
 @login_required
 @require_POST
 def candidate_action(request: HttpRequest, application_uuid: str, action: str) -> HttpResponse:
-    application = _own(request, application_uuid)
+    application = own_application(request, application_uuid)
     actions = {
         "withdraw": (services.withdraw, "Application withdrawn."),
-        "accept": (services.accept_offer, "Offer accepted. Next: read the contract below and sign it."),
         "decline": (services.decline_offer, "Offer declined. Thank you for letting them know."),
     }
     if action not in actions:
         raise Http404("No such action")
     service, success = actions[action]
     try:
-        service(application, candidate=request_user(request))
+        # The service's own copy: the one fetched here cached "no engagement yet" (select_related).
+        application = service(application, candidate=request_user(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
-        if action == "accept":  # accepting creates the engagement: its contract is the next step
-            engagement = getattr(application, "engagement", None)
-            if engagement is not None:
-                return redirect("engagements:detail", engagement_uuid=engagement.uuid)
     return redirect("applications:mine")
 
 
@@ -91,12 +88,19 @@ def review_list(request: HttpRequest, project_uuid: str) -> HttpResponse:
         selectors.reviewer_membership(request_user(request), project)
     except NotFound:
         raise Http404("No such project") from None
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    applicants = selectors.applicant_page(project, page=page)
     return render(
         request,
         "applications/review_list.html",
         {
             "project": project,
-            "cards": selectors.applicant_cards(project),
+            "applicants": applicants,
+            "cards": applicants.cards,
+            "note_form": NoteForm(),
             "offer_form": OfferForm(),
             "templates": [(key, rejection_text(project, key)) for key in REJECTION_TEMPLATES],
             "nav": "orgs",
@@ -121,6 +125,12 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
             )
             services.reject(application, membership=membership, message=message)
             messages.success(request, "The candidate has been told, kindly.")
+        elif action == "note":
+            form = NoteForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(" ".join(str(e) for e in form.errors.get("body", ["Write the note first."])))
+            services.add_private_note(application, membership=membership, body=form.cleaned_data["body"])
+            messages.success(request, "Note saved. Only your organisation's reviewers and managers can read it.")
         elif action == "offer":
             services.make_offer(application, membership=membership, message=request.POST.get("message", ""))
             messages.success(request, "Offer sent.")
@@ -128,4 +138,8 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
             raise Http404("No such action")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("applications:review_list", project_uuid=application.project.uuid)
+    target = reverse("applications:review_list", args=[application.project.uuid])
+    page = request.POST.get("page", "")
+    if page.isdigit() and page != "1":
+        target += f"?page={page}"
+    return redirect(f"{target}#c-{application.uuid}")

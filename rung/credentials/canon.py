@@ -84,9 +84,9 @@ def is_absolute_iri(value: str) -> bool:
 
 
 def check_document_context(context: object) -> None:
-    """Require a list of pinned context URLs starting with the VC 2.0 (or 1.1) context."""
+    """Require a list of contexts starting with the VC 2.0 (or 1.1) context; URLs must be pinned ones."""
     if not isinstance(context, list) or not context:
-        raise ContextNotAllowedError("@context must be a non-empty list of context URLs")
+        raise ContextNotAllowedError("@context must be a non-empty list of contexts")
     if context[0] not in VC_BASE_CONTEXTS:
         raise ContextNotAllowedError(
             f"@context must start with {CREDENTIALS_V2_URL!r} (or {CREDENTIALS_V1_URL!r} for VCDM 1.1)"
@@ -97,10 +97,13 @@ def check_document_context(context: object) -> None:
 def _check_context_urls(context: object) -> None:
     entries = context if isinstance(context, list) else [context]
     for entry in entries:
-        # Inline context objects are refused: one can remap or catch-all (@vocab) any key, so the
-        # JSON a person reads would no longer say what the signed RDF says.
+        # Embedded (inline) contexts need nothing fetched, and the signature covers the RDF they
+        # produce; the VC 2.0 context is @protected, so they cannot redefine its terms. Any URL they
+        # @import or scope is still served only by the pinned loader.
+        if isinstance(entry, Mapping) or entry is None:
+            continue
         if not isinstance(entry, str):
-            raise ContextNotAllowedError("inline (object) contexts are not accepted; use context URLs")
+            raise ContextNotAllowedError("each @context entry must be a context URL or an embedded context object")
         if entry not in CONTEXTS:
             # Raised here, with its clear message, rather than wrapped inside a pyld error.
             raise UnknownContextError(entry)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from rung.credentials import vcjwt
 from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError, parse_document
 
 
@@ -30,6 +31,10 @@ class CredentialDocumentForm(forms.Form):
             raw = text
         else:
             raise forms.ValidationError("Paste the credential's JSON, or choose its file.")
+        candidate = raw.decode("utf-8", "replace").strip() if isinstance(raw, bytes) else raw.strip()
+        if vcjwt.looks_like_jwt(candidate) and not candidate.startswith("{"):
+            cleaned["document"] = candidate  # a VC-JWT: compact text, not JSON
+            return cleaned
         try:
             cleaned["document"] = parse_document(raw)
         except CredentialError as exc:
@@ -45,3 +50,19 @@ class RevokeForm(forms.Form):
         help_text="The holder is told this reason by e-mail; anyone verifying the credential only sees that it was "
         "revoked, and when.",
     )
+
+
+class HolderBindingForm(forms.Form):
+    challenge = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    presentation = forms.CharField(
+        label="The signed presentation from your wallet",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="A DID Authentication presentation (JSON) for the challenge and domain above, signed with your "
+        "did:key.",
+    )
+
+    def clean_presentation(self) -> object:
+        try:
+            return parse_document(self.cleaned_data["presentation"])
+        except CredentialError as exc:
+            raise forms.ValidationError(exc.message) from None

@@ -28,6 +28,8 @@ OB_V3P0_EARLIER_URLS = (
 DATA_INTEGRITY_V2_URL = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1_URL = "https://w3id.org/security/multikey/v1"
 DID_V1_URL = "https://www.w3.org/ns/did/v1"
+# Bitstring Status List terms for VCDM 1.1 credentials (credentials/v2 defines them already).
+STATUS_LIST_V1_URL = "https://www.w3.org/ns/credentials/status/v1"
 
 # URL -> (path under node_modules, SHA-256 of the file's bytes). Bumping an npm package that
 # changes one of these files must be a deliberate act: update the hash here after checking the diff.
@@ -65,6 +67,10 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     MULTIKEY_V1_URL: (
         "@digitalbazaar/multikey-context/contexts/multikey-v1.jsonld",
         "c5f3806f8286920573221938917988a18a4cc5a09e968d29649613c7a1c2b1f6",
+    ),
+    STATUS_LIST_V1_URL: (
+        "@digitalbazaar/vc-bitstring-status-list-context/contexts/vc-bitstring-status-list-v1.jsonld",
+        "fd08cbf28ddd829ab2f1978c48f43ab07a112c1c90245a0cfac7ba721c65170c",
     ),
     DID_V1_URL: (
         "did-context/contexts/did-v1.jsonld",
@@ -154,4 +160,7 @@ def load_context(url: str) -> dict[str, Any]:
 
 def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A pyld document loader serving only the pinned contexts."""
-    return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
+    # "tag": "static" lets pyld's context resolver keep the resolved context in its shared cache;
+    # without a tag it resolves (and canonicalises) every context again for every document, which
+    # was most of the cost of signing. The pinned contexts never change, so static is the truth.
+    return {"contextUrl": None, "documentUrl": url, "document": load_context(url), "tag": "static"}

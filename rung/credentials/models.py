@@ -87,6 +87,10 @@ class IssuedCredential(AppendOnlyModel):
         db_constraint=False,
         related_name="+",
     )
+    # The credential's own `id` when its requester chose one (VC API); empty means urn:uuid:<uuid>.
+    document_id = models.CharField(max_length=500, blank=True)
+    # A credential re-issued to the holder's DID names the one it replaced (which is then revoked).
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -109,7 +113,7 @@ class IssuedCredential(AppendOnlyModel):
 
     @property
     def credential_id(self) -> str:
-        return f"urn:uuid:{self.uuid}"
+        return self.document_id or f"urn:uuid:{self.uuid}"
 
 
 class Revocation(AppendOnlyModel):
@@ -196,3 +200,54 @@ class KnownIssuer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuer_id})"
+
+
+class OrganisationKey(models.Model):
+    """One Ed25519 signing key of an organisation's issuer identity (did:web:<host>:orgs:<slug>).
+
+    Kept in the database rather than in Rung's key file: there is one identity per organisation,
+    and every web process must be able to sign for any of them. The private key is sealed with a
+    key derived by scrypt from CREDENTIALS_KEY_PASSPHRASE and this row's salt; rotation retires a
+    key (it stays in the DID document, so what it signed keeps verifying) and adds a new one.
+    """
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="signing_keys")
+    key_id = models.CharField(max_length=100, unique=True)  # the Ed25519 Multikey, z6Mk…
+    salt = models.CharField(max_length=40)
+    sealed_private_key = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="credentials_one_active_key_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({'active' if self.retired_at is None else 'retired'})"
+
+
+class HolderBinding(AppendOnlyModel):
+    """A DID a candidate proved they control (a signed DID Authentication presentation).
+
+    The newest binding of a person is the one credentials name as credentialSubject.id; older ones
+    stay as history. The challenge is stored so that one signed answer cannot be used twice.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="holder_bindings")
+    did = models.CharField(max_length=300)
+    challenge = models.CharField(max_length=300, unique=True)
+    presentation_text = models.TextField()
+    bound_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-bound_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.did} bound by user {self.user_id}"

@@ -3,7 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 
 class CredentialOut(Schema):
@@ -23,7 +23,7 @@ class CredentialDetailOut(CredentialOut):
 
 
 class ShareIn(Schema):
-    enabled: bool
+    enabled: StrictBool
 
 
 class RevokeIn(Schema):

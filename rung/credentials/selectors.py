@@ -156,3 +156,14 @@ def credentials_for_applicants(users: Sequence[User]) -> dict[int, list[Credenti
             )
         )
     return summaries
+
+
+def reissuable_for_holder(user: User) -> list[IssuedCredential]:
+    """The holder's credentials that still stand and do not yet name their bound DID."""
+    from rung.credentials.services import current_holder_did  # services import selectors
+
+    did = current_holder_did(user)
+    if did is None:
+        return []
+    standing = wallet_for_user(user).filter(revocation__isnull=True)
+    return [c for c in standing if c.document.get("credentialSubject", {}).get("id") != did]

@@ -19,18 +19,34 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from rung.accounts.models import User
 from rung.audit.services import record
+from rung.credentials import vcjwt
 from rung.credentials.canon import CanonicalizationError
-from rung.credentials.dids import DID_WEB_PREFIX, DidResolutionError, did_web_document_url, resolve_verification_method
-from rung.credentials.issuer import Signer, issuer_did, issuer_profile, signer_for
-from rung.credentials.jsonld import CREDENTIALS_V2_URL, OB_V3P0_URL, JsonLdContextError
+from rung.credentials.dids import (
+    DID_KEY_PREFIX,
+    DID_WEB_PREFIX,
+    DidResolutionError,
+    did_web_document_url,
+    resolve_verification_method,
+)
+from rung.credentials.issuer import Signer, issuer_profile, signer_for, site_host
+from rung.credentials.jsonld import (
+    CREDENTIALS_V1_URL,
+    CREDENTIALS_V2_URL,
+    DATA_INTEGRITY_V2_URL,
+    OB_V3P0_URL,
+    STATUS_LIST_V1_URL,
+    JsonLdContextError,
+)
 from rung.credentials.keys import KeyStoreError
 from rung.credentials.models import (
+    HolderBinding,
     ImportedCredential,
     IssuedCredential,
     KnownIssuer,
@@ -41,10 +57,19 @@ from rung.credentials.models import (
     canonical_json,
     sha256_hex,
 )
-from rung.credentials.proofs import sign_credential
+from rung.credentials.orgissuers import org_signer, organisation_for_did, signer_for_any
+from rung.credentials.proofs import sign_credential, unsecured_document
 from rung.credentials.schema import is_open_badge, schema_errors
 from rung.credentials.selectors import revoking_capacity
-from rung.credentials.verify import MAX_DEPTH, depth_exceeds, issuer_of, parse_datetime, verify_credential
+from rung.credentials.verify import (
+    MAX_DEPTH,
+    data_model_problems,
+    depth_exceeds,
+    issuer_of,
+    parse_datetime,
+    verify_credential,
+    verify_presentation,
+)
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.mail import send_templated_mail
 from rung.orgs.models import Membership, Organisation, Role
@@ -130,6 +155,8 @@ class AchievementInput:
     achievement_ref: str = ""
     # Replaces the narrative Rung writes from the deliverables and the rubric.
     criteria_narrative: str = ""
+    # The contract's length in weeks; when not given, counted from the activity dates.
+    duration_weeks: int | None = None
 
 
 # --- building the credential ----------------------------------------------------------------------
@@ -174,13 +201,39 @@ def skill_url(skill: SkillInput) -> str:
     return skill.url or f"{settings.SITE_URL}/credentials/skills/{slugify(skill.name)}/"
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def duration_weeks(achievement: AchievementInput) -> int:
+    if achievement.duration_weeks:
+        return achievement.duration_weeks
+    return max(1, round(((achievement.activity_end - achievement.activity_start).days + 1) / 7))
+
+
+def duration_words(weeks: int) -> str:
+    """ "two-week", as in "a two-week micro-internship"."""
+    number = _NUMBER_WORDS[weeks] if weeks < len(_NUMBER_WORDS) else str(weeks)
+    return f"{number}-week"
+
+
+def date_range_words(start: date, end: date) -> str:
+    """ "2 to 13 March 2026", "30 March to 10 April 2026", "29 December 2025 to 9 January 2026"."""
+    if start == end:
+        return _long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {_long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} to {_long_date(end)}"
+    return f"{_long_date(start)} to {_long_date(end)}"
+
+
 def _criteria_narrative(achievement: AchievementInput) -> str:
     if achievement.criteria_narrative.strip():
         return achievement.criteria_narrative.strip()
-    weeks = max(1, round(((achievement.activity_end - achievement.activity_start).days + 1) / 7))
     parts = [
-        f"Completed a paid micro-internship of about {weeks} week{'s' if weeks != 1 else ''} "
-        f"({_hours(achievement.hours)} hours) for {achievement.creator.name}, and had the work approved."
+        f"Completed a paid {duration_words(duration_weeks(achievement))} micro-internship for "
+        f"{achievement.creator.name} ({date_range_words(achievement.activity_start, achievement.activity_end)}, "
+        f"{_hours(achievement.hours)} hours of work), and had the work approved by the employer."
     ]
     if achievement.deliverables:
         parts.append("Deliverables:\n" + "\n".join(f"- {d.strip()}" for d in achievement.deliverables))
@@ -268,9 +321,10 @@ def build_credential(
     descriptions, results = _result_parts(achievement, achievement_id)
     salt = secrets.token_hex(16)
     narrative = (
-        f"{recipient.full_name or 'The holder'} completed a paid micro-internship for {achievement.creator.name} "
-        f"from {_long_date(achievement.activity_start)} to {_long_date(achievement.activity_end)} "
-        f"({_hours(achievement.hours)} hours)."
+        f"{recipient.full_name or 'The holder'} completed a paid "
+        f"{duration_words(duration_weeks(achievement))} micro-internship for {achievement.creator.name}, "
+        f"{date_range_words(achievement.activity_start, achievement.activity_end)} "
+        f"({_hours(achievement.hours)} hours of work)."
     )
     if achievement.stipend is not None:
         stipend = achievement.stipend
@@ -332,7 +386,7 @@ def build_credential(
         "validFrom": _iso(issued_at),
         "awardedDate": _iso(issued_at),
         "credentialSubject": {
-            "id": subject_id(recipient),
+            "id": current_holder_did(recipient) or subject_id(recipient),
             "type": ["AchievementSubject"],
             "identifier": [
                 {
@@ -426,7 +480,7 @@ def _sign(unsigned: dict[str, Any], signer: Signer) -> dict[str, Any]:
         )
     except (CanonicalizationError, JsonLdContextError) as exc:
         raise CredentialError(f"The credential cannot be signed: {exc}", code="invalid_credential") from None
-    problems = schema_errors(signed)
+    problems = schema_errors(signed) if is_open_badge(signed) else []
     if problems:
         raise CredentialError(
             "The credential does not follow the Open Badges 3.0 schema: " + "; ".join(problems),
@@ -457,9 +511,11 @@ def _store(
     status_list: StatusList,
     status_index: int,
     issued_by: User | None,
+    document_id: str = "",
+    replaces: IssuedCredential | None = None,
 ) -> IssuedCredential:
     text = canonical_json(signed)
-    valid_from = parse_datetime(signed.get("validFrom")) or timezone.now()
+    valid_from = parse_datetime(signed.get("validFrom") or signed.get("issuanceDate")) or timezone.now()
     issued = IssuedCredential.objects.create(
         uuid=credential_uuid,
         recipient=recipient,
@@ -473,8 +529,10 @@ def _store(
         status_list=status_list,
         status_index=status_index,
         valid_from=valid_from,
-        valid_until=parse_datetime(signed.get("validUntil")),
+        valid_until=parse_datetime(signed.get("validUntil") or signed.get("expirationDate")),
         issued_by=issued_by,
+        document_id=document_id,
+        replaces=replaces,
     )
     ShareLink.objects.create(credential=issued)
     return issued
@@ -561,82 +619,138 @@ def issuing_organisation(actor: User, slug: str | None) -> Organisation:
     return orgs[0]
 
 
-def _check_requested_credential(credential: Mapping[str, Any], our_did: str) -> None:
+def _check_requested_credential(credential: Mapping[str, Any], org_did: str) -> str:
+    """The data model version of a credential asked to be issued; CredentialError (400) if it does not conform."""
     contexts = credential.get("@context")
-    if not isinstance(contexts, list) or contexts[:2] != [CREDENTIALS_V2_URL, OB_V3P0_URL]:
+    first = contexts[0] if isinstance(contexts, list) and contexts else None
+    if first not in (CREDENTIALS_V2_URL, CREDENTIALS_V1_URL):
         raise CredentialError(
-            f"@context must start with {CREDENTIALS_V2_URL} and {OB_V3P0_URL}.", field="credential.@context"
+            f"@context must be a list starting with {CREDENTIALS_V2_URL} (or {CREDENTIALS_V1_URL}).",
+            field="credential.@context",
         )
-    if not is_open_badge(credential):
-        raise CredentialError('Rung issues Open Badges only: type must include "OpenBadgeCredential".', field="type")
-    for key, why in (
-        ("proof", "Rung adds the proof"),
-        ("id", "Rung assigns the credential's id"),
-        ("credentialStatus", "Rung adds the revocation entry"),
-    ):
+    version = "2.0" if first == CREDENTIALS_V2_URL else "1.1"
+    for key, why in (("proof", "Rung adds the proof"), ("credentialStatus", "Rung adds the revocation entry")):
         if key in credential:
             raise CredentialError(f"Leave out {key}: {why}.", field=f"credential.{key}")
     issuer_id, _ = issuer_of(credential)
-    if "issuer" in credential and issuer_id != our_did:
+    if "issuer" in credential and issuer_id != org_did:
         raise CredentialError(
-            f"Rung issues only as itself: issuer must be {our_did} (or left out).", field="credential.issuer"
+            f"You can issue only as your organisation: issuer must be {org_did} (or left out).",
+            field="credential.issuer",
+            code="wrong_issuer",
         )
-    subject = credential.get("credentialSubject")
-    if not isinstance(subject, Mapping) or not isinstance(subject.get("achievement"), Mapping):
+    probe = dict(credential) | {"issuer": org_did}
+    problems = data_model_problems(probe, version)
+    if problems:
         raise CredentialError(
-            "credentialSubject with an achievement is required.", field="credential.credentialSubject"
+            "The credential does not conform to the VC data model: " + "; ".join(problems) + ".",
+            field="credential",
         )
+    return version
 
 
-def issue_requested_credential(*, actor: User, credential: object, options: object) -> IssuedCredential:
-    """Issue a credential an organisation composed (VC API `POST /credentials/issue`), as Rung.
+def _issuer_value(given: object, org: Organisation, did: str, *, open_badge: bool, version: str) -> object:
+    # VCDM 1.1's context does not define an issuer's name: there the issuer is just its DID.
+    if isinstance(given, str) or (given is None and version == "1.1" and not open_badge):
+        return did
+    profile: dict[str, Any] = dict(given) if isinstance(given, Mapping) else {"name": org.name}
+    profile["id"] = did
+    if open_badge:
+        types = profile.get("type")
+        profile["type"] = types if isinstance(types, list) and "Profile" in types else ["Profile"]
+        profile.setdefault("name", org.name)
+    return profile
 
-    The organisation is named as the achievement's creator: whoever reads the credential sees who
-    vouched for the achievement, and Rung only vouches for who that organisation is.
+
+def issue_as_organisation(
+    org: Organisation,
+    credential: Mapping[str, Any],
+    *,
+    actor: User | None,
+    recipient: User | None = None,
+    engagement_ref: str = "",
+    via: str = "service",
+) -> IssuedCredential:
+    """Sign any conforming credential (VC 2.0, or 1.1) as `org`'s own issuer DID, record and return it.
+
+    The issuer is the organisation (a given issuer must already be its DID); Rung adds the id (unless
+    one is given), validFrom (issuanceDate in 1.1) when missing, a revocation entry in the
+    organisation's status list and an eddsa-rdfc-2022 proof. Open Badges credentials must also pass
+    the OB 3.0 schema. Callers check that `actor` may act for `org` (see issuing_organisation).
     """
     if not isinstance(credential, Mapping):
         raise CredentialError("credential must be a JSON object.", field="credential")
-    if options is not None and not isinstance(options, Mapping):
-        raise CredentialError("options must be a JSON object.", field="options")
-    slug = (options or {}).get("organisation")
-    org = issuing_organisation(actor, slug if isinstance(slug, str) else None)
-    signer = _signer()
-    our_did = issuer_did()
-    _check_requested_credential(credential, our_did)
+    if depth_exceeds(credential):
+        raise CredentialError(f"The credential nests more than {MAX_DEPTH} levels deep.", field="credential")
+    if not org.is_verified:
+        raise PermissionDenied("Only a verified organisation can issue credentials.")
+    signer = _org_signer(org)
+    version = _check_requested_credential(credential, signer.did)
     document: dict[str, Any] = copy.deepcopy(dict(credential))
-    achievement = document["credentialSubject"]["achievement"]
-    creator = _creator(org)
-    given = achievement.get("creator")
-    if given is not None and (not isinstance(given, Mapping) or given.get("id") != creator["id"]):
-        raise CredentialError(
-            f"The achievement's creator is the organisation you act for ({creator['id']}); leave it out or use that.",
-            field="credential.credentialSubject.achievement.creator",
-        )
-    achievement["creator"] = creator
-    document["issuer"] = issuer_profile(our_did)
+    document["issuer"] = _issuer_value(
+        document.get("issuer"), org, signer.did, open_badge=is_open_badge(document), version=version
+    )
+    if version == "1.1":
+        # VCDM 1.1's context defines neither Data Integrity proofs nor Bitstring Status List entries.
+        for url in (DATA_INTEGRITY_V2_URL, STATUS_LIST_V1_URL):
+            if url not in document["@context"]:
+                document["@context"].append(url)
     now = timezone.now()
-    document.setdefault("validFrom", _iso(now))
-    if parse_datetime(document["validFrom"]) is None:
-        raise CredentialError("validFrom must be a date and time, e.g. 2026-03-01T00:00:00Z.", field="validFrom")
+    date_key = "validFrom" if version == "2.0" else "issuanceDate"
+    document.setdefault(date_key, _iso(now))
+    if parse_datetime(document[date_key]) is None:
+        raise CredentialError(f"{date_key} must be a date and time, e.g. 2026-03-01T00:00:00Z.", field=date_key)
+    raw_id = document.get("id")
+    given_id: str = raw_id if isinstance(raw_id, str) else ""
+    if given_id and IssuedCredential.objects.filter(document_id=given_id).exists():
+        raise CredentialError(f"A credential with the id {given_id} was issued already.", field="credential.id")
     credential_uuid = uuid.uuid4()
     with transaction.atomic():
         status_list, index = _allocate_status_index(signer.did)
-        document["id"] = f"urn:uuid:{credential_uuid}"
+        document["id"] = given_id or f"urn:uuid:{credential_uuid}"
         document["credentialStatus"] = status_entry(status_list, index)
         signed = _sign(document, signer)
         issued = _store(
             signed,
             signer=signer,
             credential_uuid=credential_uuid,
-            recipient=None,
+            recipient=recipient,
             organisation=org,
-            engagement_ref="",
+            engagement_ref=engagement_ref,
             status_list=status_list,
             status_index=index,
             issued_by=actor,
+            document_id=given_id,
         )
-        record("credential.issued", actor=actor, obj=issued, data={"via": "vc-api", "organisation": org.slug})
+        record(
+            "credential.issued",
+            actor=actor,
+            obj=issued,
+            data={"via": via, "organisation": org.slug, "id": issued.credential_id, "issuer": signer.did},
+        )
     return issued
+
+
+def _org_signer(org: Organisation) -> Signer:
+    try:
+        return org_signer(org)
+    except KeyStoreError as exc:
+        log.error("organisation signing key unavailable: %s", exc)
+        raise CredentialError(
+            "Rung cannot sign for this organisation right now (its signing key is not set up). Staff have been told.",
+            code="no_signing_key",
+        ) from None
+
+
+def issue_requested_credential(*, actor: User, credential: object, options: object) -> IssuedCredential:
+    """VC API `POST /credentials/issue`: issue a credential as the organisation the caller acts for."""
+    if not isinstance(credential, Mapping):
+        raise CredentialError("credential must be a JSON object.", field="credential")
+    if options is not None and not isinstance(options, Mapping):
+        raise CredentialError("options must be a JSON object.", field="options")
+    slug = (options or {}).get("organisation")
+    org = issuing_organisation(actor, slug if isinstance(slug, str) else None)
+    return issue_as_organisation(org, credential, actor=actor, via="vc-api")
 
 
 # --- revocation and sharing -----------------------------------------------------------------------
@@ -845,3 +959,133 @@ def fetch_did_document(issuer_id: str, *, timeout: float = 10.0) -> dict[str, An
         raise CredentialError(f"Could not fetch {url}: {exc}", code="fetch_failed") from None
     document = parse_document(body)
     return _check_did_document(issuer_id, document)
+
+
+# --- holder binding -------------------------------------------------------------------------------
+
+HOLDER_CHALLENGE_SALT = "rung.credentials.holder-binding"
+HOLDER_CHALLENGE_MAX_AGE = 30 * 60
+
+
+def holder_domain() -> str:
+    """The domain a DID Authentication presentation must be signed for: this site's host."""
+    return site_host()
+
+
+def holder_challenge(user: User) -> str:
+    """A fresh, signed challenge for `user` to sign; valid for half an hour and usable once."""
+    return signing.dumps({"u": str(user.uuid), "n": secrets.token_urlsafe(12)}, salt=HOLDER_CHALLENGE_SALT)
+
+
+def current_holder_did(user: User) -> str | None:
+    binding = HolderBinding.objects.filter(user=user).order_by("-bound_at", "-id").first()
+    return binding.did if binding else None
+
+
+def bind_holder_did(*, user: User, presentation: object, challenge: str) -> HolderBinding:
+    """Bind the DID that signed a DID Authentication presentation to `user`'s future credentials.
+
+    The presentation must name its holder (a did:key, resolvable anywhere without Rung), be signed by
+    it with proof purpose "authentication", and answer the challenge and domain Rung gave.
+    """
+    try:
+        data = signing.loads(challenge, salt=HOLDER_CHALLENGE_SALT, max_age=HOLDER_CHALLENGE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise CredentialError("That challenge has expired: start again to get a new one.", field="challenge") from None
+    except signing.BadSignature:
+        raise CredentialError("That is not a challenge Rung gave.", field="challenge") from None
+    if not isinstance(data, dict) or data.get("u") != str(user.uuid):
+        raise CredentialError("That challenge was given to someone else.", field="challenge")
+    if not isinstance(presentation, Mapping):
+        raise CredentialError("Paste the signed presentation (a JSON object).", field="presentation")
+    holder = presentation.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    if not isinstance(holder_id, str) or not holder_id.startswith(DID_KEY_PREFIX):
+        raise CredentialError(
+            "The presentation must name its holder as a did:key (the DID you want in your credentials).",
+            field="presentation",
+        )
+    report = verify_presentation(presentation, challenge=challenge, domain=holder_domain())
+    signed = any(c.name == "presentationProof" and c.outcome == "passed" for c in report.presentation.checks)
+    if not report.presentation.verified or not signed:
+        reasons = report.presentation.errors or ["the presentation is not signed"]
+        raise CredentialError(
+            "The presentation does not prove control of the DID: " + "; ".join(reasons), field="presentation"
+        )
+    try:
+        with transaction.atomic():
+            binding = HolderBinding.objects.create(
+                user=user, did=holder_id, challenge=challenge, presentation_text=canonical_json(presentation)
+            )
+            record("credential.holder.bound", actor=user, obj=binding, data={"did": holder_id})
+    except IntegrityError:
+        raise CredentialError("That challenge was used already: start again.", field="challenge") from None
+    return binding
+
+
+def reissue_to_holder(credential: IssuedCredential, *, actor: User) -> IssuedCredential:
+    """Re-issue one of the holder's credentials to their bound DID; the old one is revoked.
+
+    The new credential says the same, names the DID as credentialSubject.id, and gets a new id, a
+    new revocation entry and a new proof from the issuer as it is now (after a key rotation, the
+    new key).
+    """
+    if credential.recipient_id is None or credential.recipient_id != actor.pk:
+        raise PermissionDenied("Only the person this credential was issued to can have it re-issued.")
+    did = current_holder_did(actor)
+    if did is None:
+        raise CredentialError("Prove which DID is yours first (Bind a DID, on your wallet page).", code="no_binding")
+    document = unsecured_document(credential.document)
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        raise CredentialError("This credential cannot be re-issued.", code="not_reissuable")
+    if subject.get("id") == did:
+        raise CredentialError("This credential already names your DID.", code="already_bound")
+    org = credential.organisation
+    signer = _org_signer(org) if org is not None and organisation_for_did(credential.issuer_did) else _signer()
+    credential_uuid = uuid.uuid4()
+    with transaction.atomic():
+        locked = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+        if Revocation.objects.filter(credential=locked).exists():
+            raise CredentialError("This credential is revoked, so it cannot be re-issued.", code="already_revoked")
+        status_list, index = _allocate_status_index(signer.did)
+        subject["id"] = did
+        issuer = document.get("issuer")
+        document["issuer"] = issuer | {"id": signer.did} if isinstance(issuer, dict) else signer.did
+        document["id"] = f"urn:uuid:{credential_uuid}"
+        document["credentialStatus"] = status_entry(status_list, index)
+        if "validFrom" in document:
+            document["validFrom"] = _iso(timezone.now())
+        new = _store(
+            _sign(document, signer),
+            signer=signer,
+            credential_uuid=credential_uuid,
+            recipient=actor,
+            organisation=credential.organisation,
+            engagement_ref="",
+            status_list=status_list,
+            status_index=index,
+            issued_by=actor,
+            replaces=credential,
+        )
+        Revocation.objects.create(
+            credential=credential,
+            reason=f"Re-issued to the holder's DID as {new.credential_id}.",
+            revoked_by=actor,
+            acting_as="holder",
+        )
+        record("credential.reissued", actor=actor, obj=new, data={"replaces": str(credential.uuid), "did": did})
+    return new
+
+
+def vc_jwt_for(credential: IssuedCredential) -> str:
+    """The credential as a VC-JWT (vc+jwt, EdDSA), signed now by the issuer that issued it."""
+    try:
+        signer = signer_for_any(credential.issuer_did)
+    except (KeyStoreError, ValueError) as exc:
+        raise CredentialError(
+            f"Rung cannot sign this credential as a JWT right now: {exc}", code="no_signing_key"
+        ) from None
+    return vcjwt.encode(
+        credential.document, private_key=signer.private_key, verification_method=signer.verification_method
+    )

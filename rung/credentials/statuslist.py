@@ -10,9 +10,9 @@ import gzip
 from datetime import UTC, datetime
 from typing import Any
 
-from rung.credentials.issuer import signer_for
 from rung.credentials.jsonld import CREDENTIALS_V2_URL
 from rung.credentials.models import Revocation, StatusList
+from rung.credentials.orgissuers import signer_for_any
 from rung.credentials.proofs import sign_credential
 
 MULTIBASE_BASE64URL = "u"
@@ -51,7 +51,7 @@ def revoked_indexes(status_list: StatusList) -> set[int]:
 def status_list_credential(status_list: StatusList) -> dict[str, Any]:
     """The signed BitstringStatusListCredential for one list, as of now."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    signer = signer_for(status_list.issuer_did)
+    signer = signer_for_any(status_list.issuer_did)
     unsigned = {
         "@context": [CREDENTIALS_V2_URL],
         "id": status_list.url,

@@ -15,6 +15,7 @@ protection) of an owner or manager of a verified organisation.
 import logging
 from collections.abc import Callable, Mapping
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -23,11 +24,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from rung.accounts.auth import parse_bearer
 from rung.accounts.services import token_for_api_request
-from rung.lib.ratelimit_middleware import record_bad_token
-from rung.credentials import services
+from rung.credentials import services, vcjwt
 from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError
 from rung.credentials.verify import verify_credential, verify_presentation
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.ratelimit_middleware import record_bad_token
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,46 @@ View = Callable[[HttpRequest], HttpResponse]
 
 
 def error(status: int, detail: str, code: str, errors: list[dict[str, str]] | None = None) -> JsonResponse:
-    return JsonResponse({"detail": detail, "code": code, "errors": errors or []}, status=status)
+    body = {
+        "detail": detail,
+        "code": code,
+        "errors": errors or [],
+        # RFC 9457 problem details, as the VC API describes errors; "about:blank" means the HTTP
+        # status says it all, and `detail` the rest.
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+    }
+    return JsonResponse(body, status=status)
+
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def with_cors(response: HttpResponse) -> HttpResponse:
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def public_cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """CORS for a public, credential-less endpoint: any origin may call it, preflight answered.
+
+    Only the verification endpoints, DID documents and status lists use it: they read no cookies
+    and change nothing, so another site's script calling them learns nothing it could not fetch.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return with_cors(HttpResponse(status=204))
+        return with_cors(view(request, *args, **kwargs))
+
+    return csrf_exempt(wrapper)
 
 
 class BadRequest(Exception):
@@ -114,13 +154,21 @@ def _result(result: dict[str, Any], verified: bool) -> JsonResponse:
     return JsonResponse({**result, "detail": detail, "code": "not_verified"}, status=422)
 
 
+@public_cors
 @vc_api_view
 def verify_credential_view(request: HttpRequest, body: dict[str, Any]) -> HttpResponse:
-    credential = _require_object(body, "verifiableCredential", '"verifiableCredential": {…}')
+    given = body.get("verifiableCredential")
+    # A VC-JWT (vc+jwt) is sent as its compact string; anything else must be a credential object.
+    credential = (
+        given
+        if vcjwt.looks_like_jwt(given)
+        else _require_object(body, "verifiableCredential", '"verifiableCredential": {…} or a VC-JWT string')
+    )
     report = verify_credential(credential)
     return _result(report.as_vc_api(), report.verified)
 
 
+@public_cors
 @vc_api_view
 def verify_presentation_view(request: HttpRequest, body: dict[str, Any]) -> HttpResponse:
     presentation = _require_object(body, "verifiablePresentation", '"verifiablePresentation": {…}')
@@ -156,6 +204,8 @@ def issue_credential_view(request: HttpRequest, body: dict[str, Any]) -> HttpRes
     try:
         issued = services.issue_requested_credential(actor=user, credential=credential, options=body.get("options"))
     except DomainError as exc:
+        # 400: the request or the credential does not conform; 422: it conforms but cannot be
+        # secured (a context Rung cannot load offline, a term no context defines).
         status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
         if exc.code == "invalid_credential":
             status = 422

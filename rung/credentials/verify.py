@@ -17,10 +17,14 @@ from uuid import UUID
 from django.conf import settings
 from django.utils import timezone
 
+from rung.credentials import vcjwt
+from rung.credentials.canon import is_absolute_iri
 from rung.credentials.dids import DID_KEY_PREFIX, DID_WEB_PREFIX, DidResolutionError, did_web_document_url, key_resolver
 from rung.credentials.issuer import own_did_document, own_dids
 from rung.credentials.jsonld import CONTEXTS, CREDENTIALS_V1_URL, CREDENTIALS_V2_URL
 from rung.credentials.models import KnownIssuer, Revocation, StatusList
+from rung.credentials.orgissuers import did_document_for as org_did_document_for
+from rung.credentials.orgissuers import organisation_for_did
 from rung.credentials.proofs import verify_proof
 from rung.credentials.schema import is_open_badge, schema_errors
 
@@ -35,12 +39,48 @@ _DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\
 _TEXT_LIMIT = 2000
 
 
+_VCDM = "https://www.w3.org/TR/vc-data-model#"
+_SECURITY = "https://w3id.org/security#"
+_STATUS = "https://www.w3.org/ns/credentials/status-list#"
+# The error types VC Data Model 2.0, Data Integrity and Bitstring Status List define, with their codes.
+PROBLEM_TYPES: dict[str, tuple[str, int]] = {
+    "PARSING_ERROR": (_VCDM + "PARSING_ERROR", -64),
+    "CRYPTOGRAPHIC_SECURITY_ERROR": (_VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR", -65),
+    "MALFORMED_VALUE_ERROR": (_VCDM + "MALFORMED_VALUE_ERROR", -66),
+    "RANGE_ERROR": (_VCDM + "RANGE_ERROR", -67),
+    "PROOF_VERIFICATION_ERROR": (_SECURITY + "PROOF_VERIFICATION_ERROR", -17),
+    "INVALID_DOMAIN_ERROR": (_SECURITY + "INVALID_DOMAIN_ERROR", -19),
+    "INVALID_CHALLENGE_ERROR": (_SECURITY + "INVALID_CHALLENGE_ERROR", -20),
+    "STATUS_RETRIEVAL_ERROR": (_STATUS + "STATUS_RETRIEVAL_ERROR", -128),
+    "STATUS_VERIFICATION_ERROR": (_STATUS + "STATUS_VERIFICATION_ERROR", -129),
+}
+# What a failed check means when the check does not say more precisely.
+_DEFAULT_PROBLEM = {
+    "format": "MALFORMED_VALUE_ERROR",
+    "contexts": "PARSING_ERROR",
+    "issuer": "PROOF_VERIFICATION_ERROR",
+    "proof": "CRYPTOGRAPHIC_SECURITY_ERROR",
+    "dates": "RANGE_ERROR",
+    "credentialStatus": "STATUS_VERIFICATION_ERROR",
+    "schema": "MALFORMED_VALUE_ERROR",
+    "presentationProof": "PROOF_VERIFICATION_ERROR",
+    "internal": "PARSING_ERROR",
+}
+
+
 @dataclass
 class Check:
     name: str
     label: str
     outcome: Outcome
     message: str
+    problem: str = ""
+
+    def problem_detail(self) -> dict[str, Any]:
+        """The VC API ProblemDetails entry (RFC 9457 shape) for a failed check."""
+        kind = self.problem or _DEFAULT_PROBLEM.get(self.name, "PARSING_ERROR")
+        type_url, code = PROBLEM_TYPES[kind]
+        return {"type": type_url, "code": code, "title": f"{self.label}: not verified", "detail": self.message}
 
 
 @dataclass
@@ -59,8 +99,8 @@ class Report:
     def verified(self) -> bool:
         return bool(self.checks) and not self.errors
 
-    def add(self, name: str, label: str, outcome: Outcome, message: str) -> None:
-        self.checks.append(Check(name, label, outcome, message))
+    def add(self, name: str, label: str, outcome: Outcome, message: str, problem: str = "") -> None:
+        self.checks.append(Check(name, label, outcome, message, problem))
         if outcome == "warning":
             self.warnings.append(message)
 
@@ -71,7 +111,15 @@ class Report:
             "checks": [check.name for check in self.checks if check.outcome == "passed"],
             "warnings": list(self.warnings),
             "errors": self.errors,
+            "problemDetails": self.problem_details(),
         }
+
+    def problem_details(self) -> list[dict[str, Any]]:
+        return [check.problem_detail() for check in self.checks if check.outcome == "failed"]
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [check for check in self.checks if check.outcome == "failed"]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +195,60 @@ def _fmt(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%-d %B %Y, %H:%M} UTC"
 
 
+# Open Badges achievement types in the words a recruiter uses.
+_ACHIEVEMENT_KINDS = {
+    "MicroCredential": "Micro-credential (a short piece of real, assessed work)",
+    "Certificate": "Certificate",
+    "Certification": "Certification",
+    "Course": "Course",
+    "Badge": "Badge",
+    "Degree": "Degree",
+    "Diploma": "Diploma",
+    "License": "Licence",
+    "Competency": "Skill",
+    "Assessment": "Assessment",
+    "Award": "Award",
+    "Apprenticeship": "Apprenticeship",
+    "Assignment": "Assignment",
+    "CoCurricular": "Co-curricular activity",
+    "CommunityService": "Community service",
+    "Fieldwork": "Fieldwork",
+    "LearningProgram": "Learning programme",
+    "Membership": "Membership",
+    "ProfessionalDoctorate": "Professional doctorate",
+    "QualityAssuranceCredential": "Quality assurance credential",
+    "ResearchDoctorate": "Research doctorate",
+    "SecondarySchoolDiploma": "Secondary school diploma",
+}
+
+
+def achievement_kind(value: str) -> str:
+    if not value:
+        return ""
+    if value in _ACHIEVEMENT_KINDS:
+        return _ACHIEVEMENT_KINDS[value]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value.removeprefix("ext:"))
+    return words[:1].upper() + words[1:].lower()
+
+
+def _human_moment(value: object) -> str:
+    moment = parse_datetime(value)
+    return f"{moment.astimezone(UTC):%-d %B %Y}" if moment else _text(value)
+
+
+def _human_range(start: object, end: object) -> str:
+    first, last = parse_datetime(start), parse_datetime(end)
+    if first is None or last is None:
+        return " to ".join(x for x in (_text(start), _text(end)) if x)
+    if first.date() == last.date():
+        return f"{first:%-d %B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {last:%-d %B %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %B} to {last:%-d %B %Y}"
+    return f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+
+
 def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a credential a person reads, as plain strings (never trusted, only shown)."""
     subject = _object(next((s for s in _as_list(document.get("credentialSubject")) if isinstance(s, Mapping)), None))
@@ -175,7 +277,13 @@ def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
         label = descriptions.get(described, "") if isinstance(described, str) else ""
         achieved = result.get("achievedLevel")
         value = levels.get(achieved, "") if isinstance(achieved, str) else ""
-        results.append({"name": label or "Result", "value": value or _text(result.get("value"))})
+        value = value or _text(result.get("value"))
+        if not label and not value and _text(result.get("status")):
+            label, value = "Outcome", _text(result.get("status"))
+        if label == "Hours of work" and value:
+            value = f"{value} hours"
+        if label or value:
+            results.append({"name": label or "Result", "value": value})
     evidence = [
         {"name": _text(e.get("name")) or "Evidence", "url": _text(e.get("id")), "narrative": _text(e.get("narrative"))}
         for e in _as_list(document.get("evidence"))
@@ -199,6 +307,10 @@ def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
         "narrative": _text(subject.get("narrative")),
         "activity_start": _text(subject.get("activityStartDate")),
         "activity_end": _text(subject.get("activityEndDate")),
+        "achievement_kind": achievement_kind(_text(achievement.get("achievementType"))),
+        "issued_on": _human_moment(document.get("validFrom") or document.get("issuanceDate")),
+        "valid_until_on": _human_moment(document.get("validUntil") or document.get("expirationDate")),
+        "work_dates": _human_range(subject.get("activityStartDate"), subject.get("activityEndDate")),
         "skills": [s for s in skills if s],
         "results": results,
         "evidence": evidence,
@@ -208,14 +320,69 @@ def summarise(document: Mapping[str, Any]) -> dict[str, Any]:
 # --- the checks ----------------------------------------------------------------------------------
 
 
+_DATETIME_STAMP = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
+# Properties whose every value VC Data Model 2.0 requires to be an object with a type.
+_TYPED_PROPERTIES = ("credentialStatus", "credentialSchema", "refreshService", "termsOfUse", "evidence")
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and is_absolute_iri(value)
+
+
+def data_model_problems(document: Mapping[str, Any], version: str) -> list[str]:
+    """The MUSTs of the data model that a credential's JSON can break, in plain words."""
+    problems = []
+    if "id" in document and not _is_url(document["id"]):
+        problems.append("its id must be a single URL")
+    types = _as_list(document.get("type"))
+    if "VerifiableCredential" not in types:
+        problems.append('its type does not include "VerifiableCredential"')
+    if not all(isinstance(t, str) and t for t in types):
+        problems.append("every type must be a string")
+    issuer_id = issuer_of(document)[0]
+    if not issuer_id:
+        problems.append("it does not say who issued it (issuer, or issuer.id)")
+    elif not _is_url(issuer_id):
+        problems.append("its issuer must be a URL (such as a DID)")
+    subjects = _as_list(document.get("credentialSubject"))
+    if not subjects or not all(isinstance(s, Mapping) for s in subjects):
+        problems.append("it has no credentialSubject object (whom or what it is about)")
+    elif any("id" in s and not _is_url(s["id"]) for s in subjects):
+        problems.append("a credentialSubject id must be a URL")
+    for key in _TYPED_PROPERTIES:
+        if key in document and not all(
+            isinstance(entry, Mapping) and entry.get("type") for entry in _as_list(document[key])
+        ):
+            problems.append(f"every {key} entry must be an object with a type")
+    for key in ("credentialSchema",):
+        if key in document and not all(
+            isinstance(entry, Mapping) and _is_url(entry.get("id")) for entry in _as_list(document[key])
+        ):
+            problems.append(f"every {key} entry must have a URL id")
+    if version == "2.0":
+        for key in ("validFrom", "validUntil"):
+            value = document.get(key)
+            if key in document and not (isinstance(value, str) and _DATETIME_STAMP.search(value)):
+                problems.append(f"{key} must be a date and time with a time zone (such as 2026-03-01T09:00:00Z)")
+    return problems
+
+
 def _check_format(document: object, report: Report) -> str | None:
     """The data-model version ("2.0" or "1.1") if the JSON has the shape of a credential."""
     label = "Format"
     if not isinstance(document, Mapping):
-        report.add("format", label, "failed", "This is not a credential: a credential is a JSON object.")
+        report.add(
+            "format", label, "failed", "This is not a credential: a credential is a JSON object.", "PARSING_ERROR"
+        )
         return None
     if depth_exceeds(document):
-        report.add("format", label, "failed", f"The JSON nests more than {MAX_DEPTH} levels deep; no credential does.")
+        report.add(
+            "format",
+            label,
+            "failed",
+            f"The JSON nests more than {MAX_DEPTH} levels deep; no credential does.",
+            "PARSING_ERROR",
+        )
         return None
     contexts = document.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else None
@@ -226,17 +393,11 @@ def _check_format(document: object, report: Report) -> str | None:
             "failed",
             "This is not a W3C Verifiable Credential: its @context must be a list starting with "
             f"{CREDENTIALS_V2_URL} (or {CREDENTIALS_V1_URL} for the older 1.1 data model).",
+            "PARSING_ERROR",
         )
         return None
     version = "2.0" if first == CREDENTIALS_V2_URL else "1.1"
-    problems = []
-    if "VerifiableCredential" not in _as_list(document.get("type")):
-        problems.append('its type does not include "VerifiableCredential"')
-    if not issuer_of(document)[0]:
-        problems.append("it does not say who issued it (issuer, or issuer.id)")
-    subjects = _as_list(document.get("credentialSubject"))
-    if not subjects or not all(isinstance(s, Mapping) for s in subjects):
-        problems.append("it has no credentialSubject object (whom or what it is about)")
+    problems = data_model_problems(document, version)
     if problems:
         report.add("format", label, "failed", "This is not a valid credential: " + "; ".join(problems) + ".")
         return None
@@ -251,32 +412,57 @@ def _check_format(document: object, report: Report) -> str | None:
 
 
 def _check_contexts(document: Mapping[str, Any], report: Report) -> bool:
-    unknown = [c for c in _as_list(document.get("@context")) if not (isinstance(c, str) and c in CONTEXTS)]
+    entries = _as_list(document.get("@context"))
+    unknown = [c for c in entries if not isinstance(c, Mapping) and not (isinstance(c, str) and c in CONTEXTS)]
     if unknown:
-        shown = ", ".join(c if isinstance(c, str) else "an embedded context object" for c in unknown[:3])
+        shown = ", ".join(str(c)[:200] for c in unknown[:3])
         report.add(
             "contexts",
             "Vocabulary",
             "failed",
-            f"It uses vocabulary (JSON-LD contexts) Rung does not recognise: {shown}. Rung never fetches "
-            "vocabulary from the internet while verifying, so it cannot tell what the signature covers.",
+            f"It uses vocabulary (JSON-LD contexts) that Rung cannot load offline: {shown}. Rung never fetches "
+            "vocabulary from the internet while verifying (whoever serves it could change what the signature "
+            "covers), so it cannot tell what the signature covers. Embed the context in the credential, or use "
+            "one of the standard contexts Rung holds.",
+            "PARSING_ERROR",
         )
         return False
-    report.add("contexts", "Vocabulary", "passed", "All of its vocabulary is standard and known to Rung.")
+    embedded = sum(1 for c in entries if isinstance(c, Mapping))
+    message = "All of its vocabulary is standard and known to Rung."
+    if embedded:
+        message = "Its vocabulary is standard or embedded in the credential itself; nothing had to be fetched."
+    report.add("contexts", "Vocabulary", "passed", message)
     return True
+
+
+def _documents_for(did: str) -> tuple[dict[str, Mapping[str, Any]], str] | None:
+    """The DID documents that resolve a DID's keys, and who it is in words; None if Rung has no way."""
+    if did in own_dids():
+        document = own_did_document(did)
+        return ({did: document}, f"{settings.SITE_NAME} (this site)") if document is not None else None
+    org = organisation_for_did(did)
+    if org is not None:
+        document = org_did_document_for(did)
+        if document is None:
+            return None
+        return {did: document}, f"{org.name}, an organisation on {settings.SITE_NAME}"
+    if did.startswith(DID_KEY_PREFIX):
+        return {}, ""
+    known = KnownIssuer.objects.filter(issuer_id=did, active=True).first()
+    if known is not None:
+        return {did: known.did_document}, f"{known.name}, an issuer Rung staff have checked"
+    return None
 
 
 def _check_issuer(issuer_id: str, issuer_name: str, report: Report) -> dict[str, Mapping[str, Any]] | None:
     """The DID documents that may resolve the issuer's key, or None if Rung has no way to."""
     label = "Issuer"
-    if issuer_id in own_dids():
-        document = own_did_document(issuer_id)
-        if document is None:
-            report.add("issuer", label, "failed", "It names Rung as its issuer, but Rung has no signing keys.")
-            return None
-        report.add("issuer", label, "passed", f"Issued by {settings.SITE_NAME} (this site), identified as {issuer_id}.")
-        return {issuer_id: document}
-    if issuer_id.startswith(DID_KEY_PREFIX):
+    found = _documents_for(issuer_id)
+    if found is not None and found[1]:
+        documents, who = found
+        report.add("issuer", label, "passed", f"Issued by {who}, identified as {issuer_id}.")
+        return documents
+    if found is not None:
         who = f" ({issuer_name})" if issuer_name else ""
         report.add(
             "issuer",
@@ -285,17 +471,10 @@ def _check_issuer(issuer_id: str, issuer_name: str, report: Report) -> dict[str,
             f"The issuer{who} is a did:key: the public key is written in the identifier, so the signature "
             "can be checked, but a did:key does not prove which person or organisation holds it.",
         )
-        return {}
-    known = KnownIssuer.objects.filter(issuer_id=issuer_id, active=True).first()
-    if known is not None:
-        report.add(
-            "issuer",
-            label,
-            "passed",
-            f"Issued by {known.name} ({issuer_id}), an issuer Rung staff have checked; its keys were last "
-            f"copied on {known.updated_at:%-d %B %Y}.",
-        )
-        return {issuer_id: known.did_document}
+        return found[0]
+    if issuer_id in own_dids():
+        report.add("issuer", label, "failed", "It names Rung as its issuer, but Rung has no signing keys.")
+        return None
     where = ""
     if issuer_id.startswith(DID_WEB_PREFIX):
         try:
@@ -349,7 +528,9 @@ def _check_dates(document: Mapping[str, Any], version: str, now: datetime, repor
         if end is None:
             problems.append(f"{end_key} {str(document[end_key])[:60]!r} is not a date and time")
     if problems:
-        report.add("dates", label, "failed", "Its dates are not valid: " + "; ".join(problems) + ".")
+        report.add(
+            "dates", label, "failed", "Its dates are not valid: " + "; ".join(problems) + ".", "MALFORMED_VALUE_ERROR"
+        )
         return
     if start is not None and start > now:
         report.add("dates", label, "failed", f"It is not valid yet: it becomes valid on {_fmt(start)}.")
@@ -469,6 +650,9 @@ def _check_schema(document: Mapping[str, Any], version: str, report: Report) -> 
 
 
 def _verify(document: object, report: Report, now: datetime) -> None:
+    if vcjwt.looks_like_jwt(document):
+        _verify_jwt(str(document), report, now)
+        return
     version = _check_format(document, report)
     if version is None or not isinstance(document, Mapping):
         return
@@ -479,9 +663,47 @@ def _verify(document: object, report: Report, now: datetime) -> None:
     if documents is None:
         report.add("proof", "Signature", "skipped", "Not checked: Rung has no key for this issuer.")
     elif not contexts_ok:
-        report.add("proof", "Signature", "skipped", "Not checked: the credential uses vocabulary Rung does not know.")
+        report.add("proof", "Signature", "skipped", "Not checked: the credential uses vocabulary Rung cannot load.")
     else:
         _check_proof(document, documents, report)
+    _check_dates(document, version, now, report)
+    _check_status(document, issuer_id, report)
+    _check_schema(document, version, report)
+
+
+def _verify_jwt(token: str, report: Report, now: datetime) -> None:
+    """A VC-JWT: the same checks, with the JWS signature in place of the embedded proof."""
+    try:
+        parsed = vcjwt.parse(token)
+    except vcjwt.VcJwtError as exc:
+        report.add("format", "Format", "failed", f"This is not a credential: {exc}", "PARSING_ERROR")
+        return
+    document = parsed.credential
+    version = _check_format(document, report)
+    if version is None:
+        return
+    report.summary = summarise(document) | {"format": "VC-JWT"}
+    _check_contexts(document, report)
+    issuer_id, issuer_name = issuer_of(document)
+    documents = _check_issuer(issuer_id, issuer_name, report)
+    if documents is None:
+        report.add("proof", "Signature", "skipped", "Not checked: Rung has no key for this issuer.")
+    else:
+        problem = vcjwt.verify_signature(token, parsed, issuer_id, key_resolver(documents))
+        if problem is None:
+            report.add(
+                "proof",
+                "Signature",
+                "passed",
+                "The JWT signature (EdDSA) is valid: nothing in the credential has changed since the issuer signed it.",
+            )
+        else:
+            report.add(
+                "proof",
+                "Signature",
+                "failed",
+                f"The JWT signature does not check out, so the credential cannot be trusted as shown: {problem}.",
+            )
     _check_dates(document, version, now, report)
     _check_status(document, issuer_id, report)
     _check_schema(document, version, report)
@@ -531,41 +753,66 @@ class PresentationReport:
         return result
 
 
-def _verify_presentation(
-    document: object, report: Report, credentials: list[Report], challenge: str | None, domain: str | None
-) -> None:
+def _presentation_format(document: object, report: Report) -> list[Any] | None:
+    """The credentials a well-formed presentation holds (maybe none); None if it is not one."""
     label = "Format"
     if not isinstance(document, Mapping) or depth_exceeds(document):
-        report.add("format", label, "failed", "This is not a presentation: a presentation is a JSON object.")
-        return
+        report.add(
+            "format", label, "failed", "This is not a presentation: a presentation is a JSON object.", "PARSING_ERROR"
+        )
+        return None
     contexts = document.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else None
-    if first not in (CREDENTIALS_V2_URL, CREDENTIALS_V1_URL) or "VerifiablePresentation" not in _as_list(
-        document.get("type")
-    ):
+    if first not in (CREDENTIALS_V2_URL, CREDENTIALS_V1_URL):
         report.add(
             "format",
             label,
             "failed",
-            "This is not a W3C Verifiable Presentation: it needs the VC @context and the type "
-            '"VerifiablePresentation".',
+            "This is not a W3C Verifiable Presentation: its @context must be a list starting with "
+            f"{CREDENTIALS_V2_URL}.",
+            "PARSING_ERROR",
         )
-        return
+        return None
+    problems = []
+    if "VerifiablePresentation" not in _as_list(document.get("type")):
+        problems.append('its type does not include "VerifiablePresentation"')
+    if "id" in document and not _is_url(document["id"]):
+        problems.append("its id must be a URL")
+    holder = document.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    if "holder" in document and not _is_url(holder_id):
+        problems.append("its holder must be a URL (such as a DID) or an object with one as id")
     held = _as_list(document.get("verifiableCredential"))
-    if not held:
-        report.add("format", label, "failed", "The presentation holds no credentials.")
+    if not all(isinstance(c, Mapping) or vcjwt.looks_like_jwt(c) for c in held):
+        problems.append("each verifiableCredential must be a credential object (or a VC-JWT)")
+    if problems:
+        report.add("format", label, "failed", "This is not a valid presentation: " + "; ".join(problems) + ".")
+        return None
+    if held:
+        what = f"A presentation of {len(held)} credential{'s' if len(held) != 1 else ''}."
+    else:
+        what = "A presentation without credentials (such as a proof of who the holder is)."
+    report.add("format", label, "passed", what)
+    return held
+
+
+def _verify_presentation(
+    document: object, report: Report, credentials: list[Report], challenge: str | None, domain: str | None
+) -> None:
+    held = _presentation_format(document, report)
+    if held is None or not isinstance(document, Mapping):
         return
-    report.add("format", label, "passed", f"A presentation of {len(held)} credential{'s' if len(held) != 1 else ''}.")
     credentials.extend(verify_credential(credential) for credential in held)
-    if "proof" not in document and (challenge is not None or domain is not None):
-        report.add(
-            "presentationProof",
-            "Presentation signature",
-            "failed",
-            "A challenge or domain was given, but the presentation is not signed, so it cannot answer it.",
-        )
-        return
     if "proof" not in document:
+        if challenge is not None or domain is not None:
+            report.add(
+                "presentationProof",
+                "Presentation signature",
+                "failed",
+                "A challenge or domain was given, but the presentation is not signed, so it cannot answer it.",
+                "INVALID_CHALLENGE_ERROR" if challenge is not None else "INVALID_DOMAIN_ERROR",
+            )
+            return
         report.add(
             "presentationProof",
             "Presentation signature",
@@ -574,48 +821,84 @@ def _verify_presentation(
             "it was checked on its own.",
         )
         return
+    if not _check_contexts(document, report):
+        return
     _check_presentation_proof(document, report, challenge, domain)
+
+
+def _domains(proof: Mapping[str, Any]) -> list[object]:
+    return _as_list(proof.get("domain"))
 
 
 def _check_presentation_proof(
     document: Mapping[str, Any], report: Report, challenge: str | None, domain: str | None
 ) -> None:
     label = "Presentation signature"
-    holder = document.get("holder")
-    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
-    if not isinstance(holder_id, str) or not _check_contexts(document, Report()):
-        report.add(
-            "presentationProof", label, "failed", "The presentation is signed but names no holder Rung can check."
-        )
-        return
-    documents: dict[str, Mapping[str, Any]] = {}
-    own = own_did_document(holder_id)
-    known = KnownIssuer.objects.filter(issuer_id=holder_id, active=True).first()
-    if own is not None:
-        documents[holder_id] = own
-    elif known is not None:
-        documents[holder_id] = known.did_document
-    elif not holder_id.startswith(DID_KEY_PREFIX):
-        report.add("presentationProof", label, "failed", f"Rung has no key for the holder {holder_id}.")
-        return
     proofs = [p for p in _as_list(document.get("proof")) if isinstance(p, Mapping)]
     if challenge is not None and not any(p.get("challenge") == challenge for p in proofs):
-        report.add("presentationProof", label, "failed", "The presentation was not signed for this challenge.")
+        given = [p.get("challenge") for p in proofs if "challenge" in p]
+        why = "it carries no challenge" if not given else "it answers a different challenge"
+        report.add(
+            "presentationProof",
+            label,
+            "failed",
+            f"The presentation was not signed for this challenge ({why}): it may be a replay of an older one.",
+            "INVALID_CHALLENGE_ERROR",
+        )
         return
-    if domain is not None and not any(p.get("domain") == domain for p in proofs):
-        report.add("presentationProof", label, "failed", "The presentation was not signed for this domain.")
+    if domain is not None and not any(domain in _domains(p) for p in proofs):
+        report.add(
+            "presentationProof",
+            label,
+            "failed",
+            f"The presentation was not signed for this domain ({domain}): it was meant for another site.",
+            "INVALID_DOMAIN_ERROR",
+        )
         return
+    holder = document.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    signer_ids = {str(p.get("verificationMethod", "")).partition("#")[0] for p in proofs}
+    documents: dict[str, Mapping[str, Any]] = {}
+    for did in ({holder_id} if isinstance(holder_id, str) else signer_ids) - {""}:
+        found = _documents_for(did)
+        if found is None:
+            report.add(
+                "presentationProof",
+                label,
+                "failed",
+                f"Rung has no key for {did}, who signed the presentation, and does not fetch keys from the "
+                "internet while verifying.",
+            )
+            return
+        documents.update(found[0])
     result = verify_proof(
-        document, resolve_key=key_resolver(documents), expected_proof_purpose="authentication", controller=holder_id
+        document,
+        resolve_key=key_resolver(documents),
+        expected_proof_purpose="authentication",
+        controller=holder_id if isinstance(holder_id, str) else None,
+        any_controller=not isinstance(holder_id, str),
     )
-    if result.ok:
-        report.add("presentationProof", label, "passed", f"The presentation is signed by its holder, {holder_id}.")
-    else:
+    if not result.ok:
         report.add(
             "presentationProof",
             label,
             "failed",
             "The presentation's signature does not check out: " + "; ".join(result.errors) + ".",
+        )
+        return
+    if isinstance(holder_id, str):
+        report.add("presentationProof", label, "passed", f"The presentation is signed by its holder, {holder_id}.")
+    else:
+        signers = ", ".join(sorted(signer_ids))
+        report.add(
+            "presentationProof",
+            label,
+            "passed",
+            f"The presentation is signed by {signers}; it names no holder, so nothing ties it to one.",
+        )
+    if challenge is None and any("challenge" in p for p in proofs):
+        report.warnings.append(
+            "The presentation answers a challenge, but none was given to check it against, so it may be a replay."
         )
 
 

@@ -20,13 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
-from rung.credentials import issuer, selectors, services
-from rung.credentials.forms import CredentialDocumentForm, RevokeForm
+from rung.credentials import issuer, orgissuers, selectors, services, vcjwt
+from rung.credentials.forms import CredentialDocumentForm, HolderBindingForm, RevokeForm
 from rung.credentials.keys import KeyStoreError
 from rung.credentials.models import ImportedCredential, IssuedCredential, StatusList
 from rung.credentials.statuslist import CACHE_SECONDS, status_list_credential
+from rung.credentials.vcapi import public_cors
 from rung.credentials.verify import Report, verify_credential
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
 
 logger = logging.getLogger(__name__)
@@ -194,7 +196,63 @@ def set_share(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
     credential = _fetch(lambda: selectors.get_wallet_credential(request_user(request), credential_uuid))
+    if request.GET.get("format") == "jwt":
+        # Open Badges 3.0's other proof format: the same credential secured as a vc+jwt.
+        try:
+            token = services.vc_jwt_for(credential)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("credentials:wallet_credential", credential_uuid=credential.uuid)
+        response = HttpResponse(token, content_type=vcjwt.MEDIA_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="credential-{credential.uuid}.jwt"'
+        return response
     return _json_download(credential.document_text, f"credential-{credential.uuid}.json")
+
+
+@login_required
+def holder_binding(request: HttpRequest) -> HttpResponse:
+    """Prove control of a did:key with a signed DID Authentication presentation; bind it."""
+    user = request_user(request)
+    form = HolderBindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            binding = services.bind_holder_did(
+                user=user, presentation=form.cleaned_data["presentation"], challenge=form.cleaned_data["challenge"]
+            )
+        except DomainError as exc:
+            form.add_error("presentation" if exc.field == "presentation" else None, exc.message)
+        else:
+            messages.success(request, f"Your DID {binding.did} is bound: new credentials will name it.")
+            return redirect("credentials:holder")
+    # Every showing of the page, a failed attempt included, carries a fresh challenge.
+    challenge = services.holder_challenge(user)
+    return render(
+        request,
+        "credentials/holder.html",
+        {
+            "form": form,
+            "challenge": challenge,
+            "domain": services.holder_domain(),
+            "current_did": services.current_holder_did(user),
+            "reissuable": selectors.reissuable_for_holder(user),
+            "nav": "wallet",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
+    user = request_user(request)
+    credential = _fetch(lambda: selectors.get_wallet_credential(user, credential_uuid))
+    try:
+        new = services.reissue_to_holder(credential, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("credentials:holder")
+    messages.success(request, "Re-issued to your DID; the old copy is revoked.")
+    return redirect("credentials:wallet_credential", credential_uuid=new.uuid)
 
 
 @login_required
@@ -280,6 +338,7 @@ def _public_json(data: dict[str, Any], *, status: int = 200, max_age: int = CACH
     return response
 
 
+@public_cors
 @require_GET
 def did_document(request: HttpRequest) -> JsonResponse:
     """did:web resolution: GET /.well-known/did.json gives Rung's DID document."""
@@ -296,6 +355,18 @@ def did_document(request: HttpRequest) -> JsonResponse:
     return _public_json(document, max_age=300)
 
 
+@public_cors
+@require_GET
+def org_did_document(request: HttpRequest, slug: str) -> JsonResponse:
+    """did:web resolution for did:web:<host>:orgs:<slug>: the organisation's DID document."""
+    org = Organisation.objects.filter(slug=slug).first()
+    document = orgissuers.org_did_document(org) if org is not None and issuer.uses_did_web() else None
+    if document is None:
+        return _public_json({"detail": "No such issuer.", "code": "not_found"}, status=404, max_age=0)
+    return _public_json(document, max_age=300)
+
+
+@public_cors
 @require_GET
 def status_list(request: HttpRequest, list_uuid: UUID) -> JsonResponse:
     found = StatusList.objects.filter(uuid=list_uuid).first()

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rung.accounts.models import User
+from rung.demo.conversations import build_conversations
 from rung.demo.projects import build_engagements, build_projects
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
@@ -215,6 +216,7 @@ def build_demo() -> list[Login]:
     candidates = _candidate_profiles(rng, 20)
     build_projects(rng, [northwind, greenleaf, Organisation.objects.get(email_domain="quickhire.example")], candidates)
     build_engagements(candidates[0])
+    build_conversations(candidates[0], candidates[1])
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),

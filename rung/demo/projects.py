@@ -8,6 +8,8 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.applications import services as application_services
 from rung.applications.models import Application, ApplicationStatus
+from rung.engagements import services as engagement_services
+from rung.engagements import winddown
 from rung.ledger.providers import SandboxProvider
 from rung.ledger.services import request_deposit
 from rung.orgs.models import Membership, Organisation
@@ -162,9 +164,9 @@ def build_projects(rng: random.Random, employers: list[Organisation], candidates
             continue  # stays a draft (and the unverified employer cannot publish)
         project = _publish(project, membership)
         if index % 11 == 5:
-            project_services.close_project(project, membership=membership)
+            winddown.close_project(project, membership=membership)
         elif index % 13 == 6:
-            project_services.cancel_project(project, membership=membership, reason="Budget moved to next quarter.")
+            winddown.cancel_project(project, membership=membership, reason="Budget moved to next quarter.")
             continue
         _applications(rng, project, membership, candidates)
     if created:
@@ -220,7 +222,7 @@ def _advance(application: Application, stage: str, membership: Membership) -> No
         return
     application_services.make_offer(application, membership=membership)
     if stage == "accepted":
-        application_services.accept_offer(application, candidate=candidate)
+        engagement_services.accept_offer(application, candidate=candidate)
     elif stage == "declined":
         application_services.decline_offer(application, candidate=candidate)
     assert Application.objects.get(pk=application.pk).status != ApplicationStatus.SUBMITTED
@@ -250,7 +252,7 @@ def build_engagements(maya: User) -> None:
         application_services.make_offer(application, membership=reviewer)
     if application.status != ApplicationStatus.ACCEPTED:
         try:
-            application_services.accept_offer(application, candidate=maya)
+            engagement_services.accept_offer(application, candidate=maya)
         except application_services.ApplicationError:
             return  # every seat already taken in this run of the demo
     engagements = list(
@@ -273,6 +275,12 @@ def build_engagements(maya: User) -> None:
             consent=True,
         )
         engagement.refresh_from_db()  # now active
+        # Work opens on the contract's start date; the demo shows work under way, so its clock
+        # stands at the start (the one shortcut past the services: time cannot be made to pass).
+        Engagement.objects.filter(pk=engagement.pk, start_date__gt=timezone.now().date()).update(
+            start_date=timezone.now().date()
+        )
+        engagement.refresh_from_db()
         milestones = list(engagement.milestones.order_by("position"))
         finish = engagement.candidate == maya
         for milestone in milestones if finish else milestones[:1]:

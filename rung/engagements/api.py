@@ -5,13 +5,16 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from rung.accounts.requests import request_user
-from rung.engagements import selectors, services
+from rung.applications import selectors as application_selectors
+from rung.applications.api import application_out
+from rung.applications.schemas import ApplicationOut
+from rung.engagements import selectors, services, winddown
 from rung.engagements.models import Contract, Engagement
 from rung.engagements.schemas import (
     AmendmentIn,
-    CancelIn,
     CancellationQuoteOut,
     ContractOut,
+    EngagementCancelIn,
     EngagementDetailOut,
     EngagementOut,
     MilestoneOut,
@@ -21,6 +24,8 @@ from rung.engagements.schemas import (
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import PermissionDenied
 from rung.lib.request_context import client_ip
+from rung.projects.api import project_out, writable_project
+from rung.projects.schemas import ProjectCancelIn, ProjectOut
 
 router = Router(tags=["engagements"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -60,7 +65,8 @@ def _detail(e: Engagement) -> EngagementDetailOut:
     )
 
 
-def _contract_out(c: Contract) -> ContractOut:
+def _contract_out(c: Contract, *, evidence: bool) -> ContractOut:
+    """`evidence` (the signers' e-mail and IP address) is for the parties and staff only."""
     signatures = list(c.signatures.select_related("signer"))
     return ContractOut(
         uuid=c.uuid,
@@ -76,9 +82,9 @@ def _contract_out(c: Contract) -> ContractOut:
             SignatureOut(
                 role=s.role,
                 typed_name=s.typed_name,
-                signer_email=s.signer.email,
+                signer_email=s.signer.email if evidence else None,
                 signed_at=s.signed_at,
-                ip_address=s.ip_address,
+                ip_address=s.ip_address if evidence else None,
                 text_sha256=s.text_sha256,
             )
             for s in signatures
@@ -89,6 +95,10 @@ def _contract_out(c: Contract) -> ContractOut:
 
 def _engagement(request: HttpRequest, engagement_uuid: UUID) -> Engagement:
     return selectors.get_engagement_for_user(request_user(request), str(engagement_uuid))
+
+
+def _evidence(request: HttpRequest, engagement: Engagement) -> bool:
+    return selectors.viewer(request_user(request), engagement).sees_signature_evidence
 
 
 def _party(request: HttpRequest, engagement: Engagement) -> str:
@@ -116,7 +126,9 @@ def detail(request: HttpRequest, engagement_uuid: UUID) -> EngagementDetailOut:
     summary="Every version of the contract: exact text, SHA-256, signatures, and whether the hash verifies",
 )
 def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
-    return [_contract_out(c) for c in selectors.contracts_of(_engagement(request, engagement_uuid))]
+    engagement = _engagement(request, engagement_uuid)
+    evidence = _evidence(request, engagement)
+    return [_contract_out(c, evidence=evidence) for c in selectors.contracts_of(engagement)]
 
 
 @router.get(
@@ -126,7 +138,9 @@ def contracts(request: HttpRequest, engagement_uuid: UUID) -> list[ContractOut]:
 )
 def contract(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -> ContractOut:
     engagement = _engagement(request, engagement_uuid)
-    return _contract_out(selectors.get_contract(engagement, str(contract_uuid)))
+    return _contract_out(
+        selectors.get_contract(engagement, str(contract_uuid)), evidence=_evidence(request, engagement)
+    )
 
 
 @router.post(
@@ -146,7 +160,7 @@ def sign(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID, paylo
         ip=client_ip(request),
         text_sha256=payload.text_sha256,
     )
-    return _contract_out(signed)
+    return _contract_out(signed, evidence=_evidence(request, engagement))
 
 
 @router.post(
@@ -165,7 +179,7 @@ def propose(request: HttpRequest, engagement_uuid: UUID, payload: AmendmentIn) -
         milestone_dates={str(k): v for k, v in payload.milestone_dates.items()},
         stipend_minor=payload.stipend_minor,
     )
-    return Status(201, _contract_out(contract))
+    return Status(201, _contract_out(contract, evidence=_evidence(request, engagement)))
 
 
 @router.post(
@@ -179,7 +193,7 @@ def withdraw(request: HttpRequest, engagement_uuid: UUID, contract_uuid: UUID) -
     contract = services.withdraw_amendment(
         selectors.get_contract(engagement, str(contract_uuid)), actor=request_user(request)
     )
-    return _contract_out(contract)
+    return _contract_out(contract, evidence=_evidence(request, engagement))
 
 
 @router.get(
@@ -208,7 +222,37 @@ def cancellation_quote(request: HttpRequest, engagement_uuid: UUID) -> Cancellat
     response={200: EngagementDetailOut, **ERRORS},
     summary="Cancel under the contract (kill fee after the start if the employer cancels)",
 )
-def cancel(request: HttpRequest, engagement_uuid: UUID, payload: CancelIn) -> EngagementDetailOut:
+def cancel(request: HttpRequest, engagement_uuid: UUID, payload: EngagementCancelIn) -> EngagementDetailOut:
     engagement = _engagement(request, engagement_uuid)
     _party(request, engagement)
     return _detail(services.cancel_engagement(engagement, actor=request_user(request), reason=payload.reason))
+
+
+# --- Lifecycle steps at the applications' and projects' addresses ----------------------------------
+# rung/api.py mounts these routers at /applications and /projects, ahead of those apps' own routers.
+
+offers_router = Router(tags=["applications"])
+project_end_router = Router(tags=["projects"])
+
+
+@offers_router.post(
+    "/{uuid:application_uuid}/accept",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Candidate: accept an offer (creates the engagement and its contract)",
+)
+def accept_offer(request: HttpRequest, application_uuid: UUID) -> ApplicationOut:
+    user = request_user(request)
+    application = application_selectors.get_own_application(user, str(application_uuid))
+    return application_out(services.accept_offer(application, candidate=user))
+
+
+@project_end_router.post("/{uuid:project_uuid}/close", response={200: ProjectOut, **ERRORS})
+def close_project(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
+    project, membership = writable_project(request, project_uuid)
+    return project_out(winddown.close_project(project, membership=membership))
+
+
+@project_end_router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
+def cancel_project(request: HttpRequest, project_uuid: UUID, payload: ProjectCancelIn) -> ProjectOut:
+    project, membership = writable_project(request, project_uuid)
+    return project_out(winddown.cancel_project(project, membership=membership, reason=payload.reason))

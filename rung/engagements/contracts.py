@@ -153,14 +153,16 @@ def render_contract_text(terms: dict[str, Any]) -> str:
 # --- Downloads -----------------------------------------------------------------------------
 
 
-def contract_html(*, contract: Any, signatures: Sequence[Any], verified: bool) -> str:
-    """A self-contained HTML document: the exact text, its hash and both signatures."""
+def contract_html(*, contract: Any, signatures: Sequence[Any], verified: bool, evidence: bool = True) -> str:
+    """A self-contained HTML document: the exact text, its hash and both signatures (with the signers'
+    e-mail and IP address only when `evidence`, i.e. for the parties and staff)."""
     return render_to_string(
         "engagements/contract_download.html",
         {
             "contract": contract,
             "signatures": signatures,
             "verified": verified,
+            "evidence": evidence,
             "title": contract.terms["project"]["title"],
         },
     )
@@ -184,7 +186,7 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
-def contract_pdf(*, contract: Any, signatures: Sequence[Any], verified: bool) -> bytes:
+def contract_pdf(*, contract: Any, signatures: Sequence[Any], verified: bool, evidence: bool = True) -> bytes:
     """A PDF of the contract: the text, its SHA-256, both signatures, and the exact text attached as a file.
 
     The attachment (contract-vN.txt) is the UTF-8 text whose hash is printed, so anyone can check
@@ -238,9 +240,11 @@ def contract_pdf(*, contract: Any, signatures: Sequence[Any], verified: bool) ->
     if not signatures:
         body("Not signed yet.")
     for signature in signatures:
+        who = f" ({signature.signer.email})" if evidence else ""
+        where = f" from IP {signature.ip_address or 'unknown'}" if evidence else ""
         body(
-            f"{signature.get_role_display()}: {signature.typed_name} ({signature.signer.email})\n"
-            f"Signed at {signature.signed_at:%Y-%m-%d %H:%M:%S} UTC from IP {signature.ip_address or 'unknown'}, "
+            f"{signature.get_role_display()}: {signature.typed_name}{who}\n"
+            f"Signed at {signature.signed_at:%Y-%m-%d %H:%M:%S} UTC{where}, "
             f"consent given: {'yes' if signature.consent else 'no'}\n"
             f"SHA-256 signed: {signature.text_sha256}"
             + ("" if signature.text_sha256 == contract.text_sha256 else "  (DOES NOT MATCH THE TEXT)"),

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 
 class MilestoneOut(Schema):
@@ -40,9 +40,9 @@ class EngagementOut(Schema):
 class SignatureOut(Schema):
     role: str
     typed_name: str
-    signer_email: str
+    signer_email: str | None = Field(description="Shown to the parties and staff only; null for other members")
     signed_at: datetime
-    ip_address: str | None
+    ip_address: str | None = Field(description="Shown to the parties and staff only; null for other members")
     text_sha256: str
 
 
@@ -83,7 +83,7 @@ class EngagementDetailOut(EngagementOut):
 
 class SignIn(Schema):
     typed_name: str = Field(max_length=150)
-    consent: bool = False
+    consent: StrictBool = False
     text_sha256: str | None = Field(None, max_length=64, description="The hash of the text you read; refused if stale")
 
 
@@ -91,8 +91,8 @@ class AmendmentIn(Schema):
     change_summary: str = Field(max_length=2000)
     scope: str | None = Field(None, max_length=4000)
     milestone_dates: dict[UUID, date] = Field(default_factory=dict)
-    stipend_minor: int | None = Field(None, gt=0)
+    stipend_minor: StrictInt | None = Field(None, gt=0)
 
 
-class CancelIn(Schema):
+class EngagementCancelIn(Schema):
     reason: str = Field(max_length=2000)

@@ -44,6 +44,7 @@ class Viewer:
     is_candidate: bool
     can_sign_for_employer: bool
     can_review: bool
+    is_staff: bool = False
 
     @property
     def side(self) -> str | None:
@@ -57,6 +58,12 @@ class Viewer:
     def is_party(self) -> bool:
         return self.side is not None
 
+    @property
+    def sees_signature_evidence(self) -> bool:
+        """Signers' e-mail and IP address: for the parties and staff audits, not for every member
+        (reviewers, mentors and viewers read the text and its status). The table is in docs/architecture.md."""
+        return self.is_party or self.is_staff
+
 
 def viewer(user: User, engagement: Engagement) -> Viewer:
     membership = Membership.objects.filter(user=user, organisation_id=engagement.project.organisation_id).first()
@@ -65,6 +72,7 @@ def viewer(user: User, engagement: Engagement) -> Viewer:
         is_candidate=engagement.candidate_id == user.pk,
         can_sign_for_employer=role_can(role, "post_projects"),
         can_review=role_can(role, "review"),
+        is_staff=user.is_staff,
     )
 
 

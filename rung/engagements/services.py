@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationStatus
+from rung.applications.services import take_seat
 from rung.audit.services import record
 from rung.engagements.contracts import CONTRACT_TEMPLATE_VERSION, render_contract_text, sha256_text
 from rung.engagements.models import (
@@ -39,9 +40,9 @@ from rung.engagements.models import (
     SignedContractError,
 )
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.money import format_money, split_minor
 from rung.lib.request_context import current_ip
-from rung.notifications.services import notify
 from rung.orgs.models import Membership, role_can
 from rung.projects.models import Project, ProjectStatus
 
@@ -57,12 +58,12 @@ __all__ = [
     "CancellationQuote",
     "EngagementError",
     "SignedContractError",
+    "accept_offer",
     "approve_milestone",
     "cancel_engagement",
     "complete_engagement",
     "create_engagement",
     "mark_submitted",
-    "on_engagement_completed",
     "propose_amendment",
     "quote_cancellation",
     "request_changes",
@@ -106,13 +107,13 @@ def _side(engagement: Engagement, actor: User) -> str:
     raise PermissionDenied("Only the intern, or an owner or manager of the employer, can do that.")
 
 
-def _employer_people(project: Project, *, permission: str = "review") -> list[User]:
+def employer_people(project: Project, *, permission: str = "review") -> list[User]:
     memberships = Membership.objects.filter(organisation_id=project.organisation_id).select_related("user")
     return [m.user for m in memberships if role_can(m.role, permission)]
 
 
-def _everyone(engagement: Engagement) -> list[User]:
-    people = [engagement.candidate, *_employer_people(engagement.project)]
+def everyone(engagement: Engagement) -> list[User]:
+    people = [engagement.candidate, *employer_people(engagement.project)]
     if engagement.mentor is not None:
         people.append(engagement.mentor)
     return people
@@ -295,6 +296,24 @@ def pending_amendment(engagement: Engagement) -> Contract | None:
 # --- Creating an engagement ------------------------------------------------------------------
 
 
+def accept_offer(application: Application, *, candidate: User) -> Application:
+    """The candidate accepts an offer: the application takes a seat, and in the same transaction it
+    becomes an engagement with contract version 1 — an accepted seat without a contract to sign
+    never exists."""
+    with transaction.atomic():
+        application = take_seat(application, candidate=candidate)
+        engagement = create_engagement(application, actor=candidate)
+        project = application.project
+        emit(
+            "offer.accepted",
+            application_uuid=application.uuid,
+            project_uuid=project.uuid,
+            engagement_uuid=engagement.uuid,
+            actor_id=candidate.pk,
+        )
+    return application
+
+
 def create_engagement(application: Application, *, actor: User | None) -> Engagement:
     """Turn an accepted offer into an engagement with dated milestones and contract version 1.
 
@@ -347,14 +366,7 @@ def create_engagement(application: Application, *, actor: User | None) -> Engage
             obj=engagement,
             data={"application": str(application.uuid), "contract_sha256": contract.text_sha256},
         )
-        notify(
-            [engagement.candidate, *_employer_people(project, permission="post_projects")],
-            verb="engagement.created",
-            title=_title(f"Contract ready to sign: {project.title}"),
-            body="Read the contract, then sign it with your full name. The work starts once both sides have signed.",
-            url=_url(engagement),
-            actor=actor,
-        )
+
     return engagement
 
 
@@ -451,23 +463,8 @@ def sign_contract(
             obj=contract,
             data={"role": role, "sha256": stored_hash, "ip": signature.ip_address, "version": contract.version},
         )
+        emit("contract.signed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=signer.pk)
         if len(signatures) + 1 < len(SignatureRole.values):
-            other = (
-                [engagement.candidate]
-                if role == SignatureRole.EMPLOYER
-                else _employer_people(engagement.project, permission="post_projects")
-            )
-            notify(
-                other,
-                verb="engagement.contract_signed_by_one",
-                title=_title(
-                    f"{'Amendment' if contract.is_amendment else 'Contract'} signed by the "
-                    f"{'employer' if role == SignatureRole.EMPLOYER else 'intern'}: {engagement.project.title}"
-                ),
-                body="Your signature is the last one needed.",
-                url=_url(engagement),
-                actor=signer,
-            )
             return contract
         return _both_signed(engagement, contract, actor=signer)
 
@@ -481,25 +478,10 @@ def _both_signed(engagement: Engagement, contract: Contract, *, actor: User) -> 
         if previous is not None:
             _transition_contract(previous, ContractStatus.SUPERSEDED, actor=actor)
         _apply_terms(engagement, contract, actor=actor)
-        title, body = (
-            f"Amendment signed: {engagement.project.title}",
-            f"Version {contract.version} of the contract is now in force. {contract.change_summary}",
-        )
     else:
         contract = _transition_contract(contract, ContractStatus.SIGNED, actor=actor, signed_at=now)
         _transition(engagement, EngagementStatus.ACTIVE, actor=actor, note="contract signed", started_at=now)
-        title, body = (
-            f"Contract signed: {engagement.project.title}",
-            f"Both sides have signed. The work starts on {engagement.start_date:%d %B %Y}.",
-        )
-    notify(
-        _everyone(engagement),
-        verb="engagement.contract_signed",
-        title=_title(title),
-        body=body[:2000],
-        url=_url(engagement),
-        actor=actor,
-    )
+    emit("contract.executed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -677,14 +659,7 @@ def propose_amendment(
             obj=contract,
             data={"changes": sorted(set(changed)), "version": contract.version, "sha256": contract.text_sha256},
         )
-        notify(
-            [engagement.candidate, *_employer_people(engagement.project, permission="post_projects")],
-            verb="engagement.amendment_proposed",
-            title=_title(f"Amendment proposed: {engagement.project.title}"),
-            body=f"{change_summary[:1800]} Nothing changes until both sides sign it.",
-            url=_url(engagement),
-            actor=actor,
-        )
+        emit("amendment.proposed", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -739,15 +714,7 @@ def withdraw_amendment(contract: Contract, *, actor: User) -> Contract:
                 "Only an amendment still waiting for signatures can be withdrawn.", code="not_pending"
             )
         contract = _transition_contract(contract, ContractStatus.WITHDRAWN, actor=actor)
-        notify(
-            [engagement.candidate, *_employer_people(engagement.project, permission="post_projects")],
-            verb="engagement.amendment_withdrawn",
-            title=_title(f"Amendment withdrawn: {engagement.project.title}"),
-            body=f"Amendment v{contract.version} was withdrawn; the contract in force is unchanged.",
-            url=_url(engagement),
-            actor=actor,
-            email=False,
-        )
+        emit("amendment.withdrawn", engagement_uuid=engagement.uuid, contract_id=contract.pk, actor_id=actor.pk)
     return contract
 
 
@@ -782,16 +749,7 @@ def mark_submitted(milestone: EngagementMilestone, *, actor: User) -> Engagement
             raise EngagementError("This milestone is already waiting for review.", code="already_submitted")
         now = timezone.now()
         milestone = _transition_milestone(milestone, MilestoneStatus.SUBMITTED, actor=actor, submitted_at=now)
-        deadline = now + timedelta(days=settings.REVIEW_DEADLINE_DAYS)
-        notify(
-            _employer_people(engagement.project),
-            verb="engagement.milestone_submitted",
-            title=_title(f"Work to review: {milestone.title}"),
-            body=f"{engagement.candidate.full_name} submitted “{milestone.title}” for {engagement.project.title}. "
-            f"Review it by {deadline:%d %B %Y, %H:%M} UTC, or it is approved automatically.",
-            url=_url(engagement),
-            actor=actor,
-        )
+        emit("milestone.submitted", milestone_id=milestone.pk, engagement_uuid=engagement.uuid, actor_id=actor.pk)
     return milestone
 
 
@@ -818,19 +776,8 @@ def request_changes(milestone: EngagementMilestone, *, actor: User, note: str = 
             note=note[:500],
             change_rounds_used=milestone.change_rounds_used + 1,
         )
-        left = engagement.review_rounds - milestone.change_rounds_used
-        rounds = (
-            "This was the last round of changes the contract allows."
-            if left == 0
-            else f"{left} more round{'s' if left != 1 else ''} of changes allowed."
-        )
-        notify(
-            [engagement.candidate],
-            verb="engagement.changes_requested",
-            title=_title(f"Changes requested: {milestone.title}"),
-            body=f"Read the feedback and submit again. {rounds}",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "milestone.changes_requested", milestone_id=milestone.pk, engagement_uuid=engagement.uuid, actor_id=actor.pk
         )
     return milestone
 
@@ -882,14 +829,11 @@ def approve_milestone(
             memo=f"Milestone approved: {milestone.title}"[:500],
         )
         transaction.on_commit(partial(_enqueue_payout, engagement.pk))
-        notify(
-            [engagement.candidate],
-            verb="engagement.milestone_approved",
-            title=_title(f"Approved: {milestone.title}"),
-            body=f"{_money(milestone.amount_minor, engagement)} has been released to you and a payout has started."
-            + (" It was approved automatically because the review deadline passed." if auto else ""),
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "milestone.approved",
+            milestone_id=milestone.pk,
+            engagement_uuid=engagement.uuid,
+            actor_id=actor.pk if actor else None,
         )
         if not engagement.milestones.exclude(status=MilestoneStatus.APPROVED).exists():
             complete_engagement(engagement, actor=actor)
@@ -904,23 +848,18 @@ def complete_engagement(engagement: Engagement, *, actor: User | None) -> Engage
             raise EngagementError("An engagement completes when every milestone is approved.", code="not_done")
         engagement = _transition(engagement, EngagementStatus.COMPLETED, actor=actor, completed_at=timezone.now())
         _withdraw_unsigned(engagement, actor=actor)
-        notify(
-            _everyone(engagement),
-            verb="engagement.completed",
-            title=_title(f"Completed: {engagement.project.title}"),
-            body=f"Every milestone is approved and {_money(engagement.stipend_minor, engagement)} has been released. "
-            "Thank you both.",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "engagement.completed",
+            engagement_uuid=engagement.uuid,
+            project_uuid=engagement.project.uuid,
+            actor_id=actor.pk if actor else None,
         )
-        transaction.on_commit(partial(_enqueue_completed, engagement.pk))
         complete_project_if_done(engagement.project, actor=actor)
     return engagement
 
 
 def complete_project_if_done(project: Project, *, actor: User | None) -> bool:
     """A closed project completes once it has had engagements and none of them is still open."""
-    from rung.projects.models import ProjectStatus
     from rung.projects.services import complete_project
 
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -934,21 +873,6 @@ def complete_project_if_done(project: Project, *, actor: User | None) -> bool:
         return False
     complete_project(project, actor=actor)
     return True
-
-
-def on_engagement_completed(engagement: Engagement) -> None:
-    """Hook run after an engagement completes (on commit, in a task): issue its credential."""
-    from rung.engagements.credential import issue_for_engagement
-
-    credential = issue_for_engagement(engagement)
-    if credential is not None:
-        notify(
-            [engagement.candidate],
-            verb="credential.issued",
-            title=f"Your credential for {engagement.project.title}",
-            body="Your signed Open Badges credential is in your wallet. Share it or add it to your profile.",
-            url=reverse("credentials:wallet"),
-        )
 
 
 # --- Cancellation ----------------------------------------------------------------------------
@@ -1076,13 +1000,16 @@ def cancel_engagement(engagement: Engagement, *, actor: User, reason: str) -> En
                 "refund_minor": quote.refund_minor,
             },
         )
-        notify(
-            _everyone(engagement),
-            verb="engagement.cancelled",
-            title=_title(f"Cancelled: {engagement.project.title}"),
-            body=f"Cancelled by the {side_name}: {reason[:1200]} {quote.describe()}",
-            url=_url(engagement),
-            actor=actor,
+        emit(
+            "engagement.cancelled",
+            engagement_uuid=engagement.uuid,
+            project_uuid=engagement.project.uuid,
+            actor_id=actor.pk,
+            by=side,
+            started=quote.started,
+            released_minor=quote.released_minor,
+            kill_fee_minor=quote.kill_fee_minor,
+            refund_minor=quote.refund_minor,
         )
         complete_project_if_done(engagement.project, actor=actor)
     return engagement
@@ -1095,12 +1022,6 @@ def _enqueue_payout(engagement_id: int) -> None:
     from rung.engagements.tasks import pay_out_engagement
 
     pay_out_engagement.enqueue(engagement_id)
-
-
-def _enqueue_completed(engagement_id: int) -> None:
-    from rung.engagements.tasks import engagement_completed
-
-    engagement_completed.enqueue(engagement_id)
 
 
 def start_payout(engagement: Engagement) -> int:
@@ -1122,49 +1043,3 @@ def start_payout(engagement: Engagement) -> int:
         send_payout(payout, provider=provider)
         sent += 1
     return sent
-
-
-# --- When the project closes or is cancelled ---------------------------------------------------
-
-
-def wind_down_project(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> int:
-    """After a project closes or is cancelled, inside the caller's transaction.
-
-    Cancelling cancels every open engagement under its contract (kill fees included). Then the
-    escrow that no engagement or open offer can still need — the unused seats — goes back to the
-    employer's funding balance. Returns the amount refunded here, in minor units.
-    """
-    from rung.applications.models import ApplicationStatus
-    from rung.applications.services import close_for_ended_project
-    from rung.ledger.selectors import escrow_balance
-    from rung.ledger.services import refund_escrow
-
-    open_statuses = (EngagementStatus.AWAITING_SIGNATURES, EngagementStatus.ACTIVE)
-    if cancelled:
-        close_for_ended_project(project, actor=actor, cancelled=True)
-        for engagement in Engagement.objects.filter(project=project, status__in=open_statuses):
-            cancel_engagement(engagement, actor=actor, reason=reason or "The employer cancelled the project.")
-    needed = sum(
-        m.amount_minor
-        for m in EngagementMilestone.objects.filter(
-            engagement__project=project, engagement__status__in=open_statuses
-        ).exclude(status__in=[MilestoneStatus.APPROVED, MilestoneStatus.CANCELLED])
-    )
-    if not cancelled:
-        # An offer made before closing may still be accepted: keep its seat funded.
-        needed += project.applications.filter(status=ApplicationStatus.OFFERED).count() * project.stipend_minor
-    spare = escrow_balance(project_uuid=project.uuid, currency=project.currency) - needed
-    if not cancelled and not project.applications.filter(status=ApplicationStatus.OFFERED).exists():
-        complete_project_if_done(project, actor=actor)
-    if spare <= 0:
-        return 0
-    kind = "cancel" if cancelled else "close"
-    refund_escrow(
-        project_uuid=project.uuid,
-        currency=project.currency,
-        reference=f"{kind}:{project.uuid}",
-        amount_minor=spare,
-        actor=actor,
-        memo="Unused seats refunded" if not cancelled else "Project cancelled: escrow refunded",
-    )
-    return spare

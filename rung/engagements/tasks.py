@@ -1,4 +1,4 @@
-"""Background work after an engagement changes: payouts, and what follows completion. Load by id, call a service."""
+"""Background work after an engagement changes: payouts. Load by id, call a service."""
 
 from django.tasks import task
 
@@ -13,10 +13,3 @@ def pay_out_engagement(engagement_id: int) -> int:
     if engagement is None:
         return 0
     return services.start_payout(engagement)
-
-
-@task()
-def engagement_completed(engagement_id: int) -> None:
-    engagement = Engagement.objects.select_related("project", "candidate").filter(pk=engagement_id).first()
-    if engagement is not None:
-        services.on_engagement_completed(engagement)

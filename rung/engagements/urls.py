@@ -15,3 +15,13 @@ urlpatterns = [
     path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/contract.html", views.contract_html, name="html"),
     path("<uuid:engagement_uuid>/contracts/<uuid:contract_uuid>/contract.pdf", views.contract_pdf, name="pdf"),
 ]
+
+# Mounted by rung/urls.py inside the applications' and projects' namespaces, ahead of their own
+# patterns, so the addresses and URL names stay where people expect them.
+application_patterns = [
+    path("<uuid:application_uuid>/accept/", views.accept_offer, name="accept_offer"),
+]
+project_patterns = [
+    path("<uuid:project_uuid>/close/", views.close_project, name="close"),
+    path("<uuid:project_uuid>/cancel/", views.cancel_project, name="cancel"),
+]

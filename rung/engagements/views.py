@@ -4,19 +4,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.requests import request_user
-from rung.engagements import contracts, selectors, services
+from rung.applications.views import own_application
+from rung.engagements import contracts, selectors, services, winddown
 from rung.engagements.forms import AmendmentForm, CancelForm, SignForm
-from rung.engagements.models import Contract, Engagement, EngagementStatus, MilestoneStatus, SignatureRole
+from rung.engagements.models import (
+    Contract,
+    Engagement,
+    EngagementStatus,
+    MilestoneStatus,
+    Signature,
+    SignatureRole,
+)
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import MoneyError, to_minor
 from rung.lib.request_context import client_ip
+from rung.projects.forms import CancelForm as ProjectCancelForm
+from rung.projects.views import act_on_project, act_on_project_with_form
 
 
 def _engagement(request: HttpRequest, engagement_uuid: Any) -> Engagement:
@@ -36,9 +46,13 @@ def _contract(engagement: Engagement, contract_uuid: Any) -> Contract:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
+    # Who has signed the first contract: "waiting for both" is wrong once one side has.
+    signed_v1 = Signature.objects.filter(contract__engagement=OuterRef("pk"), contract__version=1)
     engagements = selectors.engagements_for(request_user(request)).annotate(
         milestones_total=Count("milestones", distinct=True),
         milestones_approved=Count("milestones", filter=Q(milestones__status=MilestoneStatus.APPROVED), distinct=True),
+        intern_signed=Exists(signed_v1.filter(role=SignatureRole.CANDIDATE)),
+        employer_signed=Exists(signed_v1.filter(role=SignatureRole.EMPLOYER)),
     )
     return render(request, "engagements/mine.html", {"engagements": engagements, "nav": "engagements"})
 
@@ -217,7 +231,10 @@ def contract_html(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any
     contract = _contract(engagement, contract_uuid)
     signatures = list(contract.signatures.all())
     html = contracts.contract_html(
-        contract=contract, signatures=signatures, verified=services.verify_contract_hash(contract)
+        contract=contract,
+        signatures=signatures,
+        verified=services.verify_contract_hash(contract),
+        evidence=selectors.viewer(request_user(request), engagement).sees_signature_evidence,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(contract, "html")}"'
@@ -231,7 +248,10 @@ def contract_pdf(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any)
     contract = _contract(engagement, contract_uuid)
     signatures = list(contract.signatures.all())
     pdf = contracts.contract_pdf(
-        contract=contract, signatures=signatures, verified=services.verify_contract_hash(contract)
+        contract=contract,
+        signatures=signatures,
+        verified=services.verify_contract_hash(contract),
+        evidence=selectors.viewer(request_user(request), engagement).sees_signature_evidence,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(contract, "pdf")}"'
@@ -253,3 +273,44 @@ def verify(request: HttpRequest, engagement_uuid: Any, contract_uuid: Any) -> Ht
     }
     template = "engagements/_verify.html" if getattr(request, "htmx", False) else "engagements/verify.html"
     return render(request, template, context)
+
+
+# --- Lifecycle steps that start in another app's page ------------------------------------------
+# Accepting an offer creates the engagement; closing or cancelling a project winds its engagements
+# down. Both flows are orchestrated here, so their pages are too; rung/urls.py mounts them at the
+# applications' and projects' addresses (same paths and URL names as before).
+
+
+@login_required
+@require_POST
+def accept_offer(request: HttpRequest, application_uuid: Any) -> HttpResponse:
+    application = own_application(request, str(application_uuid))
+    try:
+        services.accept_offer(application, candidate=request_user(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:mine")
+    messages.success(request, "Offer accepted. Next: read the contract below and sign it.")
+    engagement = Engagement.objects.filter(application=application).first()
+    if engagement is not None:  # accepting creates the engagement: its contract is the next step
+        return redirect("engagements:detail", engagement_uuid=engagement.uuid)
+    return redirect("applications:mine")
+
+
+@login_required
+@require_POST
+def close_project(request: HttpRequest, project_uuid: Any) -> HttpResponse:
+    return act_on_project(request, str(project_uuid), winddown.close_project, "Closed to new applications.")
+
+
+@login_required
+@require_POST
+def cancel_project(request: HttpRequest, project_uuid: Any) -> HttpResponse:
+    return act_on_project_with_form(
+        request,
+        str(project_uuid),
+        form_class=ProjectCancelForm,
+        invalid="Say why the project is cancelled; applicants will read it.",
+        action=winddown.cancel_project,
+        success="The project was cancelled.",
+    )

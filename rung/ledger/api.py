@@ -14,9 +14,9 @@ from rung.ledger import selectors, services
 from rung.ledger.models import Deposit, LedgerTransaction, Payout, PayoutStatus
 from rung.ledger.schemas import (
     BalanceOut,
-    CancelIn,
     ConfirmDepositIn,
     DelayIn,
+    DepositCancelIn,
     DepositOut,
     EmployerStatementOut,
     EmployerTotalsOut,
@@ -184,7 +184,7 @@ def confirm_deposit(request: HttpRequest, deposit_uuid: UUID, payload: ConfirmDe
 
 
 @router.post("/staff/deposits/{uuid:deposit_uuid}/cancel", response={200: DepositOut, **ERRORS})
-def cancel_deposit(request: HttpRequest, deposit_uuid: UUID, payload: CancelIn) -> Deposit:
+def cancel_deposit(request: HttpRequest, deposit_uuid: UUID, payload: DepositCancelIn) -> Deposit:
     staff = _staff(request)
     return services.cancel_deposit(_deposit(deposit_uuid), actor=staff, reason=payload.reason)
 

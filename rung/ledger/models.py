@@ -253,6 +253,22 @@ class Deposit(models.Model):
         return f"{self.reference} {format_money(self.amount_minor, self.currency)}"
 
 
+class ProjectName(models.Model):
+    """The title of a project the ledger holds money for, as the projects app told it.
+
+    The ledger sits below projects and knows them only by uuid; so that statements, receipts and
+    exports can name a project without the ledger reading another app's tables, the projects app
+    names its project when it asks for funding and again when it publishes (when the title is final).
+    """
+
+    project_uuid = models.UUIDField(unique=True)
+    title = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # --- Payouts -------------------------------------------------------------------------------
 
 

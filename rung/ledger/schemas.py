@@ -155,7 +155,7 @@ class ConfirmDepositIn(Schema):
     bank_reference: str = Field("", max_length=200)
 
 
-class CancelIn(Schema):
+class DepositCancelIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 

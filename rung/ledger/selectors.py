@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -26,6 +25,7 @@ from rung.ledger.models import (
     Payout,
     PayoutEvent,
     PayoutStatus,
+    ProjectName,
     TransactionKind,
     account_key,
     add_business_days,
@@ -221,14 +221,13 @@ def may_fund(user: User, organisation: Organisation) -> bool:
 def project_titles(project_uuids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Titles of projects the ledger knows only by uuid, for display.
 
-    The ledger sits below projects (projects call the ledger to fund themselves), so it must not
-    import them; this read-only lookup goes through the app registry instead.
+    The ledger sits below projects, so it never reads their tables: the titles are the ones the
+    projects app recorded with `services.name_project` when it funded and published each project.
     """
     wanted = {u for u in project_uuids if u is not None}
-    if not wanted or not apps.is_installed("rung.projects"):
+    if not wanted:
         return {}
-    project = apps.get_model("projects", "Project")
-    return dict(project.objects.filter(uuid__in=wanted).values_list("uuid", "title"))
+    return dict(ProjectName.objects.filter(project_uuid__in=wanted).values_list("project_uuid", "title"))
 
 
 @dataclass

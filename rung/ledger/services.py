@@ -37,6 +37,7 @@ from rung.ledger.models import (
     Payout,
     PayoutEvent,
     PayoutStatus,
+    ProjectName,
     TransactionKind,
     account_key,
     business_days_between,
@@ -390,6 +391,17 @@ def _new_reference() -> str:
             return reference
 
 
+def name_project(*, project_uuid: uuid.UUID | str, title: str) -> None:
+    """Record the title statements show for a project (the ledger knows projects only by uuid).
+
+    Called by the projects app when it funds and publishes a project; later calls replace the title.
+    """
+    title = " ".join(title.split())[:200]
+    if not title:
+        return
+    ProjectName.objects.update_or_create(project_uuid=_uuid(project_uuid, "project"), defaults={"title": title})
+
+
 def request_deposit(
     *,
     organisation: Organisation,
@@ -399,8 +411,12 @@ def request_deposit(
     currency: str,
     actor: User,
     provider: PaymentProvider | None = None,
+    project_title: str = "",
 ) -> Deposit:
-    """Ask the employer to pay the project's stipends and fee; a sandbox deposit is confirmed at once."""
+    """Ask the employer to pay the project's stipends and fee; a sandbox deposit is confirmed at once.
+
+    `project_title` is how statements and receipts will name the project (see `name_project`).
+    """
     if not _may_fund(organisation, actor):
         raise PermissionDenied("Only an owner or manager of this organisation can fund its projects.")
     if organisation.kind != OrgKind.EMPLOYER:
@@ -410,6 +426,8 @@ def request_deposit(
     provider = provider or get_payment_provider()
     _check_project_owner(project, organisation, quote.currency)
     with transaction.atomic():
+        if project_title.strip():
+            name_project(project_uuid=project, title=project_title)
         deposit = Deposit.objects.create(
             reference=_new_reference(),
             organisation=organisation,

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -54,7 +55,13 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("application.withdrawn", "A candidate withdrew.", "application_uuid", "project_uuid", "actor_id"),
         _e("application.shortlisted", "A reviewer shortlisted.", "application_uuid", "project_uuid", "actor_id"),
         _e("application.rejected", "A reviewer declined, kindly.", "application_uuid", "project_uuid", "actor_id"),
-        _e("application.closed", "Closed undecided after the decision deadline.", "application_uuid", "project_uuid"),
+        _e(
+            "application.closed",
+            "Closed undecided: the decision deadline passed, or the project was cancelled.",
+            "application_uuid",
+            "project_uuid",
+            "reason",  # "decision_deadline" or "project_cancelled"
+        ),
         _e("offer.made", "A reviewer made an offer.", "application_uuid", "project_uuid", "actor_id"),
         _e("offer.declined", "The candidate declined an offer.", "application_uuid", "project_uuid", "actor_id"),
         _e("offer.expired", "An offer expired unanswered.", "application_uuid", "project_uuid"),
@@ -68,15 +75,49 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         # engagements and contracts
         _e("contract.signed", "One party signed a contract.", "engagement_uuid", "contract_id", "actor_id"),
-        _e("contract.executed", "Both parties have signed; work can start.", "engagement_uuid", "contract_id"),
-        _e("amendment.proposed", "A change of the contract awaits signatures.", "engagement_uuid", "actor_id"),
-        _e("engagement.completed", "Every milestone approved and paid.", "engagement_uuid", "project_uuid"),
-        _e("engagement.cancelled", "An engagement ended early.", "engagement_uuid", "project_uuid", "actor_id"),
+        _e(
+            "contract.executed",
+            "Both parties have signed (the contract or an amendment); it is in force.",
+            "engagement_uuid",
+            "contract_id",
+            "actor_id",
+        ),
+        _e(
+            "amendment.proposed",
+            "A change of the contract awaits signatures.",
+            "engagement_uuid",
+            "contract_id",
+            "actor_id",
+        ),
+        _e("amendment.withdrawn", "A proposed amendment was withdrawn.", "engagement_uuid", "contract_id", "actor_id"),
+        _e("engagement.completed", "Every milestone approved and paid.", "engagement_uuid", "project_uuid", "actor_id"),
+        _e(
+            "engagement.cancelled",
+            "An engagement ended early under its contract; by is 'employer' or 'candidate'.",
+            "engagement_uuid",
+            "project_uuid",
+            "actor_id",
+            "by",
+            "started",
+            "released_minor",
+            "kill_fee_minor",
+            "refund_minor",
+        ),
         # work and review
+        _e("milestone.submitted", "Work was handed in for a milestone.", "milestone_id", "engagement_uuid", "actor_id"),
+        _e(
+            "milestone.changes_requested",
+            "A reviewer asked for changes to a milestone (one round used).",
+            "milestone_id",
+            "engagement_uuid",
+            "actor_id",
+        ),
         _e("submission.received", "The intern handed in work.", "submission_uuid", "engagement_uuid", "actor_id"),
         _e("changes.requested", "A reviewer asked for changes.", "submission_uuid", "engagement_uuid", "actor_id"),
+        _e("submission.auto_approved", "Nobody reviewed in time; Rung approved.", "submission_uuid", "engagement_uuid"),
         _e("milestone.approved", "A milestone's work was approved.", "milestone_id", "engagement_uuid", "actor_id"),
-        _e("rating.revealed", "Both ratings are visible.", "engagement_uuid"),
+        _e("rating.received", "One side rated the other; theirs waits.", "engagement_uuid", "actor_id"),
+        _e("rating.revealed", "Both ratings are visible.", "engagement_uuid", "actor_id"),
         # money
         _e("deposit.confirmed", "Escrow was funded.", "deposit_id", "project_uuid"),
         _e("payout.created", "A payout was started.", "payout_id", "user_id"),
@@ -94,9 +135,11 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("pairing.accepted", "A mentor accepted a pairing.", "pairing_id", "actor_id"),
         _e("pairing.declined", "A mentor declined a pairing, or let it expire.", "pairing_id"),
         _e("checkin.recorded", "A check-in was recorded.", "checkin_id", "actor_id"),
+        _e("checkin.due_soon", "A check-in is due within a day.", "checkin_id"),
         _e("checkin.overdue", "A check-in was not recorded a day after it was due.", "checkin_id"),
         _e("accreditation.awarded", "A mentor became accredited.", "mentor_id"),
         _e("concern.reported", "A safeguarding concern was raised.", "concern_id"),
+        _e("concern.closed", "Staff resolved or upheld a concern; the reporter is told.", "concern_id"),
         # recognition and showcase
         _e("showcase.consent_requested", "An intern asked to showcase work.", "item_id", "actor_id"),
         _e("showcase.published", "A showcase item was published.", "item_id"),
@@ -166,5 +209,5 @@ def emit(name: str, **payload: Any) -> Event:
     # request, whose transaction has already committed). Tests set EVENTS_ROBUST=False to see it fail.
     robust = getattr(settings, "EVENTS_ROBUST", True)
     for handler in subscribers_of(name):
-        transaction.on_commit(lambda handler=handler: handler(event), robust=robust)
+        transaction.on_commit(partial(handler, event), robust=robust)
     return event

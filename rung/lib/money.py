@@ -89,6 +89,9 @@ def to_minor(amount: Decimal | str | int, currency: str, *, allow_negative: bool
     code = normalise_currency(currency)
     value = _as_decimal(amount)
     places = CURRENCY_EXPONENTS[code]
+    if value.adjusted() > 18:
+        # Before int(): "1e999999999" would otherwise build a number with a billion digits.
+        raise MoneyError("That amount is too large.", code="amount_too_large")
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
         raise MoneyError(

@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "rung.orgs"
     verbose_name = "Organisations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rung.orgs import subscribers  # noqa: F401  (registers the notification subscribers)

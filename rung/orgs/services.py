@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from rung.accounts.models import User, hash_token, normalise_email
 from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.mail import send_templated_mail
 from rung.orgs.models import (
     VERIFICATION_TRANSITIONS,
@@ -127,6 +128,10 @@ def set_verification(org: Organisation, *, staff: User, status: str, note: str =
         record(f"org.verification.{status}", actor=staff, obj=org, data={"from": old, "note": org.verification_note})
         owners = list(org.memberships.filter(role=Role.OWNER).values_list("user__email", flat=True))
         send_templated_mail(owners, "orgs/email/verification_changed", {"org": org})
+        if status == Verification.VERIFIED:
+            emit("organisation.verified", organisation_id=org.pk, actor_id=staff.pk)
+        elif status == Verification.REJECTED:
+            emit("organisation.verification_withdrawn", organisation_id=org.pk)
     return org
 
 

@@ -74,3 +74,29 @@ class AvailabilityWindow(models.Model):
 class Completeness:
     percent: int
     missing: list[str]
+
+
+class ConflictKind(models.TextChoices):
+    DECLARED = "declared", "Declared"
+    MENTORING = "mentoring", "Mentor of this person"
+
+
+class Conflict(models.Model):
+    """A conflict of interest between two people: declared (a relative, a friend…) or arising from
+    mentoring. Whoever has one never reviews, rates or decides on the other's work or application,
+    and a mentor with one is never proposed to that person."""
+
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ConflictKind.choices, default=ConflictKind.DECLARED)
+    reason = models.CharField(max_length=300)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["holder", "person", "kind"], name="profiles_one_conflict_per_kind"),
+            models.CheckConstraint(condition=~models.Q(holder=models.F("person")), name="profiles_conflict_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} ↔ {self.person} ({self.get_kind_display()})"

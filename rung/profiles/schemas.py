@@ -1,7 +1,7 @@
 from datetime import date
 
 from ninja import Schema
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, HttpUrl, StrictInt, model_validator
 
 from rung.profiles.models import RemotePreference
 
@@ -26,7 +26,7 @@ class SkillOut(Schema):
 class ProfileIn(Schema):
     headline: str = Field("", max_length=140)
     bio: str = Field("", max_length=2000)
-    hours_per_week: int | None = Field(None, ge=1, le=60)
+    hours_per_week: StrictInt | None = Field(None, ge=1, le=60)
     timezone: str = Field("", max_length=64, description="An IANA time zone such as Europe/London")
     location: str = Field("", max_length=120)
     remote_preference: RemotePreference = RemotePreference.ANY

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from rung.accounts.models import User
 from rung.audit.services import record
 from rung.lib.errors import DomainError
-from rung.profiles.models import AvailabilityWindow, CandidateProfile, Skill
+from rung.profiles.models import AvailabilityWindow, CandidateProfile, Conflict, ConflictKind, Skill
 from rung.profiles.selectors import get_or_create_profile
 
 MAX_SKILLS = 30
@@ -118,3 +118,40 @@ def profile_to_input(profile: CandidateProfile) -> ProfileInput:
         other_skills=[s.name for s in profile.skills.filter(curated=False)],
         windows=[(w.starts_on, w.ends_on) for w in profile.windows.all()],
     )
+
+
+# --- conflicts of interest ---------------------------------------------------------------------
+
+
+def declare_conflict(holder: User, *, person: User, reason: str, kind: str = ConflictKind.DECLARED) -> Conflict:
+    """Record that `holder` must not judge `person` (idempotent per kind)."""
+    reason = reason.strip()
+    if holder.pk == person.pk:
+        raise DomainError("You cannot declare a conflict of interest with yourself.", field="person")
+    if not reason:
+        raise DomainError("Say briefly what the conflict is (e.g. “my cousin”).", field="reason")
+    if len(reason) > 300:
+        raise DomainError("Keep the reason under 300 characters.", field="reason")
+    with transaction.atomic():
+        conflict, created = Conflict.objects.get_or_create(
+            holder=holder, person=person, kind=kind, defaults={"reason": reason}
+        )
+        if created:
+            record("conflict.declared", actor=holder, obj=conflict, data={"kind": kind})
+    return conflict
+
+
+def has_conflict(holder: User, person: User) -> bool:
+    return Conflict.objects.filter(holder=holder, person=person).exists()
+
+
+def refuse_if_conflicted(actor: User, person: User, *, doing: str) -> None:
+    """Services that judge a person call this first: a conflicted actor is told why they may not."""
+    conflict = Conflict.objects.filter(holder=actor, person=person).order_by("kind").first()
+    if conflict is None:
+        return
+    if conflict.kind == ConflictKind.MENTORING:
+        message = f"You mentor this person, so you cannot {doing}: mentoring is kept apart from assessment."
+    else:
+        message = f"You declared a conflict of interest with this person, so you cannot {doing}."
+    raise DomainError(message, code="conflict_of_interest")

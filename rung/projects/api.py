@@ -12,16 +12,15 @@ from rung.orgs.selectors import get_org_for_user
 from rung.projects import selectors, services
 from rung.projects.models import Project, Rubric
 from rung.projects.schemas import (
-    CancelIn,
-    CriterionOut,
-    DepositOut,
     DuplicateIn,
-    LevelOut,
+    FundingOut,
     MilestoneSchema,
     ProjectIn,
     ProjectOut,
+    RubricCriterionOut,
+    RubricDefinitionOut,
     RubricIn,
-    RubricOut,
+    RubricLevelOut,
     SearchIn,
     SearchOut,
 )
@@ -30,7 +29,8 @@ router = Router(tags=["projects"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def project_out(p: Project) -> ProjectOut:
+def project_out(p: Project, seats: selectors.Seats | None = None) -> ProjectOut:
+    seats = seats or selectors.seats_for(p)
     return ProjectOut(
         uuid=p.uuid,
         organisation=p.organisation.slug,
@@ -46,6 +46,8 @@ def project_out(p: Project) -> ProjectOut:
         currency=p.currency,
         hourly_rate=str(p.hourly_rate),
         seats=p.seats,
+        seats_left=seats.left,
+        full=seats.full,
         application_deadline=p.application_deadline,
         start_date=p.start_date,
         decision_deadline=p.decision_deadline,
@@ -94,7 +96,7 @@ def _input(payload: ProjectIn) -> services.ProjectInput:
     )
 
 
-def _writable(request: HttpRequest, project_uuid: UUID) -> tuple[Project, Membership | None]:
+def writable_project(request: HttpRequest, project_uuid: UUID) -> tuple[Project, Membership | None]:
     return selectors.get_project_for_user(request_user(request), str(project_uuid), write=True)
 
 
@@ -105,11 +107,13 @@ def search(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     params = selectors.SearchParams(**filters.model_dump(exclude={"page"}))
     params.currency = params.currency.upper()
     result = selectors.search_projects(params, page=filters.page)
+    seats = selectors.seats_for_many(result.items)
     return SearchOut(
-        items=[project_out(p) for p in result.items],
+        items=[project_out(p, seats[p.pk]) for p in result.items],
         page=result.page,
         has_next=result.has_next,
         total=result.total_label,
+        suggestion=result.suggestion,
     )
 
 
@@ -133,7 +137,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[ProjectOu
 
 @router.put("/{uuid:project_uuid}", response={200: ProjectOut, **ERRORS}, summary="Replace a draft")
 def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     if payload.organisation != project.organisation.slug:
         raise NotFound("No such project in that organisation.")
     return project_out(services.update_project(project, membership=membership, data=_input(payload)))
@@ -141,15 +145,15 @@ def update_project(request: HttpRequest, project_uuid: UUID, payload: ProjectIn)
 
 @router.post(
     "/{uuid:project_uuid}/fund",
-    response={201: DepositOut, **ERRORS},
+    response={201: FundingOut, **ERRORS},
     summary="Pay the stipends and the platform fee into escrow",
 )
-def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
-    project, membership = _writable(request, project_uuid)
+def fund(request: HttpRequest, project_uuid: UUID) -> Status[FundingOut]:
+    project, membership = writable_project(request, project_uuid)
     deposit = services.fund_project(project, membership=membership)
     return Status(
         201,
-        DepositOut(
+        FundingOut(
             uuid=deposit.uuid,
             reference=deposit.reference,
             status=deposit.status,
@@ -162,43 +166,34 @@ def fund(request: HttpRequest, project_uuid: UUID) -> Status[DepositOut]:
 
 @router.post("/{uuid:project_uuid}/publish", response={200: ProjectOut, **ERRORS})
 def publish(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     return project_out(services.publish_project(project, membership=membership))
-
-
-@router.post("/{uuid:project_uuid}/close", response={200: ProjectOut, **ERRORS})
-def close(request: HttpRequest, project_uuid: UUID) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
-    return project_out(services.close_project(project, membership=membership))
-
-
-@router.post("/{uuid:project_uuid}/cancel", response={200: ProjectOut, **ERRORS})
-def cancel(request: HttpRequest, project_uuid: UUID, payload: CancelIn) -> ProjectOut:
-    project, membership = _writable(request, project_uuid)
-    return project_out(services.cancel_project(project, membership=membership, reason=payload.reason))
 
 
 @router.post("/{uuid:project_uuid}/duplicate", response={201: ProjectOut, **ERRORS})
 def duplicate(request: HttpRequest, project_uuid: UUID, payload: DuplicateIn) -> Status[ProjectOut]:
-    project, membership = _writable(request, project_uuid)
+    project, membership = writable_project(request, project_uuid)
     copy = services.duplicate_project(
         project, membership=membership, application_deadline=payload.application_deadline, start_date=payload.start_date
     )
     return Status(201, project_out(copy))
 
 
-def _rubric_out(r: Rubric) -> RubricOut:
-    return RubricOut(
+def _rubric_out(r: Rubric) -> RubricDefinitionOut:
+    return RubricDefinitionOut(
         uuid=r.uuid,
         name=r.name,
         description=r.description,
         library=r.is_library,
         criteria=[
-            CriterionOut(
+            RubricCriterionOut(
+                id=c.pk,
                 name=c.name,
                 weight=c.weight,
                 description=c.description,
-                levels=[LevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()],
+                levels=[
+                    RubricLevelOut(score=lv.score, label=lv.label, descriptor=lv.descriptor) for lv in c.levels.all()
+                ],
             )
             for c in r.criteria.all()
         ],
@@ -207,16 +202,16 @@ def _rubric_out(r: Rubric) -> RubricOut:
 
 @router.get(
     "/rubrics/{slug}",
-    response={200: list[RubricOut], **ERRORS},
+    response={200: list[RubricDefinitionOut], **ERRORS},
     summary="The rubric library and the organisation's own rubrics",
 )
-def list_rubrics(request: HttpRequest, slug: str) -> list[RubricOut]:
+def list_rubrics(request: HttpRequest, slug: str) -> list[RubricDefinitionOut]:
     org, _ = get_org_for_user(request_user(request), slug)
     return [_rubric_out(r) for r in selectors.rubrics_for(org.pk).prefetch_related("criteria__levels")]
 
 
-@router.post("/rubrics", response={201: RubricOut, **ERRORS}, summary="Build an organisation's own rubric")
-def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricOut]:
+@router.post("/rubrics", response={201: RubricDefinitionOut, **ERRORS}, summary="Build an organisation's own rubric")
+def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricDefinitionOut]:
     org, membership = get_org_for_user(request_user(request), payload.organisation, permission="post_projects")
     rubric = services.create_rubric(
         org,

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from rung.lib.validation import amount_problem, date_problem
 from rung.profiles.models import Skill
 from rung.projects.fairpay import minimum_wages
 from rung.projects.models import IpLicence, WorkMode
@@ -21,6 +22,15 @@ CURRENCIES = [
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _clean_dates(form: forms.Form) -> None:
+    """A date in the past or beyond the planning horizon is an error on its own field."""
+    for name, what in (("application_deadline", "application deadline"), ("start_date", "start date")):
+        value = form.cleaned_data.get(name)
+        problem = date_problem(value, what=what) if value else None
+        if problem:
+            form.add_error(name, problem)
 
 
 class ProjectForm(forms.Form):
@@ -90,7 +100,22 @@ class ProjectForm(forms.Form):
         outcomes = _lines(self.cleaned_data["learning_outcomes"])
         if not outcomes:
             raise forms.ValidationError("Say what the intern will learn: at least one learning outcome.")
+        if len(outcomes) > 10 or any(len(o) > 300 for o in outcomes):
+            raise forms.ValidationError("List at most ten learning outcomes, each under 300 characters.")
         return outcomes
+
+    def clean_stipend(self) -> Any:
+        # DecimalField would read "1e3" as 1000; an amount must be written the way it is paid.
+        raw = self.data.get(self.add_prefix("stipend"), "")
+        problem = amount_problem(raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return self.cleaned_data["stipend"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _clean_dates(self)
+        return data
 
     def clean_screening_questions(self) -> list[str]:
         questions = _lines(self.cleaned_data["screening_questions"])
@@ -130,6 +155,11 @@ class DuplicateForm(forms.Form):
     application_deadline = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _clean_dates(self)
+        return data
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=200)
@@ -164,8 +194,35 @@ class SearchForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("min_hourly") is not None or data.get("min_total") is not None) and not data.get("currency"):
-            raise forms.ValidationError("Choose a currency to filter by pay.")
+            # Beside the field, and only this field: the other filters still apply.
+            self.add_error("currency", "Choose a currency to filter by pay.")
         return data
+
+    def params_data(self) -> dict[str, Any]:
+        """The filters that are valid, so that one mistake never throws the others away."""
+        self.is_valid()
+        data: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            empty: Any = [] if isinstance(field, forms.MultipleChoiceField) else None
+            if isinstance(field, (forms.CharField, forms.ChoiceField)) and not isinstance(
+                field, forms.MultipleChoiceField
+            ):
+                empty = ""
+            data[name] = self.cleaned_data.get(name, empty) if hasattr(self, "cleaned_data") else empty
+        return data
+
+    @property
+    def open_panels(self) -> set[str]:
+        """The filter panels to show unfolded: those holding a value or an error."""
+        if not self.is_bound:
+            return set()
+        panels = {
+            "pay": ("currency", "min_hourly", "min_total"),
+            "time": ("max_hours_per_week", "durations", "start_from", "start_to"),
+            "where": ("work_modes",),
+            "skills": ("skills",),
+        }
+        return {panel for panel, names in panels.items() if any(self.data.get(n) or n in self.errors for n in names)}
 
 
 class RubricForm(forms.Form):

@@ -11,10 +11,12 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.money import from_minor, normalise_currency, to_minor
+from rung.lib.validation import date_problem
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
 from rung.profiles.models import Skill
-from rung.projects.fairpay import check_fair_pay
+from rung.projects.fairpay import check_fair_pay, minimum_wages
 from rung.projects.models import (
     PROJECT_TRANSITIONS,
     IpLicence,
@@ -118,6 +120,18 @@ def validate_project_input(data: ProjectInput, *, organisation: Organisation) ->
         _fail(fair.message, "stipend", code="below_floor")
     if not 1 <= data.seats <= MAX_SEATS:
         _fail(f"Offer between 1 and {MAX_SEATS} seats.", "seats")
+    for value, what, name in (
+        (data.application_deadline, "application deadline", "application_deadline"),
+        (data.start_date, "start date", "start_date"),
+    ):
+        problem = date_problem(value, what=what)
+        if problem:
+            _fail(problem, name)
+    if data.jurisdiction and data.jurisdiction.upper() not in minimum_wages():
+        _fail(
+            f"Rung has no minimum-wage table for “{data.jurisdiction}”; choose a listed country or leave it empty.",
+            "jurisdiction",
+        )
     if data.start_date <= data.application_deadline:
         _fail("The project must start after the application deadline, so there is time to choose.", "start_date")
     if data.work_mode != WorkMode.REMOTE and not data.location.strip():
@@ -322,6 +336,30 @@ def fund_project(project: Project, *, membership: Membership | None) -> Any:
         seats=project.seats,
         currency=project.currency,
         actor=poster.user,
+        project_title=project.title,
+    )
+
+
+def fund_freed_seats(project: Project, *, membership: Membership | None) -> Any:
+    """Fund again the seats of cancelled engagements (their escrow went back), so they reopen."""
+    from rung.ledger.services import request_deposit
+    from rung.projects.selectors import seats_for
+
+    poster = _require_poster(membership)
+    if project.status != ProjectStatus.PUBLISHED:
+        raise ProjectError("Only a project open for applications can reopen a seat.", code="not_open")
+    freed = seats_for(project).unfunded
+    if not freed:
+        raise ProjectError("No cancelled seat is waiting to be funded again.", code="nothing_to_fund")
+    if pending_deposit(project) is not None:
+        raise ProjectError("A deposit for this project is already waiting for your transfer.", code="deposit_pending")
+    return request_deposit(
+        organisation=project.organisation,
+        project_uuid=project.uuid,
+        stipend_minor=project.stipend_minor,
+        seats=freed,
+        currency=project.currency,
+        actor=poster.user,
     )
 
 
@@ -358,34 +396,35 @@ def publish_project(project: Project, *, membership: Membership | None) -> Proje
                 "before candidates can apply.",
                 code="unfunded",
             )
-        return _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
+        from rung.ledger.services import name_project
+
+        name_project(project_uuid=project.uuid, title=project.title)  # how statements name it from now on
+        project = _transition(project, ProjectStatus.PUBLISHED, actor=poster.user)
+        emit("project.published", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
-def _wind_down(project: Project, *, actor: User, cancelled: bool, reason: str = "") -> None:
-    # Engagements and money sit above projects; this lazy import is the one place a project's end
-    # reaches them (see docs/architecture.md): open engagements follow their contracts and the
-    # escrow of unused seats goes back to the employer, in the same transaction.
-    from rung.engagements.services import wind_down_project
-
-    wind_down_project(project, actor=actor, cancelled=cancelled, reason=reason)
-
-
-def close_project(project: Project, *, membership: Membership | None) -> Project:
+def mark_closed(project: Project, *, membership: Membership | None) -> Project:
+    """The project's own part of closing: its status. The whole flow (refunds of unused seats, and
+    completion if nothing is left open) is `rung.engagements.winddown.close_project`."""
     poster = _require_poster(membership)
     with transaction.atomic():
         project = _transition(project, ProjectStatus.CLOSED, actor=poster.user, note="closed to applications")
-        _wind_down(project, actor=poster.user, cancelled=False)
-    return project
+        emit("project.closed", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
-def cancel_project(project: Project, *, membership: Membership | None, reason: str) -> Project:
+def mark_cancelled(project: Project, *, membership: Membership | None, reason: str) -> Project:
+    """The project's own part of cancelling: its status and the reason. The whole flow (waiting
+    applicants answered, engagements cancelled, escrow refunded) is
+    `rung.engagements.winddown.cancel_project`."""
     poster = _require_poster(membership)
     if not reason.strip():
         raise ProjectError("Say why the project is cancelled; applicants will read it.", field="reason")
     with transaction.atomic():
         project = _transition(project, ProjectStatus.CANCELLED, actor=poster.user, note=reason.strip())
-        _wind_down(project, actor=poster.user, cancelled=True, reason=reason.strip())
-    return project
+        emit("project.cancelled", project_uuid=project.uuid, actor_id=poster.user.pk)
+        return project
 
 
 def project_to_input(project: Project) -> ProjectInput:
@@ -538,4 +577,6 @@ def rubric_to_input(rubric: Rubric) -> list[CriterionInput]:
 def complete_project(project: Project, *, actor: User | None) -> Project:
     """A closed project whose every engagement has ended (called by the engagements app)."""
     with transaction.atomic():
-        return _transition(project, ProjectStatus.COMPLETED, actor=actor, note="every engagement has ended")
+        project = _transition(project, ProjectStatus.COMPLETED, actor=actor, note="every engagement has ended")
+        emit("project.completed", project_uuid=project.uuid)
+        return project

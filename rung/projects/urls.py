@@ -15,9 +15,9 @@ urlpatterns = [
     path("<uuid:project_uuid>/", views.detail, name="detail"),
     path("<uuid:project_uuid>/edit/", views.edit, name="edit"),
     path("<uuid:project_uuid>/fund/", views.fund, name="fund"),
+    path("<uuid:project_uuid>/fund-freed-seats/", views.fund_freed_seats, name="fund_freed_seats"),
     path("<uuid:project_uuid>/publish/", views.publish, name="publish"),
-    path("<uuid:project_uuid>/close/", views.close, name="close"),
-    path("<uuid:project_uuid>/cancel/", views.cancel, name="cancel"),
+    # close/ and cancel/ are served by rung.engagements (the wind-down), mounted in this namespace by rung/urls.py.
     path("<uuid:project_uuid>/duplicate/", views.duplicate, name="duplicate"),
     path("<uuid:project_uuid>/save-template/", views.save_template, name="save_template"),
 ]

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import format_money, to_minor
+from rung.lib.validation import bounded_int
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import Membership, Organisation, role_can
 from rung.projects import selectors, services
@@ -50,11 +52,18 @@ def _org_for_posting(request: HttpRequest, slug: str) -> tuple[Organisation, Mem
 # --- Find -------------------------------------------------------------------------------------
 
 
+def _result_cards(projects: Sequence[Project]) -> list[dict[str, Any]]:
+    seats = selectors.seats_for_many(projects)
+    return [
+        {"project": p, "seats": seats[p.pk], "stipend": format_money(p.stipend_minor, p.currency)} for p in projects
+    ]
+
+
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     params = selectors.SearchParams()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+    if form.is_bound:
+        data = form.params_data()
         params = selectors.SearchParams(
             q=data["q"],
             skills=data["skills"],
@@ -69,23 +78,42 @@ def search(request: HttpRequest) -> HttpResponse:
             organisation=data["organisation"],
             sort=data["sort"] or ("relevance" if data["q"] else "recent"),
         )
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = bounded_int(request.GET.get("page"), default=1, low=1, high=500)
     results = selectors.search_projects(params, page=page)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "results": results, "query": query.urlencode(), "nav": "projects"}
-    template = "projects/_results.html" if request.headers.get("HX-Request") else "projects/search.html"
-    return render(request, template, context)
+    suggestion_query = ""
+    if results.suggestion:
+        respelled = query.copy()
+        respelled["q"] = results.suggestion
+        suggestion_query = respelled.urlencode()
+    context = {
+        "form": form,
+        "results": results,
+        "cards": _result_cards(results.items),
+        "query": query.urlencode(),
+        "suggestion_query": suggestion_query,
+        "open_panels": form.open_panels,
+        "nav": "projects",
+    }
+    if request.headers.get("HX-Request"):
+        if form.is_bound and form.errors:
+            # The errors sit beside their fields: answer with the form as well as the results.
+            response = render(request, "projects/_search_layout.html", context)
+            response["HX-Retarget"] = "#search-layout"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "projects/_results.html", context)
+    return render(request, "projects/search.html", context)
 
 
 def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
     project, membership = _project(request, project_uuid)
     can_post = membership is not None and role_can(membership.role, "post_projects")
+    seats = selectors.seats_for(project)
     context: dict[str, Any] = {
         "project": project,
+        "seats": seats,
         "membership": membership,
         "can_post": can_post,
         "can_review": membership is not None and role_can(membership.role, "review"),
@@ -300,7 +328,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/_rate.html", {"fair": fair, "currency": currency})
 
 
-def _act(request: HttpRequest, project_uuid: str, action: Any, success: str, **kwargs: Any) -> HttpResponse:
+def act_on_project(request: HttpRequest, project_uuid: str, action: Any, success: str, **kwargs: Any) -> HttpResponse:
     project, membership = _project(request, project_uuid, write=True)
     try:
         result = action(project, membership=membership, **kwargs)
@@ -334,17 +362,29 @@ def fund(request: HttpRequest, project_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act(request, project_uuid, services.publish_project, "Published: candidates can now find and apply.")
+def fund_freed_seats(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    project, membership = _project(request, project_uuid, write=True)
+    try:
+        services.fund_freed_seats(project, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if selectors.seats_for(project).unfunded:
+            messages.success(request, "Deposit requested: the seat reopens once staff confirm your transfer.")
+        else:
+            messages.success(request, "Funded: the seat is open for applications again.")
+    return redirect("projects:detail", project_uuid=project.uuid)
 
 
 @login_required
 @require_POST
-def close(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act(request, project_uuid, services.close_project, "Closed to new applications.")
+def publish(request: HttpRequest, project_uuid: str) -> HttpResponse:
+    return act_on_project(
+        request, project_uuid, services.publish_project, "Published: candidates can now find and apply."
+    )
 
 
-def _act_with_form(
+def act_on_project_with_form(
     request: HttpRequest, project_uuid: str, *, form_class: Any, invalid: str, action: Any, success: str
 ) -> HttpResponse:
     """A POST that needs a small form: outsiders get 404 before the form is read, a bad form a message."""
@@ -353,26 +393,13 @@ def _act_with_form(
     if not form.is_valid():
         messages.error(request, invalid)
         return redirect("projects:detail", project_uuid=project_uuid)
-    return _act(request, project_uuid, action, success, **form.cleaned_data)
-
-
-@login_required
-@require_POST
-def cancel(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
-        request,
-        project_uuid,
-        form_class=CancelForm,
-        invalid="Say why the project is cancelled; applicants will read it.",
-        action=services.cancel_project,
-        success="The project was cancelled.",
-    )
+    return act_on_project(request, project_uuid, action, success, **form.cleaned_data)
 
 
 @login_required
 @require_POST
 def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
+    return act_on_project_with_form(
         request,
         project_uuid,
         form_class=DuplicateForm,
@@ -385,7 +412,7 @@ def duplicate(request: HttpRequest, project_uuid: str) -> HttpResponse:
 @login_required
 @require_POST
 def save_template(request: HttpRequest, project_uuid: str) -> HttpResponse:
-    return _act_with_form(
+    return act_on_project_with_form(
         request,
         project_uuid,
         form_class=TemplateForm,

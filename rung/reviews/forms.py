@@ -36,8 +36,24 @@ class SubmitForm(forms.Form):
         help_text="What you did, what to look at first, anything you are unsure about.",
     )
 
-    def __init__(self, *args: Any, max_mb: int = 20, **kwargs: Any) -> None:
+    keep_files = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Files from your last version",
+        help_text="Ticked files carry over into the new version. Untick one to replace or drop it.",
+    )
+
+    def __init__(self, *args: Any, max_mb: int = 20, previous_files: Any = (), **kwargs: Any) -> None:
+        previous = list(previous_files)
+        if previous:
+            kwargs.setdefault("initial", {})["keep_files"] = [str(f.uuid) for f in previous]
         super().__init__(*args, **kwargs)
+        keep = self.fields["keep_files"]
+        keep.choices = [(str(f.uuid), f.original_name) for f in previous]  # type: ignore[attr-defined]
+        if not previous:
+            del self.fields["keep_files"]
+        else:
+            self.order_fields(["keep_files", "attachments", "links", "notes"])
         kinds = allowed_extensions()
         field = self.fields["attachments"]
         field.help_text = f"Up to {MAX_FILES} files of at most {max_mb} MB each: {', '.join('.' + k for k in kinds)}."

@@ -2,7 +2,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from rung.reviews.models import Decision
 
@@ -100,10 +100,10 @@ class SelfAssessmentOut(Schema):
 
 
 class ExperienceIn(Schema):
-    mentoring: int = Field(ge=1, le=5)
-    clarity: int = Field(ge=1, le=5)
-    respect: int = Field(ge=1, le=5)
-    pay_timeliness: int = Field(ge=1, le=5)
+    mentoring: StrictInt = Field(ge=1, le=5)
+    clarity: StrictInt = Field(ge=1, le=5)
+    respect: StrictInt = Field(ge=1, le=5)
+    pay_timeliness: StrictInt = Field(ge=1, le=5)
     comment: str = Field("", max_length=2000)
 
 
@@ -112,7 +112,7 @@ class ExperienceOut(ExperienceIn):
 
 
 class InternIn(Schema):
-    overall: int = Field(ge=1, le=5)
+    overall: StrictInt = Field(ge=1, le=5)
     comment: str = Field("", max_length=2000)
 
 

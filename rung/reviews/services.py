@@ -9,7 +9,8 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +34,9 @@ from rung.engagements.models import (
     MilestoneStatus,
 )
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
-from rung.notifications.services import notify
+from rung.lib.events import emit
 from rung.orgs.models import Membership, role_can
+from rung.profiles.services import refuse_if_conflicted
 from rung.projects.models import Project, Rubric
 from rung.reviews.files import CheckedFile, check_file
 from rung.reviews.models import (
@@ -71,7 +73,7 @@ class ReviewError(DomainError):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _reviewers(project: Project, *, exclude: User | None = None) -> list[User]:
+def reviewers(project: Project, *, exclude: User | None = None) -> list[User]:
     memberships = Membership.objects.filter(organisation_id=project.organisation_id).select_related("user")
     return [m.user for m in memberships if role_can(m.role, "review") and (exclude is None or m.user_id != exclude.pk)]
 
@@ -93,7 +95,7 @@ def _transition(submission: Submission, new: str, *, actor: User | None, note: s
     return True
 
 
-def _title(text: str) -> str:
+def short_title(text: str) -> str:
     return text if len(text) <= 150 else text[:149] + "…"
 
 
@@ -110,7 +112,7 @@ def _lock_milestone(milestone: EngagementMilestone) -> tuple[Engagement, Engagem
     return engagement, milestone
 
 
-def _milestone_url(milestone: EngagementMilestone) -> str:
+def milestone_url(milestone: EngagementMilestone) -> str:
     return reverse("reviews:milestone", args=[milestone.uuid])
 
 
@@ -130,12 +132,24 @@ def clean_links(links: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def work_opens_on(engagement: Engagement) -> date:
+    """The first day work can be handed in: the start date of the contract in force. The engagement
+    carries the dates in force, so a signed amendment that moves them moves this day too."""
+    return engagement.start_date
+
+
 def _require_open_for_work(engagement: Engagement, milestone: EngagementMilestone) -> None:
     if engagement.status != EngagementStatus.ACTIVE:
         raise ReviewError(
             "You can hand in work only while the engagement is in progress "
             f"(it is “{EngagementStatus(engagement.status).label}”).",
             code="not_active",
+        )
+    opens = work_opens_on(engagement)
+    if timezone.now().date() < opens:
+        # Work handed in (and so approved and paid) before the contract starts is outside its terms.
+        raise ReviewError(
+            f"Work can be handed in from {opens:%d %B %Y}, the contract's start date.", code="not_started"
         )
     if MilestoneStatus.SUBMITTED not in MILESTONE_TRANSITIONS[milestone.status]:
         messages: dict[str, str] = {
@@ -150,6 +164,18 @@ def _require_open_for_work(engagement: Engagement, milestone: EngagementMileston
 # --- Submissions ----------------------------------------------------------------------------
 
 
+def _files_to_keep(milestone: EngagementMilestone, keep: Sequence[str]) -> list[SubmissionFile]:
+    """Files of the milestone's latest version named in `keep`; anything else named is refused."""
+    if not keep:
+        return []
+    latest = milestone.submissions.order_by("-version").first()
+    available = {str(f.uuid): f for f in latest.files.all()} if latest else {}
+    wanted = list(dict.fromkeys(str(k) for k in keep))
+    if any(k not in available for k in wanted):
+        raise ReviewError("Only files of the latest version can be kept; reload the page.", field="files")
+    return [available[k] for k in wanted]
+
+
 def submit_work(
     milestone: EngagementMilestone,
     *,
@@ -157,8 +183,14 @@ def submit_work(
     notes: str = "",
     links: Sequence[str] = (),
     files: Sequence[UploadedFile] = (),
+    keep_files: Sequence[str] = (),
 ) -> Submission:
-    """Hand in a new version of the work for a milestone and start the review clock."""
+    """Hand in a new version of the work for a milestone and start the review clock.
+
+    `keep_files` names (by uuid) files of the latest earlier version to carry into this one, so a
+    revision after "changes requested" replaces only what changed. The stored file is shared: files
+    handed in are never deleted.
+    """
     engagement = milestone.engagement
     if engagement.candidate_id != candidate.pk:
         raise PermissionDenied("Only the intern on this engagement can hand in work for it.")
@@ -166,9 +198,10 @@ def submit_work(
     if len(notes) > MAX_NOTES:
         raise ReviewError(f"Keep the notes under {MAX_NOTES} characters.", field="notes")
     cleaned_links = clean_links(links)
-    if len(files) > MAX_FILES:
+    kept = _files_to_keep(milestone, keep_files)
+    if len(files) + len(kept) > MAX_FILES:
         raise ReviewError(f"Hand in at most {MAX_FILES} files; put more in a .zip.", field="files")
-    if not (files or cleaned_links or notes):
+    if not (files or kept or cleaned_links or notes):
         raise ReviewError("Add at least one file, link or note.", field="files")
     _require_open_for_work(engagement, milestone)
     checked: list[CheckedFile] = [check_file(f, name=f.name or "", size=f.size or 0) for f in files]
@@ -209,6 +242,19 @@ def submit_work(
                 )
                 for name, info in zip(stored, checked, strict=True)
             )
+            SubmissionFile.objects.bulk_create(
+                SubmissionFile(
+                    submission=submission,
+                    file=old.file.name,
+                    original_name=old.original_name,
+                    extension=old.extension,
+                    content_type=old.content_type,
+                    size=old.size,
+                    sha256=old.sha256,
+                    uploaded_at=old.uploaded_at,
+                )
+                for old in kept
+            )
             SubmissionEvent.objects.create(
                 submission=submission, to_status=SubmissionStatus.AWAITING_REVIEW, actor=candidate
             )
@@ -222,19 +268,16 @@ def submit_work(
                     "milestone": str(milestone.uuid),
                     "version": version,
                     "files": [{"name": i.display_name, "sha256": i.sha256, "size": i.size} for i in checked],
+                    "kept_files": [{"name": f.original_name, "sha256": f.sha256, "size": f.size} for f in kept],
                     "links": cleaned_links,
                 },
             )
-            mentor = engagement.mentor
-            if mentor is not None and mentor not in _reviewers(engagement.project):
-                notify(
-                    [mentor],
-                    verb="submission.submitted",
-                    title=_title(f"{candidate.full_name} handed in: {milestone.title} (v{version})"),
-                    body=f"For “{engagement.project.title}”. You can read the work and its reviews.",
-                    url=_milestone_url(milestone),
-                    actor=candidate,
-                )
+            emit(
+                "submission.received",
+                submission_uuid=submission.uuid,
+                engagement_uuid=engagement.uuid,
+                actor_id=candidate.pk,
+            )
     except BaseException:
         for name in stored:
             default_storage.delete(name)
@@ -308,6 +351,8 @@ def _require_reviewer(submission: Submission, reviewer: User) -> Membership:
         raise NotFound("No such submission.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer review work.")
+    # A mentor never reviews their own mentee's work (nor anyone a conflict of interest with).
+    refuse_if_conflicted(reviewer, engagement.candidate, doing="review this work")
     return membership
 
 
@@ -361,7 +406,7 @@ def review_submission(submission: Submission, *, reviewer: User, review: ReviewI
             raise ReviewError("This version has already been reviewed.", code="already_reviewed") from None
         ReviewScore.objects.bulk_create(ReviewScore(review=result, **row) for row in scored.rows)
         if approve:
-            engagements.approve_milestone(milestone, actor=reviewer, approved_at=now)
+            _approve(milestone, actor=reviewer, approved_at=now)
         else:
             # Refuses once the contract's rounds of changes are used up; the whole review rolls back.
             engagements.request_changes(milestone, actor=reviewer, note=f"review {result.uuid}")
@@ -379,6 +424,38 @@ def review_submission(submission: Submission, *, reviewer: User, review: ReviewI
         # The intern is told by the engagements service (approved, or changes requested); the
         # feedback itself waits for them on the milestone page.
     return result
+
+
+# --- Approval, completion and the credential -----------------------------------------------------
+
+
+def _approve(milestone: EngagementMilestone, *, actor: User | None, approved_at: datetime, auto: bool = False) -> None:
+    """Approve the milestone (the engagements service releases its stipend); if that completed the
+    engagement, its credential is issued once the transaction commits (after the payout it started)."""
+    engagements.approve_milestone(milestone, actor=actor, approved_at=approved_at, auto=auto)
+    engagement_id = milestone.engagement_id
+    if Engagement.objects.filter(pk=engagement_id, status=EngagementStatus.COMPLETED).exists():
+        transaction.on_commit(partial(_enqueue_credential, engagement_id))
+
+
+def _enqueue_credential(engagement_id: int) -> None:
+    from rung.reviews.tasks import issue_engagement_credential
+
+    issue_engagement_credential.enqueue(engagement_id)
+
+
+def issue_completion_credential(engagement: Engagement) -> Any:
+    """A completed engagement becomes its Open Badges credential, with the final rubric results.
+
+    Idempotent (the credentials service issues once per engagement). Returns the credential, or None
+    if the engagement is not completed.
+    """
+    from rung.reviews.credential import issue_for_engagement
+
+    credential = issue_for_engagement(engagement)
+    if credential is not None:
+        emit("credential.issued", credential_uuid=credential.uuid, subject_id=engagement.candidate_id)
+    return credential
 
 
 # --- Auto-approval ---------------------------------------------------------------------------
@@ -433,7 +510,7 @@ def _auto_approve_one(pk: int, *, now: datetime) -> bool:
             resolved_at=now,
         ):
             return False  # another sweep, or a reviewer, got there first
-        engagements.approve_milestone(milestone, actor=None, approved_at=submission.review_due_at, auto=True)
+        _approve(milestone, actor=None, approved_at=submission.review_due_at, auto=True)
         record(
             "submission.auto_approved",
             actor=None,
@@ -441,15 +518,7 @@ def _auto_approve_one(pk: int, *, now: datetime) -> bool:
             data={"review_due_at": submission.review_due_at.isoformat(), "milestone": str(milestone.uuid)},
         )
         # approve_milestone tells the intern; the employer is told here, once.
-        notify(
-            _reviewers(engagement.project),
-            verb="submission.auto_approved",
-            title=_title(f"Approved automatically: {milestone.title}"),
-            body=f"No one reviewed {engagement.candidate.full_name}'s work by the deadline, so Rung approved it and "
-            "released the stipend. It shows on your organisation's reliability record.",
-            url=_milestone_url(milestone),
-            dedupe_key=f"submission.auto_approved:{submission.uuid}",
-        )
+        emit("submission.auto_approved", submission_uuid=submission.uuid, engagement_uuid=engagement.uuid)
     return True
 
 
@@ -521,29 +590,12 @@ def _lock_for_rating(engagement: Engagement, *, now: datetime) -> Engagement:
     return engagement
 
 
-def _tell_about_rating(engagement: Engagement, *, rater: User, other_side: list[User], both_in: bool) -> None:
-    url = reverse("reviews:ratings", args=[engagement.uuid])
+def _tell_about_rating(engagement: Engagement, *, rater: User, both_in: bool) -> None:
+    # The subscribers tell the other side, or both once both ratings are in.
     if both_in:
-        everyone = [engagement.candidate, *_reviewers(engagement.project)]
-        notify(
-            everyone,
-            verb="rating.revealed",
-            title=_title(f"Ratings revealed: {engagement.project.title}"),
-            body="Both sides have rated, so each can now see the other's rating.",
-            url=url,
-            actor=rater,
-        )
+        emit("rating.revealed", engagement_uuid=engagement.uuid, actor_id=rater.pk)
         return
-    deadline = reveal_at(engagement)
-    notify(
-        other_side,
-        verb="rating.received",
-        title=_title(f"You have been rated: {engagement.project.title}"),
-        body="Add your own rating to see it. Neither side sees the other's until both are in"
-        + (f" or until {deadline:%d %B %Y}." if deadline else "."),
-        url=url,
-        actor=rater,
-    )
+    emit("rating.received", engagement_uuid=engagement.uuid, actor_id=rater.pk)
 
 
 def rate_experience(
@@ -579,7 +631,7 @@ def rate_experience(
         )
         record("rating.experience", actor=candidate, obj=engagement, data=values)
         both = InternRating.objects.filter(engagement=engagement).exists()
-        _tell_about_rating(engagement, rater=candidate, other_side=_reviewers(engagement.project), both_in=both)
+        _tell_about_rating(engagement, rater=candidate, both_in=both)
     return rating
 
 
@@ -594,6 +646,7 @@ def rate_intern(
         raise NotFound("No such engagement.")
     if not role_can(membership.role, "review"):
         raise PermissionDenied("Only reviewers, managers and owners of the employer rate the intern.")
+    refuse_if_conflicted(rater, engagement.candidate, doing="rate this intern")
     overall = _one_to_five(overall, "overall", "the intern's work overall")
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:
@@ -608,6 +661,5 @@ def rate_intern(
         )
         record("rating.intern", actor=rater, obj=engagement, data={"overall": overall})
         both = ExperienceRating.objects.filter(engagement=engagement).exists()
-        candidate = User.objects.get(pk=engagement.candidate_id)
-        _tell_about_rating(engagement, rater=rater, other_side=[candidate], both_in=both)
+        _tell_about_rating(engagement, rater=rater, both_in=both)
     return rating

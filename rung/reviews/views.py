@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from rung.accounts.requests import request_user
@@ -59,12 +60,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
     item, access = _fetch(selectors.get_milestone_for_user, request, milestone_uuid)
     engagement = item.engagement
+    opens_on = services.work_opens_on(engagement)
+    not_started = timezone.now().date() < opens_on
     can_submit = (
         access.is_candidate
         and engagement.status == EngagementStatus.ACTIVE
+        and not not_started
         and item.status in (MilestoneStatus.PENDING, MilestoneStatus.CHANGES_REQUESTED)
     )
-    form = SubmitForm(request.POST or None, request.FILES or None, max_mb=settings.SUBMISSION_MAX_FILE_MB)
+    submissions = list(selectors.submissions_for_milestone(item))
+    latest = submissions[0] if submissions else None
+    # A revision starts from the last version: its files carry over unless unticked.
+    previous_files = list(latest.files.all()) if latest and can_submit else []
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        max_mb=settings.SUBMISSION_MAX_FILE_MB,
+        previous_files=previous_files,
+    )
     if request.method == "POST":
         if not access.is_candidate:
             raise DjangoPermissionDenied("Only the intern hands in work.")
@@ -76,6 +89,7 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
                     notes=form.cleaned_data["notes"],
                     links=form.link_list(),
                     files=form.cleaned_data["attachments"],
+                    keep_files=form.cleaned_data.get("keep_files", []),
                 )
             except DomainError as exc:
                 _form_error(form, exc)
@@ -93,9 +107,12 @@ def milestone(request: HttpRequest, milestone_uuid: str) -> HttpResponse:
             "milestone": item,
             "engagement": engagement,
             "access": access,
-            "submissions": selectors.submissions_for_milestone(item),
+            "submissions": submissions,
+            "feedback": latest.review if latest and latest.status == "changes_requested" else None,
+            "latest": latest,
             "form": form,
             "can_submit": can_submit,
+            "opens_on": opens_on if not_started else None,
             "nav": "work",
         },
         status=400 if request.method == "POST" else 200,
@@ -222,8 +239,10 @@ def self_assessment(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
 @login_required
 def ratings(request: HttpRequest, engagement_uuid: str) -> HttpResponse:
     engagement, access = _fetch(selectors.get_engagement_for_user, request, engagement_uuid)
-    experience_form = ExperienceRatingForm(request.POST if access.is_candidate else None)
-    intern_form = InternRatingForm(request.POST if access.can_review else None)
+    # Bound only to a real POST: on GET the forms are blank, not "This field is required".
+    posted = request.POST if request.method == "POST" else None
+    experience_form = ExperienceRatingForm(posted if access.is_candidate else None)
+    intern_form = InternRatingForm(posted if access.can_review else None)
     failed = False
     if request.method == "POST":
         try:

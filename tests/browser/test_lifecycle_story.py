@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import FilePayload, Page, expect
 
 from conftest import make_user
@@ -153,6 +154,8 @@ def test_an_employer_posts_a_candidate_applies_is_hired_hands_in_work_and_is_pai
     expect(employer.get_by_role("main").get_by_text("In progress", exact=True)).to_be_visible()
     engagement = Engagement.objects.get()
     assert engagement.status == EngagementStatus.ACTIVE
+    # Work opens on the contract's start date: let time pass to it (without sleeping).
+    Engagement.objects.filter(pk=engagement.pk).update(start_date=timezone.now().date())
 
     # 6. The candidate hands in work for each milestone: a PDF, a link and a note.
     candidate.get_by_role("navigation", name="Main").get_by_role("link", name="My applications").click()

@@ -16,7 +16,7 @@ def test_apply_shortlist_offer_accept_through_the_api(api_for, candidate, bob, p
     assert created.status_code == 201, created.content
     uuid = created.json()["uuid"]
     reviewer = api_for(bob)
-    cards = reviewer.get(f"/api/v1/applications/review/{published.uuid}").json()
+    cards = reviewer.get(f"/api/v1/applications/review/{published.uuid}").json()["items"]
     assert cards[0]["label"] == "Applicant 1"
     assert cards[0]["email"] is None
     assert reviewer.post(f"/api/v1/applications/{uuid}/shortlist").json()["status"] == "shortlisted"
@@ -84,7 +84,9 @@ def test_my_applications_page_with_an_empty_state(client_for, candidate):
     )
 
 
-def test_a_reviewer_declines_with_a_chosen_template_or_their_own_words(client_for, bob, published, candidate):
+def test_a_reviewer_declines_with_a_chosen_template_or_their_own_words(
+    client_for, bob, published, candidate, django_capture_on_commit_callbacks
+):
     from conftest import make_user
     from rung.notifications.models import Notification
 
@@ -94,11 +96,12 @@ def test_a_reviewer_declines_with_a_chosen_template_or_their_own_words(client_fo
     client = client_for(bob)
     page = client.get(reverse("applications:review_list", args=[published.uuid])).content.decode()
     assert "we needed more experience with Data visualisation, Python" in page  # the skills template, filled in
-    client.post(reverse("applications:reviewer_action", args=[first.uuid, "reject"]), {"template": "skills"})
-    client.post(
-        reverse("applications:reviewer_action", args=[second.uuid, "reject"]),
-        {"template": "skills", "message": "Thank you! We chose someone who had used our exact tools."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the candidates are told when the rejection commits
+        client.post(reverse("applications:reviewer_action", args=[first.uuid, "reject"]), {"template": "skills"})
+        client.post(
+            reverse("applications:reviewer_action", args=[second.uuid, "reject"]),
+            {"template": "skills", "message": "Thank you! We chose someone who had used our exact tools."},
+        )
     assert (
         "more experience with Data visualisation, Python"
         in Notification.objects.get(recipient=candidate, verb="application.rejected").body

@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from rung.applications import services
 from rung.applications.models import ApplicationStatus
+from rung.engagements.services import accept_offer
 from rung.lib.errors import DomainError
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ def test_simultaneous_acceptances_never_exceed_the_seats(published, reviewer_mem
     def race(application, person) -> None:
         try:
             barrier.wait()
-            services.accept_offer(application, candidate=person)
+            accept_offer(application, candidate=person)
             result = "accepted"
         except DomainError as exc:
             result = exc.code

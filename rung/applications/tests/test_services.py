@@ -7,6 +7,7 @@ from rung.applications import services
 from rung.applications.models import Application, ApplicationStatus
 from rung.applications.selectors import applicant_cards
 from rung.audit.models import AuditEvent
+from rung.engagements.services import accept_offer
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.notifications.models import Notification
 from rung.profiles.models import AvailabilityWindow, CandidateProfile
@@ -21,8 +22,9 @@ def _apply(published, candidate):
     return services.apply(published, candidate=candidate, answers=ANSWER)
 
 
-def test_applying_notifies_the_reviewers_and_is_audited(published, candidate, bob):
-    application = _apply(published, candidate)
+def test_applying_notifies_the_reviewers_and_is_audited(published, candidate, bob, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = _apply(published, candidate)
     assert application.status == ApplicationStatus.SUBMITTED
     assert Notification.objects.filter(recipient=bob, verb="application.submitted").exists()
     assert AuditEvent.objects.filter(verb="application.submitted", actor=candidate).exists()
@@ -77,15 +79,18 @@ def test_the_first_pass_is_blind_until_shortlisted(published, candidate, reviewe
     assert (card.name, card.email, card.institution) == ("Nia Candidate", candidate.email, "Riverside University")
 
 
-def test_rejection_needs_a_kind_message_and_tells_the_candidate(published, candidate, reviewer_membership):
+def test_rejection_needs_a_kind_message_and_tells_the_candidate(
+    published, candidate, reviewer_membership, django_capture_on_commit_callbacks
+):
     application = _apply(published, candidate)
     with pytest.raises(DomainError, match="kind message"):
         services.reject(application, membership=reviewer_membership, message="no")
-    services.reject(
-        application,
-        membership=reviewer_membership,
-        message="Thank you — we chose someone with more Python experience this time.",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(
+            application,
+            membership=reviewer_membership,
+            message="Thank you — we chose someone with more Python experience this time.",
+        )
     note = Notification.objects.get(recipient=candidate, verb="application.rejected")
     assert "more Python experience" in note.body
 
@@ -112,7 +117,7 @@ def test_an_offer_needs_a_shortlist_and_expires(published, candidate, reviewer_m
     offered.refresh_from_db()
     assert offered.status == ApplicationStatus.EXPIRED
     with pytest.raises(DomainError, match="no open offer"):
-        services.accept_offer(offered, candidate=candidate)
+        accept_offer(offered, candidate=candidate)
 
 
 def test_seats_are_never_exceeded(published, reviewer_membership):
@@ -124,10 +129,10 @@ def test_seats_are_never_exceeded(published, reviewer_membership):
         application = _apply(published, person)
         services.shortlist(application, membership=reviewer_membership)
         offers.append(services.make_offer(application, membership=reviewer_membership))
-    services.accept_offer(offers[0], candidate=people[0])
-    services.accept_offer(offers[1], candidate=people[1])  # two seats
+    accept_offer(offers[0], candidate=people[0])
+    accept_offer(offers[1], candidate=people[1])  # two seats
     with pytest.raises(DomainError, match="every seat was taken"):
-        services.accept_offer(offers[2], candidate=people[2])
+        accept_offer(offers[2], candidate=people[2])
     assert published.applications.filter(status=ApplicationStatus.ACCEPTED).count() == 2
 
 
@@ -136,16 +141,19 @@ def test_only_the_candidate_answers_their_offer(published, candidate, charlie, r
     services.shortlist(application, membership=reviewer_membership)
     services.make_offer(application, membership=reviewer_membership)
     with pytest.raises(PermissionDenied):
-        services.accept_offer(application, candidate=charlie)
+        accept_offer(application, candidate=charlie)
     with pytest.raises(PermissionDenied):
         services.withdraw(application, candidate=charlie)
 
 
-def test_the_sweep_closes_undecided_applications_courteously_once(published, candidate):
+def test_the_sweep_closes_undecided_applications_courteously_once(
+    published, candidate, django_capture_on_commit_callbacks
+):
     application = _apply(published, candidate)
     Project.objects.filter(pk=published.pk).update(application_deadline=timezone.now().date() - timedelta(days=11))
-    assert services.sweep() == (1, 0)
-    assert services.sweep() == (0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep() == (1, 0)
+        assert services.sweep() == (0, 0)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CLOSED
     assert application.closed_by_sweep

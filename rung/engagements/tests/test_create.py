@@ -6,6 +6,7 @@ from rung.engagements import services
 from rung.engagements.contracts import CONTRACT_TEMPLATE_VERSION, render_contract_text, sha256_text
 from rung.engagements.models import ContractStatus, Engagement, EngagementStatus
 from rung.engagements.tests.conftest import accept, milestones
+from rung.lib.errors import PermissionDenied
 from rung.notifications.models import Notification
 from rung.projects import services as projects
 from rung.projects.services import MilestoneInput
@@ -83,7 +84,11 @@ def test_the_text_is_rendered_deterministically_from_the_stored_terms(engagement
     assert all(len(line) <= 78 for line in contract.text.splitlines())
 
 
-def test_both_sides_are_told_there_is_a_contract_to_sign(engagement, alice, candidate):
+def test_both_sides_are_told_there_is_a_contract_to_sign(
+    published, reviewer_membership, alice, candidate, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # they are told when the acceptance commits
+        accept(published, candidate, reviewer_membership)
     assert Notification.objects.filter(recipient=candidate, verb="engagement.created").exists()
     assert Notification.objects.filter(recipient=alice, verb="engagement.created").exists()
 
@@ -100,3 +105,40 @@ def test_only_an_accepted_offer_becomes_an_engagement(published, candidate):
     with pytest.raises(services.EngagementError) as refused:
         services.create_engagement(application, actor=candidate)
     assert refused.value.code == "not_accepted"
+
+
+def test_accepting_emits_offer_accepted_naming_the_new_engagement(
+    published, reviewer_membership, candidate, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rung.lib import events
+
+    monkeypatch.setattr(events, "_subscribers", {k: list(v) for k, v in events._subscribers.items()})
+    heard: list[events.Event] = []
+    events.subscribe("offer.accepted")(heard.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement = accept(published, candidate, reviewer_membership)
+    [event] = heard
+    assert event.payload == {
+        "application_uuid": str(engagement.application.uuid),
+        "project_uuid": str(published.uuid),
+        "engagement_uuid": str(engagement.uuid),
+        "actor_id": candidate.pk,
+    }
+
+
+def test_a_refused_acceptance_emits_nothing(
+    published, reviewer_membership, candidate, charlie, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rung.applications import services as applications
+    from rung.lib import events
+
+    monkeypatch.setattr(events, "_subscribers", {})
+    heard: list[events.Event] = []
+    events.subscribe("offer.accepted")(heard.append)
+    application = applications.apply(published, candidate=candidate, answers=["A line chart."])
+    applications.shortlist(application, membership=reviewer_membership)
+    applications.make_offer(application, membership=reviewer_membership)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+        services.accept_offer(application, candidate=charlie)
+    assert heard == []
+    assert not Engagement.objects.exists()

@@ -2,10 +2,10 @@
 
 import pytest
 
+from rung.engagements import winddown as projects
 from rung.engagements.models import EngagementStatus
 from rung.ledger.models import AccountKind, account_key
 from rung.ledger.selectors import balance_of, check_ledger, escrow_balance
-from rung.projects import services as projects
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,9 @@ def test_cancelling_before_the_start_refunds_everything(active, owner_membership
     assert check_ledger() == []
 
 
-def test_cancelling_answers_everyone_still_waiting(published, owner_membership, reviewer_membership):
+def test_cancelling_answers_everyone_still_waiting(
+    published, owner_membership, reviewer_membership, django_capture_on_commit_callbacks
+):
     from conftest import make_user
     from rung.applications import services as applications
     from rung.applications.models import ApplicationStatus
@@ -57,7 +59,8 @@ def test_cancelling_answers_everyone_still_waiting(published, owner_membership, 
     second = applications.apply(published, candidate=offered, answers=["Yes."])
     applications.shortlist(second, membership=reviewer_membership)
     applications.make_offer(second, membership=reviewer_membership)
-    projects.cancel_project(published, membership=owner_membership, reason="The client pulled the budget.")
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.cancel_project(published, membership=owner_membership, reason="The client pulled the budget.")
     for application in (first, second):
         application.refresh_from_db()
         assert application.status == ApplicationStatus.CLOSED

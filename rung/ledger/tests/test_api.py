@@ -1,6 +1,7 @@
 """/api/v1/money: the whole money story, and every endpoint tried by people who may not use it."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,9 @@ from rung.ledger.tasks import run_payouts_task, send_payout_task
 from rung.projects.models import Project, ProjectStatus
 
 from .conftest import start_payout
+
+# Deadlines must lie between today and the planning horizon (two years).
+_SOON = timezone.now().date() + timedelta(days=30)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +31,8 @@ PROJECT = {
     "stipend": "1350.00",
     "currency": "EUR",
     "seats": 1,
-    "application_deadline": "2030-02-01",
-    "start_date": "2030-02-10",
+    "application_deadline": _SOON.isoformat(),
+    "start_date": (_SOON + timedelta(days=9)).isoformat(),
     "milestones": [
         {"title": "Cleaned logs", "due_offset_days": 7, "share_percent": 30},
         {"title": "Map and memo", "due_offset_days": 21, "share_percent": 70},

@@ -59,8 +59,9 @@ def test_the_centre_costs_the_same_however_many_there_are(
     for i in range(existing):
         notify([alice], verb="a.b", title=f"N{i}", body="", actor=bob, email=False)
     client = client_for(alice)
-    # session, user, page count, page rows (actors joined), the unread count (view), the nav's count
-    with django_assert_max_num_queries(6):
+    # session, user, page count, page rows (actors joined), the unread count (view), the nav's count,
+    # the nav's unread messages
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert response.context["unread_notifications"] == existing

@@ -80,7 +80,7 @@ def _fresh_site_env(tmp_path: Path, **database: str) -> dict[str, str]:
             "CREDENTIALS_KEY_PASSPHRASE": PASSPHRASE,
             "CREDENTIALS_KEY_FILE": str(tmp_path / "restored" / "keys.json"),
             "CREDENTIALS_DID_METHOD": "web",
-            "SITE_URL": "http://testserver",
+            "SITE_URL": "https://testserver",  # the same did:web:testserver; outside DEBUG it must be https
             "MEDIA_ROOT": str(tmp_path / "restored" / "media"),
             "RUNG_VAR_DIR": str(tmp_path / "restored" / "var"),
             **database,

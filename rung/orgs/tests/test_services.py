@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from rung.audit.models import AuditEvent
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.notifications.models import Notification
 from rung.orgs import services
 from rung.orgs.models import Invitation, Membership, Organisation, Role, Verification
 
@@ -60,6 +61,35 @@ def test_only_staff_verify_and_declining_needs_a_reason(org, alice, sam):
     with pytest.raises(DomainError, match="cannot become"):
         services.set_verification(org, staff=sam, status=Verification.VERIFIED)
     assert AuditEvent.objects.filter(verb="org.verification.verified", actor=sam).count() == 1
+
+
+def test_verifying_tells_the_owners_in_app_and_by_email_once(
+    org, alice, bob, sam, mailoutbox, django_capture_on_commit_callbacks
+):
+    org.verification = Verification.PENDING
+    org.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_verification(org, staff=sam, status=Verification.VERIFIED)
+    note = Notification.objects.get(verb="organisation.verified")
+    assert note.recipient == alice  # the owner; bob is a reviewer
+    assert org.name in note.title
+    assert note.url == f"/orgs/{org.slug}/"
+    assert [m.to for m in mailoutbox] == [[alice.email]]  # one e-mail: the verification letter
+
+
+def test_refusing_verification_tells_the_owners_why(org, alice, sam, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_verification(org, staff=sam, status=Verification.REJECTED, note="The company number is wrong.")
+    note = Notification.objects.get(recipient=alice, verb="organisation.verification_withdrawn")
+    assert "company number is wrong" in note.body
+
+
+def test_nothing_is_told_when_verification_is_refused_for_want_of_a_reason(
+    org, sam, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
+        services.set_verification(org, staff=sam, status=Verification.REJECTED)
+    assert not Notification.objects.exists()
 
 
 def test_invitation_round_trip(org, alice, charlie, mailoutbox, django_capture_on_commit_callbacks):

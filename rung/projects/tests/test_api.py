@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from rung.projects import services
 from rung.projects.models import Project, ProjectStatus
 
 from .conftest import make_input
+
+# Deadlines must lie between today and the planning horizon (two years).
+_SOON = timezone.now().date() + timedelta(days=30)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +26,8 @@ def _payload(**overrides):
         "stipend": "1350.00",
         "currency": "EUR",
         "seats": 1,
-        "application_deadline": "2030-02-01",
-        "start_date": "2030-02-10",
+        "application_deadline": _SOON.isoformat(),
+        "start_date": (_SOON + timedelta(days=9)).isoformat(),
         "milestones": [
             {"title": "Cleaned logs", "due_offset_days": 7, "share_percent": 30},
             {"title": "Map and memo", "due_offset_days": 21, "share_percent": 70},

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from rung.audit.models import AuditEvent
+from rung.engagements.winddown import cancel_project, close_project
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.orgs.models import Membership, Verification
 from rung.projects import services
@@ -125,14 +126,14 @@ def test_published_projects_cannot_be_edited_or_published_twice(published, owner
 
 
 def test_close_then_cancel_with_a_reason(published, owner_membership):
-    services.close_project(published, membership=owner_membership)
+    close_project(published, membership=owner_membership)
     with pytest.raises(DomainError, match="Say why"):
-        services.cancel_project(published, membership=owner_membership, reason=" ")
-    cancelled = services.cancel_project(published, membership=owner_membership, reason="Budget frozen")
+        cancel_project(published, membership=owner_membership, reason=" ")
+    cancelled = cancel_project(published, membership=owner_membership, reason="Budget frozen")
     assert cancelled.status == ProjectStatus.CANCELLED
     assert ProjectEvent.objects.filter(project=published, to_status="cancelled", note="Budget frozen").exists()
     with pytest.raises(DomainError, match="cannot become"):
-        services.cancel_project(published, membership=owner_membership, reason="again")
+        cancel_project(published, membership=owner_membership, reason="again")
 
 
 def test_duplicate_and_template_round_trip(published, owner_membership, sam):

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rung.projects.models import Project, ProjectStatus
+
+# Deadlines must lie between today and the planning horizon (two years).
+_SOON = timezone.now().date() + timedelta(days=30)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +24,8 @@ def _form_data(**overrides):
         "stipend": "600.00",
         "currency": "EUR",
         "seats": "1",
-        "application_deadline": "2030-01-10",
-        "start_date": "2030-01-20",
+        "application_deadline": _SOON.isoformat(),
+        "start_date": (_SOON + timedelta(days=10)).isoformat(),
         "work_mode": "remote",
         "location": "",
         "jurisdiction": "",

@@ -63,8 +63,16 @@ def accept(project, person: User, reviewer_membership: Membership) -> Engagement
     application = applications.apply(project, candidate=person, answers=ANSWER)
     applications.shortlist(application, membership=reviewer_membership)
     applications.make_offer(application, membership=reviewer_membership)
-    applications.accept_offer(application, candidate=person)  # creates the engagement and its contract
+    engagements.accept_offer(application, candidate=person)  # creates the engagement and its contract
     return Engagement.objects.get(application=application)
+
+
+def start_now(engagement: Engagement) -> Engagement:
+    """Time passing to the contract's start date (work can be handed in from then), without sleeping."""
+    today = timezone.now().date()
+    Engagement.objects.filter(pk=engagement.pk, start_date__gt=today).update(start_date=today)
+    engagement.refresh_from_db()
+    return engagement
 
 
 def sign_both(engagement: Engagement, *, employer: User, candidate: User) -> Engagement:
@@ -87,8 +95,8 @@ def unsigned(published, candidate, reviewer_membership) -> Engagement:  # noqa: 
 
 @pytest.fixture
 def engagement(unsigned, alice, candidate) -> Engagement:
-    """An active engagement: both sides signed."""
-    return sign_both(unsigned, employer=alice, candidate=candidate)
+    """An active engagement: both sides signed, and its start date has come."""
+    return start_now(sign_both(unsigned, employer=alice, candidate=candidate))
 
 
 def milestones(engagement: Engagement) -> list[EngagementMilestone]:

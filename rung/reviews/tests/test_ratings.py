@@ -36,8 +36,9 @@ def test_ratings_open_only_when_the_engagement_has_ended(engagement, candidate, 
     assert not seen_by(engagement, candidate).window_open
 
 
-def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candidate, bob, alice):
-    rate_experience(completed, candidate, comment="Great mentoring, slow payment.")
+def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candidate, bob, alice, events_committed):
+    with events_committed():
+        rate_experience(completed, candidate, comment="Great mentoring, slow payment.")
     assert seen_by(completed, candidate).experience is not None  # your own, always
     employer_view = seen_by(completed, alice)
     assert employer_view.experience is None
@@ -46,7 +47,8 @@ def test_neither_side_sees_the_other_rating_until_both_are_in(completed, candida
     assert employer_view.can_rate_intern
     assert Notification.objects.filter(recipient=alice, verb="rating.received").exists()
 
-    services.rate_intern(completed, rater=bob, overall=5, comment="Outstanding work.")
+    with events_committed():
+        services.rate_intern(completed, rater=bob, overall=5, comment="Outstanding work.")
     for person in (candidate, alice, bob):
         view = seen_by(completed, person)
         assert view.revealed
@@ -129,7 +131,10 @@ def test_a_cancellation_after_the_start_opens_ratings(engagement, candidate, bob
     assert seen_by(engagement, candidate).revealed
 
 
-def test_a_cancellation_before_the_start_date_opens_no_ratings(engagement, candidate, alice):
+def test_a_cancellation_before_the_start_date_opens_no_ratings(unsigned, candidate, alice):
+    from rung.reviews.tests.conftest import sign_both
+
+    engagement = sign_both(unsigned, employer=alice, candidate=candidate)  # signed; the start is weeks away
     engagements.cancel_engagement(engagement, actor=alice, reason="We had to stop before the work began.")
     engagement.refresh_from_db()
     with pytest.raises(DomainError, match="Ratings open when"):

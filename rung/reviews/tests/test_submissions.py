@@ -40,16 +40,18 @@ def test_a_submission_is_stored_under_a_generated_name_and_starts_the_review_clo
     assert AuditEvent.objects.filter(verb="submission.submitted", object_id=str(submission.uuid)).exists()
 
 
-def test_reviewers_are_told_about_new_work(milestone, candidate, bob, alice):
-    submit(milestone, candidate)
+def test_reviewers_are_told_about_new_work(milestone, candidate, bob, alice, events_committed):
+    with events_committed():
+        submit(milestone, candidate)
     assert Notification.objects.filter(recipient=bob, verb="engagement.milestone_submitted").exists()
     assert Notification.objects.filter(recipient=alice, verb="engagement.milestone_submitted").exists()
 
 
-def test_the_engagement_mentor_is_told_too(engagement, milestone, candidate, charlie):
+def test_the_engagement_mentor_is_told_too(engagement, milestone, candidate, charlie, events_committed):
     type(engagement).objects.filter(pk=engagement.pk).update(mentor=charlie)
     milestone.refresh_from_db()
-    submit(milestone, candidate)
+    with events_committed():
+        submit(milestone, candidate)
     assert Notification.objects.filter(recipient=charlie, verb="submission.submitted").exists()
 
 

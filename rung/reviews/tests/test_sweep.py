@@ -28,9 +28,10 @@ def test_nothing_is_approved_before_the_deadline(milestone, candidate):
     assert submission.status == SubmissionStatus.AWAITING_REVIEW
 
 
-def test_work_not_reviewed_by_the_deadline_is_approved_and_paid(milestone, candidate, bob, alice):
+def test_work_not_reviewed_by_the_deadline_is_approved_and_paid(milestone, candidate, bob, alice, events_committed):
     submission = overdue(submit(milestone, candidate))
-    assert auto_approve_overdue() == 1
+    with events_committed():
+        assert auto_approve_overdue() == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.AUTO_APPROVED
     assert SubmissionEvent.objects.filter(submission=submission, to_status="auto_approved", actor=None).exists()

@@ -3,6 +3,7 @@
 rung credentials keys generate     make the first signing key (refuses if there is one)
 rung credentials keys rotate       add a new signing key; the old one is retired but kept
 rung credentials keys list         show every key, which one signs, and Rung's DID
+rung credentials orgs keys generate|rotate|list SLUG   an organisation's issuer keys
 rung credentials issuers list      show the outside issuers whose keys Rung trusts
 rung credentials issuers add DID --name NAME (--document FILE | --fetch)
 """
@@ -17,9 +18,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rung.accounts.models import User
 from rung.audit.services import record
-from rung.credentials import issuer, keys, services
+from rung.credentials import issuer, keys, orgissuers, services
 from rung.credentials.models import KnownIssuer
 from rung.lib.errors import DomainError
+from rung.orgs.models import Organisation
 
 
 class Command(BaseCommand):
@@ -29,6 +31,10 @@ class Command(BaseCommand):
         groups = parser.add_subparsers(dest="group", required=True, parser_class=ArgumentParser)
         key_parser = groups.add_parser("keys", help="signing keys")
         key_parser.add_argument("action", choices=["generate", "rotate", "list"])
+        org_parser = groups.add_parser("orgs", help="organisations' issuer keys")
+        org_parser.add_argument("what", choices=["keys"])
+        org_parser.add_argument("action", choices=["generate", "rotate", "list"])
+        org_parser.add_argument("slug")
         issuer_parser = groups.add_parser("issuers", help="known outside issuers")
         issuer_actions = issuer_parser.add_subparsers(dest="action", required=True, parser_class=ArgumentParser)
         issuer_actions.add_parser("list")
@@ -44,6 +50,8 @@ class Command(BaseCommand):
         try:
             if options["group"] == "keys":
                 getattr(self, f"keys_{options['action']}")()
+            elif options["group"] == "orgs":
+                self.org_keys(options["action"], options["slug"])
             else:
                 getattr(self, f"issuers_{options['action']}")(options)
         except (keys.KeyStoreError, DomainError) as exc:
@@ -80,6 +88,32 @@ class Command(BaseCommand):
         self.stdout.write(f"Rung issues as {did}.")
         if issuer.uses_did_web():
             self.stdout.write(f"Its DID document is served at {settings.SITE_URL}/.well-known/did.json")
+
+    # --- organisations' issuer keys --------------------------------------------------------------
+
+    def org_keys(self, action: str, slug: str) -> None:
+        org = Organisation.objects.filter(slug=slug).first()
+        if org is None:
+            raise CommandError(f"No organisation {slug!r}.")
+        if action == "generate":
+            key = orgissuers.generate_org_key(org)
+            record("credential.org_key.generated", actor=None, obj=org, data={"key": key.key_id})
+            self.stdout.write(self.style.SUCCESS(f"Made signing key {key.key_id} for {org.name}."))
+        elif action == "rotate":
+            old, new = orgissuers.rotate_org_key(org)
+            record(
+                "credential.org_key.rotated", actor=None, obj=org, data={"retired": old.key_id, "active": new.key_id}
+            )
+            self.stdout.write(self.style.SUCCESS(f"New signing key {new.key_id}; {old.key_id} is retired."))
+        for entry in orgissuers.list_org_keys(org):
+            state = "active (signs new credentials)" if entry["active"] else f"retired {entry['retired']:%Y-%m-%d}"
+            self.stdout.write(f"{entry['key_id']}  created {entry['created']:%Y-%m-%d}  {state}")
+        if orgissuers.active_key(org) is not None:
+            self.stdout.write(f"{org.name} issues as {orgissuers.org_did(org)}.")
+            if issuer.uses_did_web():
+                self.stdout.write(f"Its DID document is served at {settings.SITE_URL}/orgs/{org.slug}/did.json")
+        else:
+            self.stdout.write(f"{org.name} has no signing key yet (one is made on its first issue).")
 
     # --- issuers --------------------------------------------------------------------------------
 

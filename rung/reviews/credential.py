@@ -1,4 +1,7 @@
-"""Turn a completed engagement into the achievement its Open Badges credential states."""
+"""Turn a completed engagement into the achievement its Open Badges credential states.
+
+This lives in reviews because the credential states both the engagement (engagements, below) and
+the final rubric results (reviews): the one app that sees both."""
 
 from django.utils import timezone
 
@@ -14,6 +17,7 @@ from rung.credentials.services import (
 from rung.engagements.models import Engagement, EngagementStatus, MilestoneStatus
 from rung.ledger.models import OPEN_PAYOUT_STATUSES, Payout
 from rung.ledger.selectors import payable_balance
+from rung.reviews.selectors import final_rubric_results
 
 
 def _stipend_paid(engagement: Engagement) -> StipendInput | None:
@@ -32,13 +36,8 @@ def issue_for_engagement(engagement: Engagement) -> IssuedCredential | None:
     """Issue (once) the credential of a completed engagement; None if it is not completed."""
     if engagement.status != EngagementStatus.COMPLETED:
         return None
-    # The reviews app sits above engagements; its final rubric results are read lazily here,
-    # at the one place where completion turns into a credential (see docs/architecture.md).
-    from rung.reviews.selectors import final_rubric_results
-
     project = engagement.project
     rubric, results = final_rubric_results(engagement)
-    ended = (engagement.completed_at or timezone.now()).date()
     criteria = [
         RubricCriterionInput(name=c.name, levels=[level.label for level in c.levels.all()], description=c.description)
         for c in rubric.criteria.all()
@@ -47,9 +46,10 @@ def issue_for_engagement(engagement: Engagement) -> IssuedCredential | None:
         name=project.title,
         description=project.summary,
         creator=project.organisation,
-        # Work may be approved before the planned start (an early finish): never end before starting.
-        activity_start=min(engagement.start_date, ended),
-        activity_end=ended,
+        # The contract's dates and length (amendments move them), not the day the work was approved.
+        activity_start=engagement.start_date,
+        activity_end=max(engagement.end_date, engagement.start_date),
+        duration_weeks=project.duration_weeks,
         hours=project.estimated_hours,
         deliverables=[m.title for m in engagement.milestones.all()],
         rubric=criteria,
