@@ -14,7 +14,6 @@ from ninja.security import django_auth
 from rung.accounts.auth import TokenAuth
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 
-
 api = NinjaAPI(
     title="Rung API",
     version="1.0.0",

@@ -20,7 +20,7 @@ ScopeName = Literal["read", "write", "money", "credentials"]
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[ScopeName] = Field(
-        default_factory=lambda: ["read"],
+        default_factory=lambda: list[ScopeName](["read"]),
         min_length=1,
         description="What the token may do: read, write, money, credentials (default: read).",
         examples=[["read", "write"]],

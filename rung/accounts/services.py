@@ -193,7 +193,9 @@ def email_request_wait(kind: str, *, email: str, ip: str | None) -> int:
     )
     if not by_account.allowed:
         return by_account.retry_after
-    by_ip = ratelimit.hit(f"mail-{kind}-ip", ip or "unknown", limit=settings.EMAIL_REQUESTS_PER_IP_PER_HOUR, window=3600)
+    by_ip = ratelimit.hit(
+        f"mail-{kind}-ip", ip or "unknown", limit=settings.EMAIL_REQUESTS_PER_IP_PER_HOUR, window=3600
+    )
     return by_ip.retry_after
 
 

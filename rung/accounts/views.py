@@ -209,11 +209,16 @@ def log_out_everywhere(request: HttpRequest) -> HttpResponse:
     count = services.log_out_everywhere(user)
     logout(request)
     messages.info(
-        request, " ".join(
+        request,
+        " ".join(
             part
-            for part in ("You have been logged out on every device and browser.", _tokens_revoked(count), "Log in again here.")
+            for part in (
+                "You have been logged out on every device and browser.",
+                _tokens_revoked(count),
+                "Log in again here.",
+            )
             if part
-        )
+        ),
     )
     return redirect("accounts:login")
 

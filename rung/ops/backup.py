@@ -71,7 +71,8 @@ def _pg_env() -> dict[str, str]:
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed; install PostgreSQL's client tools (same major version).")
-    completed = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)
+    # The command is ours (pg_dump or pg_restore with paths we built), never a person's input.
+    completed = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if completed.returncode != 0:
         raise BackupError(f"{command[0]} failed: {completed.stderr.strip() or completed.stdout.strip()}")
 

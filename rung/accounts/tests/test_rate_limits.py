@@ -48,8 +48,12 @@ def test_guessing_tokens_is_cut_short(alice):
     assert guesses[-1].json()["code"] == "rate_limited"
     # Even a real token from that address waits now; the same token elsewhere works.
     _, raw = services.create_api_token(alice, name="x", scopes=["read"])
-    assert Client(headers={"Authorization": f"Bearer {raw}"}, REMOTE_ADDR="10.20.0.4").get("/api/v1/me").status_code == 429
-    assert Client(headers={"Authorization": f"Bearer {raw}"}, REMOTE_ADDR="10.20.0.5").get("/api/v1/me").status_code == 200
+    assert (
+        Client(headers={"Authorization": f"Bearer {raw}"}, REMOTE_ADDR="10.20.0.4").get("/api/v1/me").status_code == 429
+    )
+    assert (
+        Client(headers={"Authorization": f"Bearer {raw}"}, REMOTE_ADDR="10.20.0.5").get("/api/v1/me").status_code == 200
+    )
 
 
 @override_settings(API_RATE_LIMIT_PER_IP=2)

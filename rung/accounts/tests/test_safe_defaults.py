@@ -15,7 +15,11 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
     }
     environment.update({"DJANGO_SETTINGS_MODULE": "rung.settings", **env})
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)",
+        ],
         cwd=ROOT,
         env=environment,
         capture_output=True,

@@ -1,5 +1,7 @@
 """Log-in throttling that hands an attacker no lock, and e-mails nobody can be flooded with."""
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -16,7 +18,7 @@ def _fail(email: str, ip: str, times: int) -> None:
             services.log_in(request=None, email=email, password="wrong", ip=ip)
 
 
-def _login_post(client: Client, email: str, password: str) -> "object":
+def _login_post(client: Client, email: str, password: str) -> Any:
     return client.post(reverse("accounts:login"), {"email": email, "password": password})
 
 
@@ -89,9 +91,7 @@ def test_password_reset_e_mails_are_limited_per_address(alice, bob, charlie, mai
 
 
 @override_settings(EMAIL_REQUESTS_PER_ACCOUNT_PER_HOUR=2)
-def test_confirmation_links_on_log_in_are_limited_per_account(
-    password, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_confirmation_links_on_log_in_are_limited_per_account(password, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.register_user(email="new@example.com", full_name="New Person", password=password)
     for _ in range(4):

@@ -42,7 +42,9 @@ def test_a_logged_in_session_mints_a_token_with_scopes_and_expiry(client_for, al
     token = ApiToken.objects.get(uuid=body["uuid"])
     assert token.scopes == "read money"
     listed = _bearer(body["token"]).get("/api/v1/tokens").json()["items"][0]
-    assert listed["scopes"] == ["read", "money"] and listed["expires_at"] and listed["is_active"]
+    assert listed["scopes"] == ["read", "money"]
+    assert listed["expires_at"]
+    assert listed["is_active"]
 
 
 def test_revoking_one_token_revokes_nothing_else(client_for, alice):
@@ -64,7 +66,11 @@ def test_a_password_change_revokes_every_token_and_says_so(client_for, alice, pa
     client = client_for(alice)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+        {
+            "old_password": password,
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
         follow=True,
     )
     assert "Your 2 API tokens were revoked" in response.content.decode()
@@ -153,9 +159,11 @@ def test_scopes_are_enforced_with_a_403_that_names_the_missing_scope(alice):
     assert refused.json()["code"] == "insufficient_scope"
     assert "write" in refused.json()["detail"]
     money = _bearer(writer).get("/api/v1/money/earnings")
-    assert money.status_code == 403 and "money" in money.json()["detail"]
+    assert money.status_code == 403
+    assert "money" in money.json()["detail"]
     creds = _bearer(writer).get("/api/v1/credentials")
-    assert creds.status_code == 403 and "credentials" in creds.json()["detail"]
+    assert creds.status_code == 403
+    assert "credentials" in creds.json()["detail"]
 
 
 def test_every_api_operation_is_covered_by_the_scope_rule():
@@ -208,6 +216,7 @@ def test_the_tokens_page_shows_scopes_expiry_and_why_a_token_was_revoked(client_
     assert "read, credentials" in html
     assert "read, write" in html
     assert "revoked when the password changed" in html
+    assert token.expires_at is not None
     assert token.expires_at.strftime("%Y") in html
 
 
