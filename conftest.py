@@ -58,6 +58,7 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     for module in (
         "rung.profiles.migrations.0002_seed_skills",
         "rung.projects.migrations.0002_rubric_library",
+        "rung.projects.migrations.0007_template_catalogue",
         "rung.mentoring.migrations.0002_protocol_and_training",
     ):
         importlib.import_module(module).seed(apps, None)

@@ -147,6 +147,7 @@ def _register_routers() -> None:
     from rung.engagements.api import offers_router, project_end_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
+    from rung.mentoring.api import router as mentoring_router
     from rung.messaging.api import router as messaging_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
@@ -169,6 +170,7 @@ def _register_routers() -> None:
     api.add_router("/money", ledger_router)
     api.add_router("/reviews", reviews_router)
     api.add_router("/conversations", messaging_router)
+    api.add_router("/mentoring", mentoring_router)
 
 
 _register_routers()

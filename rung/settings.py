@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rung.profiles",
     "rung.orgs",
     "rung.notifications",
+    "rung.payees",
     "rung.ledger",
     "rung.projects",
     "rung.applications",
@@ -372,6 +373,19 @@ PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "10")
 KILL_FEE_PERCENT = env_str("KILL_FEE_PERCENT", "25")
 # Interns are paid within this many business days of approval; later payouts are shown to staff as overdue.
 PAYOUT_TARGET_BUSINESS_DAYS = env_int("PAYOUT_TARGET_BUSINESS_DAYS", 3)
+
+# Payout details (bank accounts, tax identifiers) are encrypted at rest with these Fernet keys,
+# comma-separated, newest first (docs/money.md). Development and tests get a fixed key anyone can
+# read; any other site refuses to start without one.
+PAYOUT_DETAILS_KEY = env_secret("PAYOUT_DETAILS_KEY")
+if not PAYOUT_DETAILS_KEY and (DEBUG or _UNDER_PYTEST):
+    PAYOUT_DETAILS_KEY = "cnVuZy1kZXZlbG9wbWVudC1wYXlvdXQta2V5LTMyYiE="
+# Without a key (production): `rung check` fails (rung.payees.checks) and any read or write of
+# payout details refuses with a message naming the variable; tooling such as mypy still loads.
+# Rung's own account, the debtor of SEPA credit transfer files (pain.001) for payout batches.
+PAYOUT_DEBTOR_NAME = env_str("PAYOUT_DEBTOR_NAME", SITE_NAME)
+PAYOUT_DEBTOR_IBAN = env_str("PAYOUT_DEBTOR_IBAN", "")
+PAYOUT_DEBTOR_BIC = env_str("PAYOUT_DEBTOR_BIC", "")
 
 # --- Domain events ------------------------------------------------------------------------
 # Subscribers (notifications, webhooks, metrics) run after commit; in production one failing subscriber

@@ -12,6 +12,7 @@ admin.site.site_title = "Rung admin"
 urlpatterns = [
     path("", include("rung.dashboard.urls")),
     path("accounts/", include("rung.accounts.urls")),
+    path("accounts/payout-details/", include("rung.payees.urls")),
     path("profile/", include("rung.profiles.urls")),
     path("orgs/", include("rung.orgs.urls")),
     path("notifications/", include("rung.notifications.urls")),

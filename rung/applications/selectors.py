@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationEvent, ApplicationNote, ApplicationStatus
@@ -204,3 +204,37 @@ def applicant_page(project: Project, *, page: int = 1, page_size: int | None = N
 def applicant_cards(project: Project) -> list[ApplicantCard]:
     """Every applicant of the project (the first page of a very large list)."""
     return applicant_page(project, page_size=1000).cards
+
+
+# Applications still waiting for the employer's answer (an offer is the employer's answer).
+UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+
+
+def projects_awaiting_decisions(user: User) -> QuerySet[Project]:
+    """For a reviewer's queue: projects of their organisations with applicants still waiting for
+    an answer, annotated with how many, the soonest decision deadline first."""
+    org_ids = [
+        m.organisation_id
+        for m in Membership.objects.filter(user=user).only("organisation_id", "role")
+        if role_can(m.role, "review")
+    ]
+    return (
+        Project.objects.filter(organisation_id__in=org_ids, applications__status__in=UNDECIDED)
+        .annotate(undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)))
+        .select_related("organisation")
+        .order_by("application_deadline", "pk")
+    )
+
+
+def applications_for_staff(query: str = "") -> QuerySet[Application]:
+    """Staff find any application by the candidate's e-mail or name, the project or the employer."""
+    applications = Application.objects.select_related("candidate", "project", "project__organisation")
+    query = query.strip()
+    if query:
+        applications = applications.filter(
+            Q(candidate__email__icontains=query)
+            | Q(candidate__full_name__icontains=query)
+            | Q(project__title__icontains=query)
+            | Q(project__organisation__name__icontains=query)
+        )
+    return applications.order_by("-created_at", "-pk")

@@ -6,5 +6,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("staff/find/", views.staff_find, name="staff_find"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -160,7 +160,9 @@ def _candidate_profiles(rng: random.Random, count: int) -> list[User]:
 
 
 @transaction.atomic
-def build_demo() -> list[Login]:
+def build_demo(*, small: bool = False) -> list[Login]:
+    """The whole demo world; `small` builds a few projects of each kind and fewer candidates, with
+    every role and every stage still present (the browser tests use it)."""
     rng = random.Random(SEED)  # noqa: S311 - demo data must be repeatable, not secret
     staff = _user("staff@rung.example", "Sam Staff", staff=True)
 
@@ -213,8 +215,9 @@ def build_demo() -> list[Login]:
     )
     _member(riverside, _user("lee@riverside.example", "Lee Registrar"), Role.VIEWER)
 
-    candidates = _candidate_profiles(rng, 20)
-    build_projects(rng, [northwind, greenleaf, Organisation.objects.get(email_domain="quickhire.example")], candidates)
+    candidates = _candidate_profiles(rng, 8 if small else 20)
+    quickhire = Organisation.objects.get(email_domain="quickhire.example")
+    build_projects(rng, [northwind, greenleaf, quickhire], candidates, limit=3 if small else 0)
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     return [

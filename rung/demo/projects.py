@@ -1,7 +1,7 @@
 """Demo projects and applications at every stage, created through the real services."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -14,10 +14,13 @@ from rung.ledger.providers import SandboxProvider
 from rung.ledger.services import request_deposit
 from rung.orgs.models import Membership, Organisation
 from rung.projects import services as project_services
-from rung.projects.models import Project, ProjectStatus, ProjectTemplate, Rubric
+from rung.projects.models import Project, ProjectStatus, Rubric
 
 # Each idea: title, summary, skill slugs, weeks, hours, stipend, currency, learning outcomes.
-IDEAS: list[tuple[str, str, list[str], int, int, str, str, list[str]]] = [
+# Every title is a different piece of work: the demo's search must not look like a list of copies.
+Idea = tuple[str, str, list[str], int, int, str, str, list[str]]
+
+NORTHWIND: list[Idea] = [
     (
         "Clean and chart our volunteer survey",
         "We surveyed 2,000 volunteers about why they stay. Clean the data "
@@ -40,6 +43,81 @@ IDEAS: list[tuple[str, str, list[str], int, int, str, str, list[str]]] = [
         ["Model retention cohorts", "Design a dashboard people actually use"],
     ),
     (
+        "Write our API quick-start guide",
+        "Developers tell us our docs are hard to start with. Write a quick-start and test it with two newcomers.",
+        ["technical-writing", "apis"],
+        2,
+        24,
+        "720",
+        "EUR",
+        ["Write for developers", "Run a small usability test"],
+    ),
+    (
+        "Estimate the reach of a food-bank network",
+        "Twelve food banks share a spreadsheet of visits. Estimate how many households they reach, "
+        "with honest error bars.",
+        ["statistics", "excel"],
+        2,
+        28,
+        "840",
+        "EUR",
+        ["Estimate from incomplete records", "Explain uncertainty plainly"],
+    ),
+    (
+        "Geocode and map our partner charities",
+        "Put 400 partner charities on an interactive map so regional teams can see gaps in coverage.",
+        ["python", "data-analysis"],
+        1,
+        20,
+        "600",
+        "EUR",
+        ["Clean and geocode addresses", "Publish a map others can update"],
+    ),
+    (
+        "Test the import scripts of our reporting tool",
+        "Our Python scripts that import charity returns have no tests. Write them and run them on every change.",
+        ["testing", "python", "git"],
+        3,
+        40,
+        "1200",
+        "EUR",
+        ["Write characterisation tests", "Set up continuous integration"],
+    ),
+    (
+        "Forecast next winter's helpline demand",
+        "Use five years of call logs to forecast weekly helpline demand for next winter, "
+        "so rotas can be planned early.",
+        ["statistics", "machine-learning"],
+        3,
+        42,
+        "1260",
+        "EUR",
+        ["Build and validate a simple forecast", "Communicate a forecast's limits"],
+    ),
+    (
+        "Interview trustees about the reports they read",
+        "Run six short interviews with trustees about our impact reports and tell us what to cut, keep and add.",
+        ["ux-research", "presenting"],
+        2,
+        22,
+        "660",
+        "EUR",
+        ["Run research interviews", "Turn interviews into recommendations"],
+    ),
+    (
+        "Automate the monthly grants report",
+        "Replace a two-day copy-and-paste routine with a SQL query and a one-click report.",
+        ["sql", "excel"],
+        2,
+        26,
+        "780",
+        "EUR",
+        ["Automate a manual report", "Document a process for colleagues"],
+    ),
+]
+
+GREENLEAF: list[Idea] = [
+    (
         "Audit our website for accessibility",
         "Check our ten most visited pages against WCAG 2.2 AA and write fixes our developer can apply.",
         ["accessibility", "testing"],
@@ -50,24 +128,14 @@ IDEAS: list[tuple[str, str, list[str], int, int, str, str, list[str]]] = [
         ["Apply WCAG 2.2 in practice", "Write actionable bug reports"],
     ),
     (
-        "Redesign the volunteer sign-up flow",
-        "Our sign-up form loses half its visitors. Research why and design a shorter flow in Figma.",
+        "Redesign the refill-club sign-up flow",
+        "Our refill-club sign-up form loses half its visitors. Research why and design a shorter flow in Figma.",
         ["ux-research", "figma"],
         3,
         50,
         "1500",
         "GBP",
         ["Run five short user interviews", "Prototype and test a new flow"],
-    ),
-    (
-        "Write our API quick-start guide",
-        "Developers tell us our docs are hard to start with. Write a quick-start and test it with two newcomers.",
-        ["technical-writing", "apis"],
-        2,
-        24,
-        "720",
-        "EUR",
-        ["Write for developers", "Run a small usability test"],
     ),
     (
         "Market scan of refill shops",
@@ -99,10 +167,113 @@ IDEAS: list[tuple[str, str, list[str], int, int, str, str, list[str]]] = [
         "EUR",
         ["Build a driver-based model", "Explain scenarios to owners"],
     ),
+    (
+        "Illustrate our care guide for wool garments",
+        "Draw eight clear illustrations that show customers how to wash, dry and mend wool.",
+        ["illustration", "branding"],
+        2,
+        30,
+        "900",
+        "GBP",
+        ["Illustrate instructions clearly", "Work within a brand's style"],
+    ),
+    (
+        "Rewrite our product pages for search",
+        "Rewrite twenty product pages so people searching for plastic-free gifts find us, without keyword stuffing.",
+        ["seo", "copywriting"],
+        2,
+        24,
+        "720",
+        "GBP",
+        ["Research search intent", "Write for people and search engines"],
+    ),
+    (
+        "Design a newsletter template",
+        "Design and code an accessible e-mail newsletter template our team can fill in every month.",
+        ["email-marketing", "ui-design"],
+        1,
+        18,
+        "540",
+        "GBP",
+        ["Design for e-mail clients", "Build an accessible template"],
+    ),
+    (
+        "Compare courier prices for our shop",
+        "Compare six couriers on price, speed and emissions for our three parcel sizes and recommend one.",
+        ["sales-research", "operations"],
+        1,
+        16,
+        "480",
+        "GBP",
+        ["Compare suppliers fairly", "Recommend with evidence"],
+    ),
+    (
+        "Translate our shop into German",
+        "Translate our shop's main pages and checkout into German, and list phrases that need a native check.",
+        ["translation", "copywriting"],
+        2,
+        26,
+        "780",
+        "EUR",
+        ["Translate for a market, not word for word", "Flag uncertainty honestly"],
+    ),
+    (
+        "Set up our customer-support macros",
+        "Read a month of support e-mails and write twelve friendly reply templates for the questions we get most.",
+        ["customer-support", "technical-writing"],
+        1,
+        15,
+        "450",
+        "GBP",
+        ["Analyse support requests", "Write a consistent tone of voice"],
+    ),
 ]
 
+# The unverified employer can only keep drafts.
+QUICKHIRE: list[Idea] = [
+    (
+        "Prototype a job-board widget in React",
+        "Build a small, accessible React widget that lists our open roles on any website.",
+        ["react", "javascript"],
+        2,
+        30,
+        "900",
+        "EUR",
+        ["Build a reusable component", "Ship something embeddable"],
+    ),
+    (
+        "Plan our first hiring campaign",
+        "Plan a four-week campaign to reach bootcamp graduates, with messages and a budget.",
+        ["content-strategy", "project-management"],
+        1,
+        16,
+        "480",
+        "EUR",
+        ["Plan a campaign", "Budget for reach"],
+    ),
+]
 
-def _input(rng: random.Random, idea: tuple, *, start_in: int) -> project_services.ProjectInput:
+# A summer round really runs in summer: it starts in the second half of June and ends before
+# the end of August, next summer if this one is under way.
+SUMMER_ROUND: Idea = (
+    "Summer round: river water-quality citizen science",
+    "Over the summer holidays, help us check and chart the water samples volunteers take along the River Irwell.",
+    ["data-analysis", "data-visualisation"],
+    4,
+    60,
+    "1800",
+    "EUR",
+    ["Quality-check volunteer data", "Publish findings for the public"],
+)
+
+
+def summer_dates(today: date) -> tuple[date, date]:
+    """The application deadline and start date of the summer round."""
+    year = today.year if today < date(today.year, 5, 15) else today.year + 1
+    return date(year, 6, 1), date(year, 6, 22)
+
+
+def _input(rng: random.Random, idea: Idea, *, start_in: int) -> project_services.ProjectInput:
     title, summary, skills, weeks, hours, stipend, currency, outcomes = idea
     today = timezone.now().date()
     days = weeks * 7
@@ -144,20 +315,21 @@ def _publish(project: Project, membership: Membership) -> Project:
     return project_services.publish_project(project, membership=membership)
 
 
-def build_projects(rng: random.Random, employers: list[Organisation], candidates: list[User]) -> int:
-    """About thirty projects: drafts, open ones with applications at every stage, closed and cancelled."""
+def build_projects(rng: random.Random, employers: list[Organisation], candidates: list[User], *, limit: int = 0) -> int:
+    """Every idea once: drafts, open ones with applications at every stage, closed and cancelled,
+    and a summer round. `limit` builds only the first few ideas of each employer (for fast tests)."""
     if Project.objects.exists():
         return Project.objects.count()
+    northwind, greenleaf, quickhire = employers
+    plan: list[tuple[Organisation, Idea]] = []
+    for org, ideas in ((northwind, NORTHWIND), (greenleaf, GREENLEAF), (quickhire, QUICKHIRE)):
+        plan.extend((org, idea) for idea in (ideas[:limit] if limit else ideas))
     created = 0
-    for index in range(32):
-        org = employers[index % len(employers)]
+    for index, (org, idea) in enumerate(plan):
         membership = Membership.objects.filter(organisation=org, role="owner").first()
         if membership is None:
             continue
-        idea = IDEAS[index % len(IDEAS)]
         data = _input(rng, idea, start_in=rng.randint(12, 40))
-        if index >= len(IDEAS):
-            data.title = f"{data.title} ({['spring', 'summer', 'autumn', 'winter'][index % 4]} round)"
         project = project_services.create_project(org, membership=membership, data=data)
         created += 1
         if not org.can_publish or index % 8 == 7:
@@ -169,12 +341,12 @@ def build_projects(rng: random.Random, employers: list[Organisation], candidates
             winddown.cancel_project(project, membership=membership, reason="Budget moved to next quarter.")
             continue
         _applications(rng, project, membership, candidates)
-    if created:
-        first = Project.objects.filter(status=ProjectStatus.PUBLISHED).first()
-        if first is not None:
-            owner = Membership.objects.get(organisation=first.organisation, role="owner")
-            template = project_services.save_as_template(first, membership=owner, name="Survey analysis sprint")
-            ProjectTemplate.objects.filter(pk=template.pk).update(featured=True, public=True)
+    owner = Membership.objects.filter(organisation=northwind, role="owner").first()
+    if owner is not None:
+        data = _input(rng, SUMMER_ROUND, start_in=30)
+        data.application_deadline, data.start_date = summer_dates(timezone.now().date())
+        _publish(project_services.create_project(northwind, membership=owner, data=data), owner)
+        created += 1
     return created
 
 
@@ -238,7 +410,23 @@ def build_engagements(maya: User) -> None:
 
     if Engagement.objects.filter(status=EngagementStatus.COMPLETED).exists():
         return
-    project = Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics").first()
+    # The soonest-starting open project (never the summer round, which must not be finished in winter).
+    candidates = list(
+        Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics")
+        .exclude(title=SUMMER_ROUND[0])
+        .order_by("start_date", "pk")
+    )
+    # Prefer a project Maya is already hired on, then one she has not applied to (the random
+    # applications may have declined her elsewhere).
+    accepted = set(
+        Application.objects.filter(candidate=maya, status=ApplicationStatus.ACCEPTED).values_list(
+            "project_id", flat=True
+        )
+    )
+    applied = set(Application.objects.filter(candidate=maya).values_list("project_id", flat=True))
+    project = next((p for p in candidates if p.pk in accepted), None) or next(
+        (p for p in candidates if p.pk not in applied), candidates[0] if candidates else None
+    )
     if project is None:
         return
     owner = Membership.objects.get(organisation=project.organisation, role="owner")
@@ -282,7 +470,8 @@ def build_engagements(maya: User) -> None:
         )
         engagement.refresh_from_db()
         milestones = list(engagement.milestones.order_by("position"))
-        finish = engagement.candidate == maya
+        # Maya finishes the first project; everything else has work waiting for review.
+        finish = engagement.candidate == maya and engagement.project_id == project.pk
         for milestone in milestones if finish else milestones[:1]:
             submission = review_services.submit_work(
                 milestone,

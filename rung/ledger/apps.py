@@ -7,4 +7,4 @@ class LedgerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rung.ledger import checks  # noqa: F401  (registers the deploy check)
+        from rung.ledger import checks, subscribers  # noqa: F401  (registers the deploy check and subscribers)

@@ -273,6 +273,7 @@ class ProjectName(models.Model):
 
 
 class PayoutStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the intern's payout details"
     PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
     SETTLED = "settled", "Paid"
@@ -281,13 +282,15 @@ class PayoutStatus(models.TextChoices):
 
 # A payout that has been handed to a provider never goes back to pending: that is how it is
 # never sent twice. A failure returns the money to what is owed, and a new payout carries it.
+# A payout whose provider needs a bank account waits until the intern has confirmed one.
 PAYOUT_TRANSITIONS: dict[str, set[str]] = {
+    PayoutStatus.WAITING: {PayoutStatus.PENDING},
     PayoutStatus.PENDING: {PayoutStatus.SENT, PayoutStatus.FAILED},
     PayoutStatus.SENT: {PayoutStatus.SETTLED, PayoutStatus.FAILED},
     PayoutStatus.SETTLED: set(),
     PayoutStatus.FAILED: set(),
 }
-OPEN_PAYOUT_STATUSES = (PayoutStatus.PENDING, PayoutStatus.SENT)
+OPEN_PAYOUT_STATUSES = (PayoutStatus.WAITING, PayoutStatus.PENDING, PayoutStatus.SENT)
 
 
 class DelayCause(models.TextChoices):

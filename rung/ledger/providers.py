@@ -105,6 +105,8 @@ class PayoutProvider(ABC):
     name: ClassVar[str]
     # False: run_payouts leaves its payouts alone; staff export them and record the outcome.
     automatic: ClassVar[bool] = True
+    # True: a payout waits (status "waiting") until the intern has confirmed payout details.
+    needs_payout_details: ClassVar[bool] = False
 
     @abstractmethod
     def send(self, payout: Payout) -> PayoutResult:
@@ -129,6 +131,7 @@ class BatchExportProvider(PayoutProvider):
 
     name = "batch_export"
     automatic = False
+    needs_payout_details = True
 
     def send(self, payout: Payout) -> PayoutResult:
         return PayoutResult(PayoutState.ACCEPTED, reference=payout.batch_reference)
@@ -137,11 +140,14 @@ class BatchExportProvider(PayoutProvider):
         # Only the staff member holding the bank statement knows; they settle or fail it by hand.
         return PayoutResult(PayoutState.ACCEPTED, reference=payout.batch_reference)
 
-    def render_csv(self, payouts: Iterable[Payout]) -> str:
+    def render_csv(self, payouts: Iterable[Payout], accounts: dict[int, dict[str, str]] | None = None) -> str:
+        """The batch for the bank; `accounts` (by intern id) are the decrypted payout details."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["payout", "batch", "name", "email", "amount", "currency", "engagement"])
+        account_columns = ["account_holder", "country", "iban", "bic", "sort_code", "account_number", "routing_number"]
+        writer.writerow(["payout", "batch", "name", "email", "amount", "currency", "engagement", *account_columns])
         for payout in payouts:
+            account = (accounts or {}).get(payout.intern_id, {})
             writer.writerow(
                 [
                     payout.uuid,
@@ -151,6 +157,7 @@ class BatchExportProvider(PayoutProvider):
                     from_minor(payout.amount_minor, payout.currency),
                     payout.currency,
                     payout.engagement_uuid,
+                    *(spreadsheet_safe(account.get(column, "")) for column in account_columns),
                 ]
             )
         return out.getvalue()

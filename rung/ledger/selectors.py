@@ -403,7 +403,7 @@ def overdue_payouts(*, now: datetime | None = None) -> list[Payout]:
 
 
 def payout_batch_csv(reference: str) -> str:
-    """The CSV of an exported batch, again, exactly as it was first downloaded."""
+    """The CSV of an exported batch again (account columns empty: plain details leave only at export, audited)."""
     payouts = Payout.objects.filter(batch_reference=reference).select_related("intern").order_by("created_at", "pk")
     return BatchExportProvider().render_csv(payouts)
 

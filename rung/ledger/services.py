@@ -55,8 +55,11 @@ from rung.ledger.providers import (
 )
 from rung.ledger.selectors import overdue_payouts, payout_target_business_days
 from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.events import emit
 from rung.lib.money import MAX_MINOR, MoneyError, format_money, normalise_currency, percent_of
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
+from rung.payees.selectors import has_payout_details, users_with_details
+from rung.payees.services import export_plain_details
 
 logger = logging.getLogger(__name__)
 
@@ -748,15 +751,22 @@ def create_payout(
         owed = _balance(payable.pk)
         if owed <= 0:
             return None
+        # The release and the payout happen on time; only handing it to the bank waits for an account.
+        waiting = provider.needs_payout_details and not has_payout_details(intern.pk)
+        status = PayoutStatus.WAITING if waiting else PayoutStatus.PENDING
         payout = Payout.objects.create(
             intern=intern,
             engagement_uuid=engagement,
             amount_minor=owed,
             currency=currency,
             provider=provider.name,
+            status=status,
             approved_at=_oldest_unpaid_approval(payable, owed),
         )
-        _event(payout, "", PayoutStatus.PENDING, actor=actor)
+        _event(payout, "", status, actor=actor)
+        emit("payout.created", payout_id=payout.pk, user_id=intern.pk)
+        if waiting:
+            emit("payout.waiting", payout_id=payout.pk, user_id=intern.pk)
         post_transaction(
             idempotency_key=f"payout:{payout.uuid}",
             kind=TransactionKind.PAYOUT,
@@ -767,6 +777,38 @@ def create_payout(
             payout=payout,
         )
     return payout
+
+
+def release_waiting_payouts(*, user_ids: Sequence[int] | None = None) -> int:
+    """Waiting payouts of interns who now have payout details become pending (sent in the next batch).
+
+    Compare-and-set, so two callers (the confirmation and a payout run) release each payout once. A
+    payout released after its due date is recorded as delayed by the intern: never by the employer.
+    """
+    waiting = Payout.objects.filter(status=PayoutStatus.WAITING)
+    if user_ids is not None:
+        waiting = waiting.filter(intern_id__in=list(user_ids))
+    candidates = list(waiting.only("pk", "intern_id"))
+    ready = users_with_details(sorted({p.intern_id for p in candidates}))
+    target = payout_target_business_days()
+    released = 0
+    for candidate in candidates:
+        if candidate.intern_id not in ready:
+            continue
+        with transaction.atomic():
+            if not Payout.objects.filter(pk=candidate.pk, status=PayoutStatus.WAITING).update(
+                status=PayoutStatus.PENDING
+            ):
+                continue
+            payout = Payout.objects.get(pk=candidate.pk)
+            _event(payout, PayoutStatus.WAITING, PayoutStatus.PENDING, actor=None, note="Payout details confirmed")
+            if payout.is_late(target) and not payout.delay_cause:
+                payout.delay_cause = DelayCause.INTERN
+                payout.delay_note = "Waited for the intern's payout details."
+                payout.save(update_fields=["delay_cause", "delay_note"])
+                record("ledger.payout.delay_cause", actor=None, obj=payout, data={"cause": DelayCause.INTERN})
+            released += 1
+    return released
 
 
 def _claim_for_sending(payout: Payout, *, actor: User | None = None, batch_reference: str = "") -> bool:
@@ -951,6 +993,8 @@ def run_payouts(
             continue
         run.created += created is not None
 
+    release_waiting_payouts()
+
     for pending in Payout.objects.filter(status=PayoutStatus.PENDING).order_by("created_at", "pk"):
         provider = provider_for(pending.provider)
         if not provider.automatic:
@@ -1009,7 +1053,9 @@ def export_payout_batch(*, staff: User) -> PayoutBatch:
         actor=staff,
         data={"reference": reference, "payouts": [str(p.uuid) for p in payouts]},
     )
-    return PayoutBatch(reference=reference, payouts=payouts, csv=provider.render_csv(payouts))
+    # The one place plain account details leave Rung, and payees audits it.
+    accounts = export_plain_details([p.intern for p in payouts], staff=staff, reason=reference) if payouts else {}
+    return PayoutBatch(reference=reference, payouts=payouts, csv=provider.render_csv(payouts, accounts))
 
 
 # --- Timeliness ----------------------------------------------------------------------------

@@ -121,6 +121,7 @@ EVENT_TYPES: dict[str, EventType] = {
         # money
         _e("deposit.confirmed", "Escrow was funded.", "deposit_id", "project_uuid"),
         _e("payout.created", "A payout was started.", "payout_id", "user_id"),
+        _e("payout_details.confirmed", "A person confirmed new payout details by e-mail.", "user_id"),
         _e("payout.waiting", "A payout waits for the intern's payout details.", "payout_id", "user_id"),
         _e("payout.settled", "A payout reached the intern.", "payout_id", "user_id"),
         _e("payout.failed", "A payout failed.", "payout_id", "user_id"),

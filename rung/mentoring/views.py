@@ -562,7 +562,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     pool_queue = MentorProfile.objects.filter(pool_status=PoolStatus.PENDING).select_related("user")
-    context = {"page": page, "status": status, "pool_queue": pool_queue, "nav": "staff"}
+    context = {"page": page, "status": status, "pool_queue": pool_queue, "nav": "staff_safeguarding"}
     return render(request, "mentoring/concerns.html", context)
 
 
@@ -594,7 +594,7 @@ def concern(request: HttpRequest, concern_uuid: Any) -> HttpResponse:
             else:
                 messages.success(request, "Recorded.")
                 return redirect("mentoring:concern", concern_uuid=item.uuid)
-    context = {"concern": item, "form": form, "history": item.history.all(), "nav": "staff"}
+    context = {"concern": item, "form": form, "history": item.history.all(), "nav": "staff_safeguarding"}
     return render(request, "mentoring/concern.html", context, status=400 if form.errors else 200)
 
 

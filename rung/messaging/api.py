@@ -14,13 +14,13 @@ from rung.messaging import selectors, services
 from rung.messaging.models import Conversation, Message, MessageReport
 from rung.messaging.schemas import (
     ConversationDetailOut,
+    ConversationMessageIn,
     ConversationOut,
-    MessageIn,
     MessageOut,
+    MessagesUnreadOut,
     ReadOut,
     ReportIn,
     ReportOut,
-    UnreadOut,
 )
 from rung.projects.selectors import get_project_for_user
 from rung.reviews.views import attachment_response
@@ -41,9 +41,9 @@ def list_conversations(request: HttpRequest) -> QuerySet[Conversation]:
     return selectors.inbox(request_user(request))
 
 
-@router.get("/unread-count", response=UnreadOut, summary="Unread messages in all your conversations")
-def unread_count(request: HttpRequest) -> UnreadOut:
-    return UnreadOut(unread=selectors.unread_count(request_user(request)))
+@router.get("/unread-count", response=MessagesUnreadOut, summary="Unread messages in all your conversations")
+def unread_count(request: HttpRequest) -> MessagesUnreadOut:
+    return MessagesUnreadOut(unread=selectors.unread_count(request_user(request)))
 
 
 @router.get("/{uuid:conversation_uuid}", response={200: ConversationDetailOut, **ERRORS})
@@ -75,7 +75,7 @@ def list_messages(request: HttpRequest, conversation_uuid: UUID) -> QuerySet[Mes
 def post_message(
     request: HttpRequest,
     conversation_uuid: UUID,
-    payload: Form[MessageIn],
+    payload: Form[ConversationMessageIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[Message]:
     user = request_user(request)
@@ -92,7 +92,7 @@ def post_message(
 def post_engagement_message(
     request: HttpRequest,
     engagement_uuid: UUID,
-    payload: Form[MessageIn],
+    payload: Form[ConversationMessageIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[Message]:
     user = request_user(request)
@@ -109,7 +109,7 @@ def post_engagement_message(
 def ask_question(
     request: HttpRequest,
     project_uuid: UUID,
-    payload: Form[MessageIn],
+    payload: Form[ConversationMessageIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[Message]:
     user = request_user(request)

@@ -111,7 +111,7 @@ class MessageOut(Schema):
         ]
 
 
-class MessageIn(Schema):
+class ConversationMessageIn(Schema):
     body: str = Field("", description="At most 4,000 characters; may be empty only with files")
 
 
@@ -134,5 +134,5 @@ class ReadOut(Schema):
     unread: int = Field(description="Unread messages left in this conversation (0)")
 
 
-class UnreadOut(Schema):
+class MessagesUnreadOut(Schema):
     unread: int = Field(description="Unread messages in all your conversations")

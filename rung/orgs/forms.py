@@ -47,3 +47,11 @@ class VerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when you do not verify: the owners see it.",
     )
+
+
+class StaffOrgFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=120, label="Name, domain or website")
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *OrgKind.choices], label="Kind")
+    verification = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Verification.choices], label="Verification"
+    )

@@ -1,6 +1,6 @@
 """Reads of organisations, always scoped to the person asking."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -59,3 +59,16 @@ def invitations_for_user(user: User) -> QuerySet[Invitation]:
 
 def verification_queue() -> QuerySet[Organisation]:
     return Organisation.objects.filter(verification=Verification.PENDING).order_by("created_at")
+
+
+def organisations_for_staff(*, query: str = "", kind: str = "", verification: str = "") -> QuerySet[Organisation]:
+    """Every organisation, for staff: search by name, domain or website; filter by kind and status."""
+    orgs = Organisation.objects.all()
+    query = query.strip()
+    if query:
+        orgs = orgs.filter(Q(name__icontains=query) | Q(email_domain__icontains=query) | Q(website__icontains=query))
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if verification:
+        orgs = orgs.filter(verification=verification)
+    return orgs.annotate(member_count=Count("memberships")).order_by("name", "pk")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.org_list, name="list"),
     path("new/", views.org_create, name="create"),
     path("verification/", views.verification_queue, name="verification_queue"),
+    path("verification/all/", views.staff_list, name="staff_list"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("<slug:slug>/", views.org_detail, name="detail"),
     path("<slug:slug>/edit/", views.org_edit, name="edit"),

@@ -2,14 +2,24 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.orgs import selectors, services
-from rung.orgs.forms import InviteForm, OrganisationEditForm, OrganisationForm, RoleForm, VerificationForm
+from rung.orgs.forms import (
+    InviteForm,
+    OrganisationEditForm,
+    OrganisationForm,
+    RoleForm,
+    StaffOrgFilterForm,
+    VerificationForm,
+)
 from rung.orgs.models import Invitation, Membership, Organisation, role_can
 
 
@@ -202,6 +212,30 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Every organisation, for staff: search, filter by kind and verification, act from the list."""
+    form = StaffOrgFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    orgs = selectors.organisations_for_staff(
+        query=filters.get("q", ""), kind=filters.get("kind", ""), verification=filters.get("verification", "")
+    )
+    page = Paginator(orgs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orgs/staff_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_prefix": f"{query.urlencode()}&" if query else "",
+            "here": request.get_full_path(),
+            "nav": "staff_orgs",
+        },
+    )
+
+
+@staff_member_required
 @require_POST
 def set_verification(request: HttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
@@ -217,4 +251,7 @@ def set_verification(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "Choose a verification status.")
     if request.POST.get("back") == "queue":
         return redirect("orgs:verification_queue")
+    back = request.POST.get("back", "")
+    if back.startswith(reverse("orgs:staff_list")) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)  # the staff list, with its search and page kept
     return redirect("orgs:detail", slug=org.slug)

@@ -3,7 +3,8 @@ from typing import Any
 from django import forms
 from django.core.validators import URLValidator
 
-from rung.profiles.models import TIMEZONE_CHOICES, RemotePreference, Skill
+from rung.profiles.models import TIMEZONE_CHOICES, RemotePreference
+from rung.profiles.widgets import SkillPicker, skill_choices
 
 
 class ProfileForm(forms.Form):
@@ -14,7 +15,7 @@ class ProfileForm(forms.Form):
     )
     bio = forms.CharField(label="About you", required=False, max_length=2000, widget=forms.Textarea)
     skills = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, help_text="Pick from the list; add others below."
+        required=False, widget=SkillPicker, help_text="Tick the skills you have; add others below."
     )
     other_skills = forms.CharField(
         required=False, label="Other skills", help_text="Separate with commas, e.g. “Figma, Welsh”."
@@ -38,7 +39,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         skills = self.fields["skills"]
         assert isinstance(skills, forms.MultipleChoiceField)
-        skills.choices = [(s.slug, s.name) for s in Skill.objects.filter(curated=True)]
+        skills.choices = skill_choices()
 
     def clean_links(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from rung.lib.validation import amount_problem, date_problem
-from rung.profiles.models import Skill
+from rung.profiles.widgets import SkillPicker, skill_choices
 from rung.projects.fairpay import minimum_wages
 from rung.projects.models import IpLicence, WorkMode
 
@@ -43,7 +43,7 @@ class ProjectForm(forms.Form):
         label="Learning outcomes",
         help_text="One per line, e.g. “Clean and join real survey data”. At least one.",
     )
-    skills = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    skills = forms.MultipleChoiceField(required=False, widget=SkillPicker)
     duration_weeks = forms.TypedChoiceField(
         coerce=int, choices=[(i, f"{i} week{'s' if i > 1 else ''}") for i in range(1, 5)], label="Duration"
     )
@@ -86,7 +86,7 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, rubrics: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skills"].choices = [(s.slug, s.name) for s in Skill.objects.filter(curated=True)]  # type: ignore[attr-defined]
+        self.fields["skills"].choices = skill_choices()  # type: ignore[attr-defined]
         self.fields["jurisdiction"].choices = [("", "— none / not listed —")] + [  # type: ignore[attr-defined]
             (code, f"{w.name}: {w.rate} {w.currency}/h") for code, w in sorted(minimum_wages().items())
         ]
@@ -163,7 +163,7 @@ class DuplicateForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=200)
-    skills = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    skills = forms.MultipleChoiceField(required=False, widget=SkillPicker)
     currency = forms.ChoiceField(required=False, choices=[("", "Any currency"), *CURRENCIES])
     min_hourly = forms.DecimalField(
         required=False, min_value=0, max_digits=8, decimal_places=2, label="Pay at least (per hour)"
@@ -189,7 +189,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skills"].choices = [(s.slug, s.name) for s in Skill.objects.filter(curated=True)]  # type: ignore[attr-defined]
+        self.fields["skills"].choices = skill_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

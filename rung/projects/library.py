@@ -1,4 +1,8 @@
-"""The default rubric library: criteria a reviewer can score for almost any project."""
+"""The default rubric library and the template catalogue Rung starts with."""
+
+import json
+from pathlib import Path
+from typing import Any
 
 LEVELS = [(1, "Beginning"), (2, "Developing"), (3, "Proficient"), (4, "Excellent")]
 
@@ -96,3 +100,27 @@ RUBRICS: list[dict] = [
         ],
     },
 ]
+
+
+# The staff-curated template catalogue Rung starts with (rung/projects/data/template_catalogue.json).
+# Each entry's "data" is what the project form takes (ProjectInput without dates); staff extend,
+# feature or hide templates on the catalogue page.
+TEMPLATE_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "template_catalogue.json"
+
+
+def template_catalogue() -> list[dict[str, Any]]:
+    with TEMPLATE_CATALOGUE_PATH.open(encoding="utf-8") as handle:
+        return list(json.load(handle)["templates"])
+
+
+def seed_template_catalogue(apps: Any, schema_editor: Any = None) -> None:
+    """Add the catalogue's templates that are not there yet (by name, among Rung's own templates)."""
+    template_model = apps.get_model("projects", "ProjectTemplate")
+    skill_model = apps.get_model("profiles", "Skill")
+    for entry in template_catalogue():
+        if template_model.objects.filter(organisation=None, name=entry["name"]).exists():
+            continue
+        template = template_model.objects.create(
+            name=entry["name"], data=entry["data"], public=True, featured=entry.get("featured", False)
+        )
+        template.skills.set(skill_model.objects.filter(slug__in=entry["data"]["skill_slugs"]))

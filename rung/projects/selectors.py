@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.lib.errors import NotFound
@@ -381,3 +382,23 @@ def templates_for(org_id: int | None) -> QuerySet[ProjectTemplate]:
     if org_id is not None:
         scope |= Q(organisation_id=org_id)
     return ProjectTemplate.objects.filter(scope).prefetch_related("skills")
+
+
+def projects_for_staff(query: str = "") -> QuerySet[Project]:
+    """Staff find any project, in any status, by its title or its organisation's name."""
+    projects = Project.objects.select_related("organisation")
+    query = query.strip()
+    if query:
+        projects = projects.filter(Q(title__icontains=query) | Q(organisation__name__icontains=query))
+    return projects.order_by("-created_at", "-pk")
+
+
+def open_projects_sample(limit: int = 3) -> list[Project]:
+    """A few open projects for the landing page: the newest ones still taking applications."""
+    today = timezone.now().date()
+    return list(
+        Project.objects.filter(status=ProjectStatus.PUBLISHED, application_deadline__gte=today)
+        .select_related("organisation")
+        .prefetch_related("skills")
+        .order_by("-published_at", "-pk")[:limit]
+    )

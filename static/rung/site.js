@@ -8,3 +8,14 @@ document.addEventListener("click", (event) => {
     button.textContent = "Copied";
   });
 });
+
+// The main menu is a <details> element so that it works without JavaScript. Browsers that do not
+// support ::details-content hide a closed menu's links even on wide screens: open it there.
+(() => {
+  const menu = document.querySelector("[data-nav-menu]");
+  if (!menu || CSS.supports("selector(::details-content)")) return;
+  const wide = window.matchMedia("(min-width: 64rem)");
+  const sync = () => { if (wide.matches) menu.open = true; };
+  sync();
+  wide.addEventListener("change", sync);
+})();

@@ -119,7 +119,7 @@ def console_log() -> ConsoleLog:
 @pytest.fixture
 def new_page(
     browser: Browser, django_db_setup: None, live_server, console_log: ConsoleLog
-) -> Iterator[Callable[[], Page]]:
+) -> Iterator[Callable[..., Page]]:
     """Open a page in a new browser context: a separate person with their own cookies."""
     # `django_db_setup` comes before `live_server` on purpose. Both are session-scoped, so
     # pytest would otherwise start the server first, before the in-memory SQLite test database
@@ -127,8 +127,14 @@ def new_page(
     # would open (and leak, as a ResourceWarning) a connection of its own.
     contexts: list[BrowserContext] = []
 
-    def make() -> Page:
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    def make(*, width: int = 1280, height: int = 800, bypass_csp: bool = False, javascript: bool = True) -> Page:
+        # bypass_csp only for pages where axe-core is injected (tests/browser/support.py: axe_violations).
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()

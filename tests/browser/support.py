@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests: accessibility checks, logging in, reading e-mails."""
+"""Helpers shared by the browser tests: accessibility checks (and axe-core), reflow, logging in, e-mails."""
 
 import re
 from pathlib import Path
@@ -69,3 +69,51 @@ def screenshot(page: Page, directory: Path, name: str) -> Path:
     path = directory / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# axe-core from the npm registry (package.json), injected from node_modules: never a CDN.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page: Page, *, impacts: set[str] = SERIOUS) -> list[str]:
+    """Run axe-core on the page and return its violations of the given impacts, one line each.
+
+    The page's context must be opened with bypass_csp=True: Rung's strict CSP (rightly) refuses
+    the inline script Playwright adds."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ["violations"]});
+          return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+        }"""
+    )
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['nodes'])}" for v in result if v["impact"] in impacts
+    ]
+
+
+# Elements whose right edge passes the viewport, for a readable failure message.
+_OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.right <= width + 1) continue;
+    const classes = el.className ? "." + String(el.className).split(" ").join(".") : "";
+    wide.push(`${el.tagName.toLowerCase()}${classes} (${Math.round(r.right)} px)`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
+}
+"""
+
+
+def overflow(page: Page, width: int = 375) -> list[str]:
+    """Empty when the page reflows at `width` (WCAG 1.4.10): nothing makes it scroll sideways."""
+    found = page.evaluate(_OVERFLOW_JS)
+    if found["scrollWidth"] <= width:
+        return []
+    return [f"scrollWidth {found['scrollWidth']} > {width}", *found["wide"]]

@@ -177,8 +177,7 @@ def test_an_employer_posts_a_candidate_applies_is_hired_hands_in_work_and_is_pai
 
     # 7. Bob scores each submission with the rubric and approves it; without feedback, nothing happens.
     for number, (title, _, _) in enumerate(MILESTONES, start=1):
-        reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
-        reviewer.get_by_role("link", name="Submissions waiting for your review").click()
+        reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
         reviewer.get_by_role("link", name=f"{title} (v1)").click()
         expect(_heading(reviewer)).to_have_text(f"Review “{title}”, version 1")
         work = reviewer.get_by_role("region", name="The work")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rung.applications import selectors, services
 from rung.applications.models import Application, ApplicationNote, ApplicationStatus
 from rung.audit.models import AuditEvent
+from rung.engagements.services import accept_offer
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.profiles.models import AvailabilityWindow, CandidateProfile
 
@@ -24,7 +25,7 @@ def _accept(project, person, membership):
     application = services.apply(project, candidate=person, answers=ANSWER)
     services.shortlist(application, membership=membership)
     services.make_offer(application, membership=membership)
-    return services.accept_offer(application, candidate=person)
+    return accept_offer(application, candidate=person)
 
 
 # --- A full project says so and refuses applications ------------------------------------------

@@ -8,6 +8,7 @@ from rung.engagements.models import Engagement
 from rung.ledger.selectors import check_ledger
 from rung.orgs.models import Organisation
 from rung.projects.models import Project
+from rung.reviews.models import Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_the_demo_builds_a_consistent_world_and_is_safe_to_rerun(sandbox, capsys
         Engagement.objects.count(),
         IssuedCredential.objects.count(),
     )
-    assert Project.objects.count() >= 30
+    assert Project.objects.count() >= 20
     assert set(Application.objects.values_list("status", flat=True)) >= {
         "submitted",
         "shortlisted",
@@ -62,4 +63,51 @@ def test_the_demo_builds_a_consistent_world_and_is_safe_to_rerun(sandbox, capsys
         Engagement.objects.count(),
         IssuedCredential.objects.count(),
     ) == counts
+    assert check_ledger() == []
+
+
+def test_the_demo_listings_are_all_different_pieces_of_work(sandbox, django_capture_on_commit_callbacks):
+    import difflib
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    titles = list(Project.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
+    for i, a in enumerate(titles):
+        for b in titles[i + 1 :]:
+            ratio = difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+            assert ratio < 0.75, f"near-duplicate listings: {a!r} and {b!r}"
+
+
+def test_the_summer_round_runs_in_summer():
+    from datetime import date
+
+    from rung.demo.projects import summer_dates
+
+    for today in (date(2026, 1, 10), date(2026, 5, 20), date(2026, 7, 1), date(2026, 12, 1)):
+        deadline, start = summer_dates(today)
+        assert today < deadline < start
+        assert start.month == 6
+        assert start.day >= 21
+    assert summer_dates(date(2026, 12, 1))[1].year == 2027
+
+
+def test_the_small_demo_has_every_role_and_stage(sandbox, django_capture_on_commit_callbacks):
+    from rung.demo.generator import build_demo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logins = build_demo(small=True)
+    assert {login.role for login in logins} == {
+        "candidate",
+        "employer owner",
+        "reviewer",
+        "mentor",
+        "education partner",
+        "staff",
+    }
+    assert Project.objects.filter(status="published").count() >= 4
+    assert Project.objects.filter(title__startswith="Summer round").exists()
+    assert Engagement.objects.filter(status="completed").exists()
+    assert IssuedCredential.objects.filter(recipient__email="maya@student.example").exists()
+    assert Submission.objects.filter(status="awaiting_review").exists()  # the reviewer has a queue
     assert check_ledger() == []

@@ -118,7 +118,8 @@ def test_a_manual_payout_provider_leaves_the_payout_for_the_next_batch(
     settings.PAYOUT_PROVIDER = "batch_export"
     with django_capture_on_commit_callbacks(execute=True):
         submit_and_approve(milestones(active)[0], candidate=candidate, reviewer=bob)
-    assert Payout.objects.get(engagement_uuid=active.uuid).status == PayoutStatus.PENDING
+    # The release happens on approval; the payout waits only for the intern's payout details.
+    assert Payout.objects.get(engagement_uuid=active.uuid).status == PayoutStatus.WAITING
     assert check_ledger() == []
 
 

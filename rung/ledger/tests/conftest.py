@@ -21,9 +21,38 @@ def _skip_unless_postgres(request: pytest.FixtureRequest) -> None:
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
+GERMAN_ACCOUNT = {
+    "account_holder": "Charlie Outsider",
+    "legal_name": "Charlie Outsider",
+    "address": "Hauptstraße 1, 10115 Berlin",
+    "tax_id": "",
+    "iban": "DE89370400440532013000",  # the ISO 13616 example IBAN
+    "bic": "COBADEFFXXX",
+}
+
+
+def give_payout_details(user: User, **changes: str) -> None:
+    """Confirmed payout details, as if the person had opened the e-mailed link (test set-up only)."""
+    from rung.payees import crypto
+    from rung.payees.models import PayoutDetails
+
+    PayoutDetails.objects.update_or_create(
+        user=user,
+        defaults={
+            "country": "DE",
+            "form": "iban",
+            "tax_residence": "DE",
+            "masked": "DE89 •••• •••• 3000",
+            "secret": crypto.encrypt({**GERMAN_ACCOUNT, **changes}),
+        },
+    )
+
+
 @pytest.fixture
 def intern(charlie: User) -> User:
-    # charlie belongs to no organisation: exactly who takes a micro-internship.
+    # charlie belongs to no organisation: exactly who takes a micro-internship. He has given his
+    # payout details; tests of payouts waiting for details use someone who has not.
+    give_payout_details(charlie)
     return charlie
 
 

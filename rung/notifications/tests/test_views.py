@@ -60,8 +60,9 @@ def test_the_centre_costs_the_same_however_many_there_are(
         notify([alice], verb="a.b", title=f"N{i}", body="", actor=bob, email=False)
     client = client_for(alice)
     # session, user, page count, page rows (actors joined), the unread count (view), the nav's count,
-    # the nav's unread messages
-    with django_assert_max_num_queries(7):
+    # the nav's unread messages,
+    # the nav's roles (memberships, rung/dashboard/roles.py)
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert response.context["unread_notifications"] == existing

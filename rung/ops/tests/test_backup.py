@@ -84,6 +84,7 @@ def _fresh_site_env(tmp_path: Path, **database: str) -> dict[str, str]:
             "DEBUG": "false",
             "SECRET_KEY": "drill-secret-key-" * 4,
             "CREDENTIALS_KEY_PASSPHRASE": PASSPHRASE,
+            "PAYOUT_DETAILS_KEY": "cnVuZy1kZXZlbG9wbWVudC1wYXlvdXQta2V5LTMyYiE=",
             "CREDENTIALS_KEY_FILE": str(tmp_path / "restored" / "keys.json"),
             "CREDENTIALS_DID_METHOD": "web",
             "SITE_URL": "https://testserver",  # the same did:web:testserver; outside DEBUG it must be https

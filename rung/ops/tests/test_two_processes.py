@@ -41,6 +41,7 @@ def two_servers() -> Iterator[list[str]]:
             "DEBUG": "false",
             "SECRET_KEY": "two-process-test-secret-" * 3,
             "CREDENTIALS_KEY_PASSPHRASE": "two-process-test",
+            "PAYOUT_DETAILS_KEY": "cnVuZy1kZXZlbG9wbWVudC1wYXlvdXQta2V5LTMyYiE=",
             "CREDENTIALS_DID_METHOD": "key",
             "DATABASE_URL": url,
             "REDIS_URL": REDIS_URL,

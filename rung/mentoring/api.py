@@ -1,0 +1,257 @@
+"""The mentoring API: everything the pages do, for mentors, mentees, coordinators and reporters."""
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from rung.accounts.models import User
+from rung.accounts.requests import request_user
+from rung.engagements.selectors import get_engagement_for_user
+from rung.lib.api import ErrorOut, Pagination
+from rung.lib.errors import NotFound
+from rung.mentoring import checkins, safeguarding, selectors, services, training
+from rung.mentoring.models import CheckIn, MatchRun, MentorProfile, Pairing, TrainingModule
+from rung.mentoring.schemas import (
+    AnswerIn,
+    AttemptIn,
+    AttemptOut,
+    CheckInOut,
+    ConcernIn,
+    ConcernOut,
+    MatchIn,
+    MatchRunOut,
+    MentorProfileIn,
+    MentorProfileOut,
+    PairIn,
+    PairingOut,
+    ProposalRow,
+    PublishedOut,
+    RateIn,
+    RecordIn,
+    WeeklyWindowSchema,
+)
+from rung.orgs.models import Organisation
+from rung.projects.models import Project
+
+router = Router(tags=["mentoring"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _name(user: User) -> str:
+    return user.full_name or user.email
+
+
+def pairing_out(p: Pairing) -> PairingOut:
+    return PairingOut(
+        uuid=p.uuid,
+        engagement=p.engagement.uuid,
+        project=p.engagement.project.title,
+        mentor=_name(p.mentor),
+        mentee=_name(p.engagement.candidate),
+        status=p.status,
+        mode=p.mode,
+        score=p.score,
+        reasons=list(p.reasons),
+        respond_by=p.respond_by,
+    )
+
+
+def _profile_out(profile: MentorProfile) -> MentorProfileOut:
+    return MentorProfileOut(
+        uuid=profile.uuid,
+        expertise=[s.slug for s in profile.expertise.all()],
+        languages=profile.languages,
+        timezone=profile.timezone,
+        weekly_windows=[WeeklyWindowSchema(**w) for w in profile.weekly_windows],
+        capacity=profile.capacity,
+        offers=profile.offers,
+        bio=profile.bio,
+        pool_status=profile.pool_status,
+        accredited=selectors.is_accredited(profile.user),
+    )
+
+
+@router.get("/profile", response={200: MentorProfileOut, **ERRORS}, summary="Your mentor profile")
+def get_profile(request: HttpRequest) -> MentorProfileOut:
+    profile = selectors.mentor_profile_of(request_user(request))
+    if profile is None:
+        raise NotFound("You have no mentor profile yet.")
+    return _profile_out(profile)
+
+
+@router.put("/profile", response={200: MentorProfileOut, **ERRORS}, summary="Write or change your mentor profile")
+def put_profile(request: HttpRequest, payload: MentorProfileIn) -> MentorProfileOut:
+    data = payload.dict()
+    profile = services.save_mentor_profile(request_user(request), data=services.MentorProfileInput(**data))
+    return _profile_out(profile)
+
+
+@router.get("/pairings", response=list[PairingOut], summary="Pairings you are the mentor or the mentee of")
+@paginate(Pagination)
+def list_pairings(request: HttpRequest) -> list[PairingOut]:
+    user = request_user(request)
+    rows = (Pairing.objects.filter(mentor=user) | Pairing.objects.filter(engagement__candidate=user)).select_related(
+        "engagement__project", "engagement__candidate", "mentor"
+    )
+    return [pairing_out(p) for p in rows.order_by("-proposed_at")]
+
+
+@router.get("/pairings/{uuid:pairing_uuid}", response={200: PairingOut, **ERRORS})
+def get_pairing(request: HttpRequest, pairing_uuid: UUID) -> PairingOut:
+    return pairing_out(selectors.get_pairing_for_user(request_user(request), str(pairing_uuid)))
+
+
+@router.post(
+    "/pairings/{uuid:pairing_uuid}/answer",
+    response={200: PairingOut, **ERRORS},
+    summary="The mentor accepts or declines",
+)
+def answer(request: HttpRequest, pairing_uuid: UUID, payload: AnswerIn) -> PairingOut:
+    user = request_user(request)
+    pairing = selectors.get_pairing_for_user(user, str(pairing_uuid))
+    return pairing_out(services.respond_to_pairing(pairing, actor=user, accept=payload.accept, reason=payload.reason))
+
+
+def _org(request: HttpRequest, slug: str) -> Organisation:
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None or not selectors.can_coordinate(request_user(request), org):
+        raise NotFound("No such organisation.")
+    return org
+
+
+@router.post("/orgs/{slug}/pairings", response={201: PairingOut, **ERRORS}, summary="A coordinator pairs by hand")
+def pair(request: HttpRequest, slug: str, payload: PairIn) -> Status[PairingOut]:
+    user = request_user(request)
+    org = _org(request, slug)
+    engagement = get_engagement_for_user(user, str(payload.engagement))
+    mentor = User.objects.filter(email__iexact=payload.mentor_email.strip()).first()
+    if mentor is None or engagement.project.organisation_id != org.pk:
+        raise NotFound("No such mentor or engagement.")
+    return Status(201, pairing_out(services.pair_by_hand(engagement, mentor=mentor, actor=user)))
+
+
+def _run_out(run: MatchRun) -> MatchRunOut:
+    emails = dict(User.objects.filter(pk__in=[r["mentor"] for r in run.proposal]).values_list("pk", "email"))
+    return MatchRunOut(
+        uuid=run.uuid,
+        status=run.status,
+        total=run.total,
+        accredited_only=run.accredited_only,
+        proposal=[
+            ProposalRow(
+                engagement=UUID(str(r["engagement"])),
+                mentor_email=emails.get(int(str(r["mentor"])), ""),
+                score=int(str(r["score"])),
+                reasons=list(r["reasons"]),
+            )
+            for r in run.proposal
+        ],
+        unpaired=[UUID(u) for u in run.unpaired],
+    )
+
+
+@router.post("/orgs/{slug}/matching", response={201: MatchRunOut, **ERRORS}, summary="Propose an optimal matching")
+def propose(request: HttpRequest, slug: str, payload: MatchIn) -> Status[MatchRunOut]:
+    org = _org(request, slug)
+    projects = None
+    if payload.projects is not None:
+        projects = list(Project.objects.filter(organisation=org, uuid__in=payload.projects))
+        if len(projects) != len(set(payload.projects)):
+            raise NotFound("No such project in this organisation.")
+    run = services.propose_matching(
+        org, actor=request_user(request), projects=projects, accredited_only=payload.accredited_only
+    )
+    return Status(201, _run_out(run))
+
+
+@router.get("/matching/{uuid:run_uuid}", response={200: MatchRunOut, **ERRORS})
+def get_run(request: HttpRequest, run_uuid: UUID) -> MatchRunOut:
+    return _run_out(selectors.get_run_for_user(request_user(request), str(run_uuid)))
+
+
+@router.post(
+    "/matching/{uuid:run_uuid}/publish", response={200: PublishedOut, **ERRORS}, summary="Ask the proposed mentors"
+)
+def publish(request: HttpRequest, run_uuid: UUID) -> PublishedOut:
+    user = request_user(request)
+    published = services.publish_matching(selectors.get_run_for_user(user, str(run_uuid)), actor=user)
+    return PublishedOut(pairings=[pairing_out(p) for p in published.pairings], skipped=published.skipped)
+
+
+def _checkin_out(checkin: CheckIn, user: User) -> CheckInOut:
+    return CheckInOut(
+        uuid=checkin.uuid,
+        pairing=checkin.pairing.uuid,
+        kind=checkin.kind,
+        title=checkin.title,
+        agenda=checkin.agenda,
+        prompts=list(checkin.prompts),
+        due_at=checkin.due_at,
+        minutes=checkin.minutes,
+        status=checkin.status,
+        summary=checkin.summary,
+        actions=list(checkin.actions),
+        private_notes=checkin.private_notes if selectors.can_see_private_notes(user, checkin) else None,
+        rating=checkin.rating,
+    )
+
+
+@router.get("/pairings/{uuid:pairing_uuid}/check-ins", response={200: list[CheckInOut], **ERRORS})
+def list_checkins(request: HttpRequest, pairing_uuid: UUID) -> list[CheckInOut]:
+    user = request_user(request)
+    pairing = selectors.get_pairing_for_user(user, str(pairing_uuid))
+    return [_checkin_out(c, user) for c in pairing.checkins.select_related("pairing__engagement", "pairing__mentor")]
+
+
+@router.post(
+    "/check-ins/{uuid:checkin_uuid}/record",
+    response={200: CheckInOut, **ERRORS},
+    summary="The mentor records a check-in",
+)
+def record(request: HttpRequest, checkin_uuid: UUID, payload: RecordIn) -> CheckInOut:
+    user = request_user(request)
+    checkin = selectors.get_checkin_for_user(user, str(checkin_uuid))
+    data = checkins.CheckInRecord(**payload.dict())
+    return _checkin_out(checkins.record_checkin(checkin, actor=user, data=data), user)
+
+
+@router.post(
+    "/check-ins/{uuid:checkin_uuid}/rating", response={200: CheckInOut, **ERRORS}, summary="The mentee rates a check-in"
+)
+def rate(request: HttpRequest, checkin_uuid: UUID, payload: RateIn) -> CheckInOut:
+    user = request_user(request)
+    checkin = selectors.get_checkin_for_user(user, str(checkin_uuid))
+    return _checkin_out(
+        checkins.rate_checkin(checkin, actor=user, rating=payload.rating, comment=payload.comment), user
+    )
+
+
+@router.post(
+    "/training/{slug}/attempts", response={201: AttemptOut, **ERRORS}, summary="Answer a module's knowledge check"
+)
+def attempt(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[AttemptOut]:
+    user = request_user(request)
+    module = TrainingModule.objects.filter(slug=slug).first()
+    if module is None:
+        raise NotFound("No such training module.")
+    result = training.submit_attempt(user, module=module, answers=payload.answers)
+    return Status(
+        201,
+        AttemptOut(
+            module=module.slug, percent=result.percent, passed=result.passed, accredited=selectors.is_accredited(user)
+        ),
+    )
+
+
+@router.post(
+    "/engagements/{uuid:engagement_uuid}/concerns",
+    response={201: ConcernOut, **ERRORS},
+    summary="Raise a safeguarding concern (staff only read it)",
+)
+def concern(request: HttpRequest, engagement_uuid: UUID, payload: ConcernIn) -> Status[ConcernOut]:
+    user = request_user(request)
+    engagement = get_engagement_for_user(user, str(engagement_uuid))
+    item = safeguarding.report_concern(engagement, reporter=user, text=payload.text)
+    return Status(201, ConcernOut(uuid=item.uuid, status=item.status, created_at=item.created_at))
