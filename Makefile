@@ -44,8 +44,9 @@ check: setup
 	$(RUN) ruff check .
 	$(RUN) mypy .
 	$(RUN) lint-imports
-	$(RUN) rung makemigrations --check --dry-run
+	DEBUG=true $(RUN) rung makemigrations --check --dry-run
 	DEBUG=false USE_HTTPS=true SECRET_KEY="ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')" \
+	  CREDENTIALS_KEY_PASSPHRASE="ci-$$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')" \
 	  PAYOUT_DETAILS_KEY="$$(head -c 32 /dev/urandom | base64 | tr "+/" "-_")" \
 	  ALLOWED_HOSTS=rung.example SITE_URL=https://rung.example USE_SMTP=true EMAIL_HOST=smtp.rung.example SECURE_HSTS_PRELOAD=true \
 	  $(RUN) rung check --deploy --fail-level WARNING

@@ -65,6 +65,14 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate-limit and log-in-throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
     if "argon2" not in request.keywords:
@@ -126,7 +134,8 @@ def api_for(db: None) -> Callable[[User], Client]:
     """A client that authenticates to the API with a personal token, as a script would."""
 
     def make(user: User) -> Client:
-        _, raw = create_api_token(user, name="test")
+        # Every scope: tests of other apps are about their rules, not about token scopes.
+        _, raw = create_api_token(user, name="test", scopes=["read", "write", "money", "credentials"])
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make

@@ -11,7 +11,7 @@ import sys
 
 ALIASES = {
     "serve": ["runserver", "127.0.0.1:8000"],
-    "worker": ["db_worker"],
+    "worker": ["worker"],
     "demo": ["demo"],
 }
 

@@ -9,30 +9,18 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from rung.accounts.models import User
-from rung.accounts.services import user_for_api_token
+from rung.accounts.auth import TokenAuth
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
-
-
-class TokenAuth(HttpBearer):
-    """Personal API tokens, sent as `Authorization: Bearer rung_…`."""
-
-    openapi_description = "A personal API token from your account settings."
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(
     title="Rung API",
     version="1.0.0",
     description="Micro-internships: accounts, profiles and organisations. Authenticate with a personal API "
-    "token (`Authorization: Bearer …`) or, from the browser, your session.",
+    "token (`Authorization: Bearer …`, RFC 6750) with the scopes an operation needs (read or write, plus "
+    "money or credentials), or, from the browser, your session. Requests are rate-limited per token and per "
+    "address: over a limit the answer is 429 with `Retry-After`.",
     urls_namespace="api-1.0.0",
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",

@@ -19,10 +19,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RUNG_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# pytest is detected so a test run never needs configuring (and never touches a developer's real
+# files); mypy's Django plugin loads these settings too, to type-check, never to serve.
+_UNDER_PYTEST = "pytest" in sys.modules
+_DEVELOPMENT = DEBUG or _UNDER_PYTEST or "mypy" in sys.modules
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("RUNG_ALLOW_DEV_SECRET", True):
-        raise ConfigError("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+    if not _DEVELOPMENT:
+        # A public key signs sessions, password-reset links and CSRF tokens anyone could forge.
+        raise ConfigError(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off. Generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set DEBUG=true on a "
+            "development machine."
+        )
     # Only good for a developer's machine and the test suite; `check --deploy` flags it.
     SECRET_KEY = "django-insecure-rung-development-key-do-not-use-in-production"
 
@@ -58,6 +67,7 @@ INSTALLED_APPS = [
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
+    "rung.ops",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rung.lib.request_context.RequestContextMiddleware",
+    "rung.lib.ratelimit_middleware.ApiRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "rung.urls"
@@ -141,10 +152,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: after this many failures for one e-mail or one IP within the window,
-# each further attempt is refused until the window has passed.
+# Log-in throttling (docs/operations.md): failures earn an exponentially growing wait per (e-mail,
+# address) pair after LOGIN_FAILURE_LIMIT free ones, and per address after LOGIN_IP_FAILURE_LIMIT (higher:
+# a campus or an office shares one address). Never per account alone, so nobody can lock someone out.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 30)
+LOGIN_BACKOFF_BASE_SECONDS = env_int("LOGIN_BACKOFF_BASE_SECONDS", 2)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 900)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 3600)
+# E-mails a person can ask for (password reset, a new confirmation link), per hour: per account and per address.
+EMAIL_REQUESTS_PER_ACCOUNT_PER_HOUR = env_int("EMAIL_REQUESTS_PER_ACCOUNT_PER_HOUR", 3)
+EMAIL_REQUESTS_PER_IP_PER_HOUR = env_int("EMAIL_REQUESTS_PER_IP_PER_HOUR", 20)
 EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
 
@@ -175,6 +193,35 @@ if env_bool("USE_TASK_WORKER", False):
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Caches and sessions ------------------------------------------------------------------
+# Rate-limit and log-in-throttle counters live in the cache, so every web process must share it:
+# Redis when REDIS_URL is set (several processes or machines), local memory otherwise (one process).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "rung"),
+            "TIMEOUT": 300,
+        }
+    }
+    # Sessions in Redis: any web process serves any request. "Log out everywhere" and a password
+    # change end sessions through the user's session hash, wherever the sessions are kept.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rung"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- API rate limits ----------------------------------------------------------------------
+# Fixed windows of API_RATE_LIMIT_WINDOW_SECONDS; over a limit the API answers 429 with Retry-After.
+# 0 switches a limit off.
+API_RATE_LIMIT_WINDOW_SECONDS = env_int("API_RATE_LIMIT_WINDOW_SECONDS", 60)
+API_RATE_LIMIT_PER_TOKEN = env_int("API_RATE_LIMIT_PER_TOKEN", 120)
+API_RATE_LIMIT_PER_IP = env_int("API_RATE_LIMIT_PER_IP", 300)
+# Requests with a token that is not valid, per address: guessing tokens is refused early.
+API_RATE_LIMIT_BAD_TOKENS_PER_IP = env_int("API_RATE_LIMIT_BAD_TOKENS_PER_IP", 20)
 
 # --- Security -----------------------------------------------------------------------------
 USE_HTTPS = env_bool("USE_HTTPS", False)
@@ -255,9 +302,13 @@ CREDENTIALS_KEY_PASSPHRASE = env_secret("CREDENTIALS_KEY_PASSPHRASE")
 # Create a key on first use instead of refusing to issue. Fine for the demo, development and the tests;
 # production keys are made deliberately with `rung credentials keys generate`. pytest is detected so a
 # test run never needs configuring; the credential tests also point the key file at a scratch path.
-_UNDER_PYTEST = "pytest" in sys.modules
 CREDENTIALS_AUTO_GENERATE_KEY = env_bool("CREDENTIALS_AUTO_GENERATE_KEY", DEBUG or _UNDER_PYTEST)
-if not CREDENTIALS_KEY_PASSPHRASE and CREDENTIALS_AUTO_GENERATE_KEY:
+if not CREDENTIALS_KEY_PASSPHRASE:
+    if not _DEVELOPMENT:
+        raise ConfigError(
+            "CREDENTIALS_KEY_PASSPHRASE (or CREDENTIALS_KEY_PASSPHRASE_FILE) must be set when DEBUG is off: "
+            "it encrypts the credential signing keys. Set DEBUG=true on a development machine."
+        )
     # Keys stay encrypted, but with a passphrase anyone can read here: development and tests only.
     CREDENTIALS_KEY_PASSPHRASE = "rung-development-credentials-passphrase"
 if _UNDER_PYTEST and "CREDENTIALS_KEY_FILE" not in os.environ:

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from rung.accounts.models import User, normalise_email
+from rung.accounts.models import Scope, User, normalise_email
 
 
 class SignUpForm(forms.Form):
@@ -49,7 +49,24 @@ class EmailChangeForm(forms.Form):
     )
 
 
+EXPIRY_CHOICES = [("", "Never"), ("7", "In 7 days"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label="Token name", max_length=100, help_text="What will use it, e.g. “Applicant-tracking sync”."
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Give a token only what its script needs.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires",
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
     )

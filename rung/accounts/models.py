@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 def normalise_email(email: str) -> str:
@@ -41,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by "log out everywhere": part of the session hash, so every session made before ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -61,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ties sessions to the password hash (a password change ends them); adding the
+        # generation lets "log out everywhere" end them without one.
+        key_salt = "rung.accounts.User.session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -84,6 +94,22 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class Scope(models.TextChoices):
+    """What a token may do. Every API operation needs read or write, and money or credentials on top
+    when it touches those (`rung.accounts.auth.required_scopes`)."""
+
+    READ = "read", "Read: see everything you can see"
+    WRITE = "write", "Write: change things as you"
+    MONEY = "money", "Money: funding, deposits, statements, payouts"
+    CREDENTIALS = "credentials", "Credentials: issue, share, revoke and import credentials"
+
+
+class RevokedBecause(models.TextChoices):
+    REVOKED = "revoked", "revoked"
+    PASSWORD_CHANGED = "password_changed", "revoked when the password changed"
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere", "revoked by “log out everywhere”"
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
 
@@ -93,9 +119,13 @@ class ApiToken(models.Model):
     # The first characters, shown in lists so people can tell their tokens apart.
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Space-separated scope names, as OAuth 2 writes them (RFC 6749 section 3.3).
+    scopes = models.CharField(max_length=100, default="read")
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=30, choices=RevokedBecause.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -104,5 +134,18 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def scope_list(self) -> list[str]:
+        # In the order of Scope, so pages and the API always show them alike.
+        granted = set(self.scopes.split())
+        return [scope.value for scope in Scope if scope.value in granted]
+
+    def has_scopes(self, needed: set[str]) -> bool:
+        return needed <= set(self.scopes.split())
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/email/confirm/<str:token>/", views.confirm_email_change, name="confirm_email_change"),
     path("settings/tokens/", views.create_token, name="create_token"),
     path("settings/tokens/<uuid:token_uuid>/revoke/", views.revoke_token, name="revoke_token"),
+    path("settings/log-out-everywhere/", views.log_out_everywhere, name="log_out_everywhere"),
     path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -6,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
@@ -70,6 +73,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "dashboard:home")
     form = LoginForm(request.POST or None)
     status = 200
+    retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.log_in(
@@ -81,12 +85,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = 429 if exc.code == "throttled" else 400
+            retry_after = getattr(exc, "retry_after", None)
         else:
             login(request, user)
             return redirect(next_url or "dashboard:home")
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    response = render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    if status == 429 and retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -96,18 +104,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
+def _settings_page(
+    request: HttpRequest,
+    *,
+    email_form: EmailChangeForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request_user(request)
     return render(
         request,
         "accounts/settings.html",
         {
-            "email_form": EmailChangeForm(),
-            "token_form": ApiTokenForm(),
+            "email_form": email_form or EmailChangeForm(),
+            "token_form": token_form or ApiTokenForm(),
             "tokens": user.api_tokens.all(),
         },
+        status=status,
     )
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    return _settings_page(request)
 
 
 @login_required
@@ -129,16 +148,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 "Your address changes when you open it.",
             )
             return redirect("accounts:settings")
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "email_form": form,
-            "token_form": ApiTokenForm(),
-            "tokens": user.api_tokens.all(),
-        },
-        status=400,
-    )
+    return _settings_page(request, email_form=form, status=400)
 
 
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
@@ -156,22 +166,19 @@ def create_token(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = ApiTokenForm(request.POST)
     if form.is_valid():
+        days = form.cleaned_data.get("expires_in_days")
         try:
-            token, raw = services.create_api_token(user, name=form.cleaned_data["name"])
+            token, raw = services.create_api_token(
+                user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+            )
         except DomainError as exc:
-            form.add_error(exc.field, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "email_form": EmailChangeForm(),
-            "token_form": form,
-            "tokens": user.api_tokens.all(),
-        },
-        status=400,
-    )
+    return _settings_page(request, token_form=form, status=400)
 
 
 @login_required
@@ -185,8 +192,35 @@ def revoke_token(request: HttpRequest, token_uuid: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The token “{token.name}” has been revoked.")
+        messages.success(request, f"The token “{token.name}” has been revoked. Your other tokens still work.")
     return redirect("accounts:settings")
+
+
+def _tokens_revoked(count: int) -> str:
+    if count == 0:
+        return ""
+    return f"Your {count} API token{'s were' if count > 1 else ' was'} revoked with it."
+
+
+@login_required
+@require_POST
+def log_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    count = services.log_out_everywhere(user)
+    logout(request)
+    messages.info(
+        request,
+        " ".join(
+            part
+            for part in (
+                "You have been logged out on every device and browser.",
+                _tokens_revoked(count),
+                "Log in again here.",
+            )
+            if part
+        ),
+    )
+    return redirect("accounts:login")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -197,10 +231,27 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_name": settings.SITE_NAME}
 
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        try:
+            services.check_password_reset_request(email=form.cleaned_data["email"], ip=client_ip(self.request))
+        except services.EmailThrottled as exc:
+            form.add_error(None, exc.message)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        count = services.password_changed(form.user)
+        if count:
+            messages.info(self.request, _tokens_revoked(count) + " Create new ones after you log in.")
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -208,5 +259,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:settings")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
-        messages.success(self.request, "Your password has been changed.")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        count = services.password_changed(form.user)
+        messages.success(
+            self.request,
+            f"Your password has been changed and your other sessions have ended. {_tokens_revoked(count)}".strip(),
+        )
+        return response

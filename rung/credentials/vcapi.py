@@ -22,11 +22,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from rung.accounts.services import user_for_api_token
+from rung.accounts.auth import parse_bearer
+from rung.accounts.services import token_for_api_request
 from rung.credentials import services, vcjwt
 from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError
 from rung.credentials.verify import verify_credential, verify_presentation
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.ratelimit_middleware import record_bad_token
 
 log = logging.getLogger(__name__)
 
@@ -181,13 +183,18 @@ def verify_presentation_view(request: HttpRequest, body: dict[str, Any]) -> Http
 
 
 def _token_user(request: HttpRequest) -> Any:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if user is None:
+    raw = parse_bearer(request.headers.get("Authorization", ""))
+    token = token_for_api_request(raw) if raw else None
+    if token is None:
+        record_bad_token(request)
         raise BadRequest(
             error(401, "Send a valid personal API token as `Authorization: Bearer <token>`.", "not_authenticated")
         )
-    return user
+    if not token.has_scopes({"write", "credentials"}):
+        raise BadRequest(
+            error(403, "Issuing needs a token with the write and credentials scopes.", "insufficient_scope")
+        )
+    return token.user
 
 
 @vc_api_view

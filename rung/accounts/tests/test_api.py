@@ -32,13 +32,14 @@ def test_a_revoked_token_no_longer_works(api_for, alice):
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_creating_a_token_returns_it_once_and_lists_it_without_the_secret(api_for, alice):
-    client = api_for(alice)
+def test_creating_a_token_returns_it_once_and_lists_it_without_the_secret(client_for, alice):
+    client = client_for(alice)
     response = client.post("/api/v1/tokens", {"name": "sync"}, content_type="application/json")
     assert response.status_code == 201
     raw = response.json()["token"]
+    assert response.json()["scopes"] == ["read"]
     listed = client.get("/api/v1/tokens").json()
-    assert listed["count"] == 2
+    assert listed["count"] == 1
     assert all("token" not in item for item in listed["items"])
     assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/me").status_code == 200
 
@@ -53,16 +54,16 @@ def test_an_outsider_cannot_revoke_or_see_another_persons_token(api_for, alice, 
     assert token.revoked_at is None
 
 
-def test_bad_input_gets_the_error_shape_with_fields(api_for, alice):
-    response = api_for(alice).post("/api/v1/tokens", {"name": ""}, content_type="application/json")
+def test_bad_input_gets_the_error_shape_with_fields(client_for, alice):
+    response = client_for(alice).post("/api/v1/tokens", {"name": ""}, content_type="application/json")
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid"
     assert body["errors"][0]["field"] == "name"
 
 
-def test_malformed_json_is_a_400_not_a_500(api_for, alice):
-    response = api_for(alice).post("/api/v1/tokens", "{not json", content_type="application/json")
+def test_malformed_json_is_a_400_not_a_500(client_for, alice):
+    response = client_for(alice).post("/api/v1/tokens", "{not json", content_type="application/json")
     assert response.status_code in (400, 422)
     assert "detail" in response.json()
 

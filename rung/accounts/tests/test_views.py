@@ -70,7 +70,7 @@ def test_settings_pages_send_anonymous_visitors_to_log_in(client):
 
 def test_creating_a_token_shows_it_once(client_for, alice):
     client = client_for(alice)
-    response = client.post(reverse("accounts:create_token"), {"name": "My script"})
+    response = client.post(reverse("accounts:create_token"), {"name": "My script", "scopes": ["read"]})
     raw = _token_in(response.content.decode())
     assert ApiToken.objects.get(user=alice).prefix == raw[:12]
     assert raw not in client.get(reverse("accounts:settings")).content.decode()

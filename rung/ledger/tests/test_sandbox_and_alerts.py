@@ -22,7 +22,16 @@ ROOT = Path(__file__).resolve().parents[3]
 def _start_django(**env: str) -> subprocess.CompletedProcess[str]:
     # A fresh interpreter, so settings.py runs as it would at start-up (and pytest is not loaded).
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PAYMENT_", "PAYOUT_", "USE_SANDBOX"))}
-    environment.update({"DJANGO_SETTINGS_MODULE": "rung.settings", "DEBUG": "false", **env})
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "rung.settings",
+            "DEBUG": "false",
+            # Outside DEBUG, settings refuse to start without these (rung/accounts/tests/test_safe_defaults.py).
+            "SECRET_KEY": "test-secret-key-for-a-production-start",
+            "CREDENTIALS_KEY_PASSPHRASE": "test-passphrase",
+            **env,
+        }
+    )
     return subprocess.run(
         [
             sys.executable,
