@@ -89,7 +89,7 @@ def world(settings: Any, django_capture_on_commit_callbacks: Any, tmp_path: Any)
 def _headers(user: User | None) -> dict[str, str]:
     if user is None:
         return {}
-    _, raw = create_api_token(user, name="schemathesis")
+    _, raw = create_api_token(user, name="schemathesis", scopes=["read", "write", "money", "credentials"])
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -45,7 +45,7 @@ def demo(settings) -> None:
 
 
 def _open_project() -> Project:
-    return Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics").first()
+    return Project.objects.filter(status=ProjectStatus.PUBLISHED, organisation__slug="northwind-analytics")[0]
 
 
 def _pages(role: str) -> list[str]:
@@ -61,8 +61,8 @@ def _pages(role: str) -> list[str]:
             reverse("accounts:login"),
         ]
     if role == "candidate":
-        engagement = Engagement.objects.filter(candidate__email=MAYA).first()
-        credential = IssuedCredential.objects.filter(recipient__email=MAYA).first()
+        engagement = Engagement.objects.filter(candidate__email=MAYA)[0]
+        credential = IssuedCredential.objects.filter(recipient__email=MAYA)[0]
         assert engagement is not None
         assert credential is not None
         other = Project.objects.filter(status=ProjectStatus.PUBLISHED).exclude(applications__candidate__email=MAYA)
@@ -72,17 +72,17 @@ def _pages(role: str) -> list[str]:
             reverse("applications:mine"),
             reverse("engagements:detail", args=[engagement.uuid]),
             reverse("reviews:home"),
-            reverse("reviews:milestone", args=[engagement.milestones.order_by("position").first().uuid]),
+            reverse("reviews:milestone", args=[engagement.milestones.order_by("position")[0].uuid]),
             reverse("ledger:earnings"),
             reverse("credentials:wallet"),
             reverse("credentials:wallet_credential", args=[credential.uuid]),
             reverse("profiles:edit"),
         ]
         if other.exists():
-            pages.append(reverse("applications:apply", args=[other.first().uuid]))
+            pages.append(reverse("applications:apply", args=[other[0].uuid]))
         return pages
     if role == "employer owner":
-        engagement = Engagement.objects.filter(project__organisation__slug="northwind-analytics").first()
+        engagement = Engagement.objects.filter(project__organisation__slug="northwind-analytics")[0]
         return [
             reverse("projects:detail", args=[project.uuid]),
             reverse("applications:review_list", args=[project.uuid]),
@@ -92,13 +92,13 @@ def _pages(role: str) -> list[str]:
             reverse("ledger:org", args=["northwind-analytics"]),
         ]
     if role == "reviewer":
-        submission = Submission.objects.filter(status=SubmissionStatus.AWAITING_REVIEW).first()
+        submission = Submission.objects.filter(status=SubmissionStatus.AWAITING_REVIEW)[0]
         pages = [reverse("reviews:queue"), reverse("applications:review_list", args=[project.uuid])]
         if submission is not None:
             pages.append(reverse("reviews:review", args=[submission.uuid]))
         return pages
     if role == "mentor":
-        engagement = Engagement.objects.filter(project__organisation__slug="northwind-analytics").first()
+        engagement = Engagement.objects.filter(project__organisation__slug="northwind-analytics")[0]
         return [reverse("engagements:mine"), reverse("engagements:detail", args=[engagement.uuid])]
     if role == "education partner":
         return [reverse("orgs:detail", args=["riverside-university"]), reverse("credentials:verify")]

@@ -50,7 +50,7 @@ SEES = {"owner": True, "manager": True, "intern": True, "reviewer": False, "ment
 
 
 def _api(user) -> Client:
-    _, raw = create_api_token(user, name="t")
+    _, raw = create_api_token(user, name="t", scopes=["read", "write", "money", "credentials"])
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

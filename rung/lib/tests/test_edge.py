@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(alice, org) -> Client:
-    _, raw = create_api_token(alice, name="t")
+    _, raw = create_api_token(alice, name="t", scopes=["read", "write", "money", "credentials"])
     return Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
 
 

@@ -23,7 +23,9 @@ def test_signing_up_from_an_invitation_leads_back_to_it(org, alice, mailoutbox, 
     invitation_url = reverse("orgs:accept_invitation", args=[raw])
     browser = Client()
     page = browser.get(invitation_url).content.decode()
-    signup_link = re.search(r'href="(/accounts/signup/\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    found = re.search(r'href="(/accounts/signup/\?[^"]+)"', page)
+    assert found is not None
+    signup_link = found.group(1).replace("&amp;", "&")
     assert "newbie%40acme.example" in signup_link or "newbie@acme.example" in signup_link
 
     form = browser.get(signup_link).content.decode()
@@ -37,7 +39,9 @@ def test_signing_up_from_an_invitation_leads_back_to_it(org, alice, mailoutbox, 
         )
     assert response.status_code == 200
     assert invitation_url in response.content.decode()  # "taken back to your invitation"
-    verify_link = re.search(r"(/accounts/verify/[^\s\"<]+)", mailoutbox[-1].body).group(1)
+    verified = re.search(r"(/accounts/verify/[^\s\"<]+)", mailoutbox[-1].body)
+    assert verified is not None
+    verify_link = verified.group(1)
 
     confirmed = browser.get(verify_link)
     assert confirmed.status_code == 302

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(alice, org) -> Client:
-    _, raw = create_api_token(alice, name="t")
+    _, raw = create_api_token(alice, name="t", scopes=["read", "write", "money", "credentials"])
     # Not raising: a server error must show up as a 500 response the test can assert on.
     return Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
 
