@@ -18,7 +18,8 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from datetime import datetime
+from typing import IO, Any
 
 import filetype
 from django.conf import settings
@@ -75,6 +76,18 @@ class CheckedFile:
     display_name: str
     size: int
     sha256: str
+
+    def stored_as(self, name: str, *, at: datetime) -> dict[str, Any]:
+        """The fields every stored-file row keeps (submission files, message attachments)."""
+        return {
+            "file": name,
+            "original_name": self.display_name,
+            "extension": self.extension,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "uploaded_at": at,
+        }
 
 
 def display_name(name: str) -> str:

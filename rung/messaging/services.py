@@ -103,16 +103,7 @@ def _post(
                 uuid=message_uuid, conversation=conversation, sender=sender, body=text, created_at=now
             )
             MessageAttachment.objects.bulk_create(
-                MessageAttachment(
-                    message=message,
-                    file=name,
-                    original_name=info.display_name,
-                    extension=info.extension,
-                    content_type=info.content_type,
-                    size=info.size,
-                    sha256=info.sha256,
-                    uploaded_at=now,
-                )
+                MessageAttachment(message=message, **info.stored_as(name, at=now))
                 for name, info in zip(stored, checked, strict=True)
             )
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)

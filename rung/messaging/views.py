@@ -16,10 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rung.accounts.models import User
-from rung.accounts.requests import request_user
+from rung.accounts.requests import add_form_error, fetch_for_request, request_user
 from rung.engagements.selectors import get_engagement_for_user
-from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.errors import DomainError
 from rung.messaging import selectors, services
 from rung.messaging.forms import MessageForm, ModerationForm, ReportForm
 from rung.messaging.models import Conversation, Message, ReportStatus
@@ -32,19 +31,12 @@ SHOWN_MESSAGES = 50  # the latest ones; "show earlier" shows them all
 POLL_SECONDS = 5
 
 
-def _fetch[T](getter: Callable[[User, str], T], request: HttpRequest, key: Any) -> T:
-    try:
-        return getter(request_user(request), str(key))
-    except NotFound:
-        raise Http404("Not found") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
+_fetch = fetch_for_request
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
-    # The services name the API's fields; the page's file input is called "attachments".
-    field = {"files": "attachments"}.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    # The services name the API's fields; the form calls its file input "attachments".
+    add_form_error(form, exc, renames={"files": "attachments"})
 
 
 def _is_htmx(request: HttpRequest) -> bool:

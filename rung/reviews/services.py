@@ -230,16 +230,7 @@ def submit_work(
                 review_due_at=now + timedelta(days=settings.REVIEW_DEADLINE_DAYS),
             )
             SubmissionFile.objects.bulk_create(
-                SubmissionFile(
-                    submission=submission,
-                    file=name,
-                    original_name=info.display_name,
-                    extension=info.extension,
-                    content_type=info.content_type,
-                    size=info.size,
-                    sha256=info.sha256,
-                    uploaded_at=now,
-                )
+                SubmissionFile(submission=submission, **info.stored_as(name, at=now))
                 for name, info in zip(stored, checked, strict=True)
             )
             SubmissionFile.objects.bulk_create(

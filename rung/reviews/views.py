@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rung.accounts.requests import request_user
+from rung.accounts.requests import add_form_error, fetch_for_request, request_user
 from rung.engagements.models import EngagementStatus, MilestoneStatus
-from rung.lib.errors import DomainError, NotFound, PermissionDenied
+from rung.lib.errors import DomainError
 from rung.orgs.models import Organisation
 from rung.reviews import selectors, services
 from rung.reviews.forms import (
@@ -24,21 +24,12 @@ from rung.reviews.forms import (
 )
 from rung.reviews.models import Decision, SubmissionFile
 
-
-def _fetch(getter: Any, request: HttpRequest, key: Any) -> Any:
-    try:
-        return getter(request_user(request), str(key))
-    except NotFound:
-        raise Http404("Not found") from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
+_fetch = fetch_for_request
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
-    # The services name the API's fields; the submit form calls its file input "attachments".
-    field = {"files": "attachments"}.get(exc.field or "", exc.field)
-    field = field if field in form.fields else None
-    form.add_error(field, exc.message)
+    # The services name the API's fields; the form calls its file input "attachments".
+    add_form_error(form, exc, renames={"files": "attachments"})
 
 
 @login_required
