@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import timezone
 
 from rung.credentials import keys as keystore
 from rung.credentials.services import issue_credential
 from rung.credentials.tests.conftest import make_achievement
-from rung.ledger.providers import SandboxProvider
-from rung.ledger.services import release_milestone, request_deposit
 from rung.ops.backup import MANIFEST, BackupError, read_verified_manifest
+from rung.ops.tests.support import fund_and_release
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSPHRASE = "the drill's passphrase"
@@ -36,25 +33,7 @@ def site(settings: Any, tmp_path: Path, org, alice, charlie) -> dict[str, Any]:
     settings.CREDENTIALS_DID_METHOD = "web"
     settings.SITE_URL = "http://testserver"
     keystore._create_first(settings.CREDENTIALS_KEY_FILE, PASSPHRASE)
-    project, engagement = uuid.uuid4(), uuid.uuid4()
-    request_deposit(
-        organisation=org,
-        project_uuid=project,
-        stipend_minor=100_00,
-        seats=1,
-        currency="EUR",
-        actor=alice,
-        provider=SandboxProvider(),
-    )
-    release_milestone(
-        project_uuid=project,
-        engagement_uuid=engagement,
-        milestone_uuid=uuid.uuid4(),
-        intern=charlie,
-        amount_minor=60_00,
-        currency="EUR",
-        approved_at=timezone.now(),
-    )
+    fund_and_release(org, employer=alice, intern=charlie)
     credential = issue_credential(
         recipient=charlie, achievement=make_achievement(org), engagement_ref="engagement:drill", issued_by=None
     )

@@ -1,16 +1,12 @@
 """A worker that starts picks up approvals left without a payout, so nothing waits for cron."""
 
-import uuid
-
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
 
 from rung.ledger.models import Payout, PayoutStatus
-from rung.ledger.providers import SandboxProvider
 from rung.ledger.selectors import check_ledger
-from rung.ledger.services import release_milestone, request_deposit
+from rung.ops.tests.support import fund_and_release
 
 pytestmark = pytest.mark.django_db
 
@@ -20,25 +16,7 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @pytest.fixture
 def approved_without_payout(org, alice, charlie):
     """An approval whose payout task never ran: the worker died between the two."""
-    project, engagement = uuid.uuid4(), uuid.uuid4()
-    request_deposit(
-        organisation=org,
-        project_uuid=project,
-        stipend_minor=100_00,
-        seats=1,
-        currency="EUR",
-        actor=alice,
-        provider=SandboxProvider(),
-    )
-    release_milestone(
-        project_uuid=project,
-        engagement_uuid=engagement,
-        milestone_uuid=uuid.uuid4(),
-        intern=charlie,
-        amount_minor=60_00,
-        currency="EUR",
-        approved_at=timezone.now(),
-    )
+    engagement = fund_and_release(org, employer=alice, intern=charlie)
     assert not Payout.objects.exists()
     return engagement
 
