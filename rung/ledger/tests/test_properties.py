@@ -227,7 +227,11 @@ class LedgerMachine(RuleBasedStateMachine):
         for uuid_, _, _, _ in self.engagements:
             owed = payable_balance(engagement_uuid=uuid_, currency="EUR")
             payouts = Payout.objects.filter(engagement_uuid=uuid_)
-            moving = sum(p.amount_minor for p in payouts if p.status in (PayoutStatus.PENDING, PayoutStatus.SENT))
+            moving = sum(
+                p.amount_minor
+                for p in payouts
+                if p.status in (PayoutStatus.WAITING, PayoutStatus.PENDING, PayoutStatus.SENT)
+            )
             paid = sum(p.amount_minor for p in payouts if p.status == PayoutStatus.SETTLED)
             assert owed >= 0
             assert owed + moving + paid == self.earned[uuid_]
