@@ -98,7 +98,7 @@ def test_an_intern_and_a_reviewer_exchange_messages_without_reloading(
         FilePayload(name="setup.pdf", mimeType="application/pdf", buffer=b"MZ\x90\x00" + b"\x00" * 64)
     )
     reviewer.get_by_role("button", name="Send").click()
-    expect(reviewer.get_by_text("is a program, and programs cannot be submitted").first).to_be_visible()
+    expect(reviewer.get_by_text("is a program, and programs cannot be uploaded").first).to_be_visible()
     assert Message.objects.count() == 3
 
     # An empty message is refused with a reason, and nothing is sent.
