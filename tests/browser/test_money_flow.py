@@ -209,6 +209,26 @@ def test_staff_export_a_batch_then_mark_one_payout_paid_and_another_failed(new_p
             currency="EUR",
             approved_at=timezone.now() - timedelta(days=days_ago),
         )
+    from django.core import mail
+
+    from rung.payees import services as payees
+
+    for intern, iban in zip(interns, ("DE89370400440532013000", "NL91ABNA0417164300"), strict=True):
+        payees.request_payout_details_change(
+            user=intern,
+            values={
+                "account_holder": intern.full_name,
+                "country": iban[:2],
+                "iban": iban,
+                "bic": "",
+                "legal_name": intern.full_name,
+                "address": "Hauptstraße 1, Berlin",
+                "tax_residence": iban[:2],
+            },
+        )
+        # The change applies only from the link e-mailed to the intern's own address.
+        token = str(mail.outbox[-1].body).split("/confirm/")[1].split("/")[0]
+        payees.confirm_payout_details_change(token=token, user=intern)
     assert run_payouts().created == 2
 
     staff = new_page()

@@ -37,6 +37,7 @@ def demo(settings) -> None:
         "rung.profiles.migrations.0002_seed_skills",
         "rung.projects.migrations.0002_rubric_library",
         "rung.projects.migrations.0007_template_catalogue",
+        "rung.mentoring.migrations.0002_protocol_and_training",
     ):
         importlib.import_module(module).seed(apps, None)
     settings.PAYMENT_PROVIDER = "sandbox"
