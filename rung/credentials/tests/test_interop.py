@@ -539,6 +539,8 @@ def test_vc_jwt_for_an_organisation_credential(org: Organisation, alice: User) -
 
 def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CREDENTIALS_", "SITE_URL", "DEBUG"))}
+    # Outside DEBUG Rung refuses to start without its secrets: give it test ones.
+    clean |= {"SECRET_KEY": "test-only-" + "k" * 50, "CREDENTIALS_KEY_PASSPHRASE": "test-only-passphrase"}
     return subprocess.run(
         [sys.executable, "-c", "import rung.settings as s; print(s.CREDENTIALS_DID_METHOD)"],
         env=clean | env,

@@ -3,6 +3,7 @@ the command-line form reads and writes the documented format and refuses a bad f
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 
@@ -158,7 +159,9 @@ def test_it_refuses_text_that_is_not_json():
 
 
 def _rung(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, check=False)
+    # A real process, for its exit status; a development one, which needs no production secrets.
+    env = {**os.environ, "DEBUG": "true"}
+    return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, check=False, env=env)
 
 
 def test_the_command_prints_the_assignment_and_writes_it_with_out(tmp_path):
