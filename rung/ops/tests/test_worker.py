@@ -8,7 +8,8 @@ from rung.ledger.models import Payout, PayoutStatus
 from rung.ledger.selectors import check_ledger
 from rung.ops.tests.support import fund_and_release
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connection when it stops, which a test transaction would not survive.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
