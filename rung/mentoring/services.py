@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -44,10 +45,11 @@ from rung.mentoring.selectors import (
     mentee_facts,
     mentor_facts,
     score_for,
+    weights_for,
 )
 from rung.mentoring.solver import solve_indexed
 from rung.orgs.models import Organisation
-from rung.profiles.models import ConflictKind, Skill
+from rung.profiles.models import Conflict, ConflictKind, Skill
 from rung.profiles.services import declare_conflict, has_conflict
 from rung.projects.models import Project
 
@@ -361,8 +363,21 @@ def _optimal_proposal(
     """Score every allowed pair and solve; returns (proposal rows, unpaired engagement uuids, total)."""
     if not engagements or not mentors:
         return [], [str(e.uuid) for e in engagements], 0
-    capacity = np.array([max(0, _capacity(m) - live_load(m)) for m in mentors], dtype=np.int64)
+    # One query each for the mentors' loads and the declared conflicts, not one per mentor or pair.
+    loads = dict(
+        Pairing.objects.filter(mentor__in=mentors, status__in=HOLDING_STATUSES)
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+    capacity = np.array([max(0, _capacity(m) - loads.get(m.pk, 0)) for m in mentors], dtype=np.int64)
+    conflicted = set(
+        Conflict.objects.filter(holder__in=mentors, person__in=[e.candidate_id for e in engagements]).values_list(
+            "holder_id", "person_id"
+        )
+    )
     facts = [mentor_facts(m) for m in mentors]
+    weights = weights_for(engagements[0].project.organisation)  # a cohort is one organisation's
     rows_mentee: list[int] = []
     rows_mentor: list[int] = []
     scores: list[int] = []
@@ -372,9 +387,9 @@ def _optimal_proposal(
         for j, mentor in enumerate(mentors):
             if (engagement.pk, mentor.pk) in excluded or mentor.pk == engagement.candidate_id:
                 continue
-            if has_conflict(mentor, engagement.candidate):
+            if (mentor.pk, engagement.candidate_id) in conflicted:
                 continue
-            score = score_for(engagement, mentor, mentee=mentee, mentor_fact=facts[j])
+            score = score_for(engagement, mentor, mentee=mentee, mentor_fact=facts[j], weights=weights)
             rows_mentee.append(i)
             rows_mentor.append(j)
             scores.append(score.points)
