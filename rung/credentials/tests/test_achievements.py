@@ -26,7 +26,8 @@ from rung.credentials.orgissuers import org_did_document
 from rung.credentials.schema import schema_errors
 from rung.credentials.services import CredentialError, revoke_credential
 from rung.credentials.statuslist import status_list_credential
-from rung.credentials.tests.test_independent_verifier import NODE, REPO, SCRIPT, pytestmark as node_marks
+from rung.credentials.tests.test_independent_verifier import NODE, REPO, SCRIPT
+from rung.credentials.tests.test_independent_verifier import pytestmark as node_marks
 from rung.credentials.verify import verify_credential
 from rung.lib.errors import PermissionDenied
 from rung.orgs.models import Organisation, Verification
