@@ -12,7 +12,7 @@ from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
 from rung.mentoring import checkins, safeguarding, selectors, services, training
-from rung.mentoring.models import CheckIn, MatchRun, MentorProfile, Pairing, TrainingModule
+from rung.mentoring.models import Accreditation, CheckIn, MatchRun, MentorProfile, Pairing, TrainingModule
 from rung.mentoring.schemas import (
     AnswerIn,
     AttemptIn,
@@ -22,6 +22,8 @@ from rung.mentoring.schemas import (
     ConcernOut,
     MatchIn,
     MatchRunOut,
+    MentorAccreditationOut,
+    MentorAccreditationRow,
     MentorProfileIn,
     MentorProfileOut,
     PairIn,
@@ -243,6 +245,41 @@ def attempt(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[Attem
             module=module.slug, percent=result.percent, passed=result.passed, accredited=selectors.is_accredited(user)
         ),
     )
+
+
+def _accreditation_out(user: User) -> MentorAccreditationOut:
+    rows = list(Accreditation.objects.filter(mentor=user).order_by("-awarded_at")[:20])
+    current = selectors.accreditation_progress(user).accreditation
+    return MentorAccreditationOut(
+        accredited=current is not None,
+        renewable_from=training.renewal_opens(current) if current else None,
+        accreditations=[
+            MentorAccreditationRow(
+                uuid=a.uuid,
+                awarded_at=a.awarded_at,
+                valid_until=a.valid_until,
+                withdrawn_at=a.withdrawn_at,
+                credential=a.credential_uuid,
+            )
+            for a in rows
+        ],
+    )
+
+
+@router.get("/accreditation", response={200: MentorAccreditationOut, **ERRORS}, summary="Your accreditations")
+def get_accreditation(request: HttpRequest) -> MentorAccreditationOut:
+    return _accreditation_out(request_user(request))
+
+
+@router.post(
+    "/accreditation/renew",
+    response={201: MentorAccreditationOut, **ERRORS},
+    summary="Renew your accreditation in its last weeks (a new credential)",
+)
+def renew_accreditation(request: HttpRequest) -> Status[MentorAccreditationOut]:
+    user = request_user(request)
+    training.renew_accreditation(user)
+    return Status(201, _accreditation_out(user))
 
 
 @router.post(

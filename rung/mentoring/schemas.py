@@ -123,6 +123,20 @@ class AttemptOut(Schema):
     accredited: bool
 
 
+class MentorAccreditationRow(Schema):
+    uuid: UUID
+    awarded_at: datetime
+    valid_until: datetime
+    withdrawn_at: datetime | None
+    credential: UUID | None = Field(description="The IssuedCredential's uuid: GET /verify/{uuid}/credential.json")
+
+
+class MentorAccreditationOut(Schema):
+    accredited: bool
+    renewable_from: datetime | None
+    accreditations: list[MentorAccreditationRow]
+
+
 class ConcernIn(Schema):
     text: str = Field(min_length=1, max_length=5000)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/pair/", views.pair, name="pair"),
     path("matching/<uuid:run_uuid>/", views.run, name="run"),
     path("training/", views.training_home, name="training"),
+    path("training/renew/", views.renew, name="renew"),
     path("training/<slug:slug>/", views.module, name="module"),
     path("evidence/", views.evidence, name="evidence"),
     path("staff/concerns/", views.concerns, name="concerns"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
+from rung.credentials.models import IssuedCredential
 from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.errors import DomainError, NotFound
 from rung.mentoring import checkins, safeguarding, selectors, services, training
@@ -34,6 +35,7 @@ from rung.mentoring.forms import (
     windows_to_text,
 )
 from rung.mentoring.models import (
+    Accreditation,
     CheckIn,
     CheckInStatus,
     Concern,
@@ -134,7 +136,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your mentor profile is saved.")
             return redirect("mentoring:profile")
-    context = {"form": form, "profile": existing, "conflict_form": ConflictForm(), "nav": "mentoring"}
+    context = {
+        "form": form,
+        "profile": existing,
+        "conflict_form": ConflictForm(),
+        "nav": "mentoring",
+        **_accreditation_context(user),
+    }
     return render(request, "mentoring/profile.html", context, status=400 if form.errors else 200)
 
 
@@ -393,6 +401,7 @@ def coordinate(request: HttpRequest, slug: str) -> HttpResponse:
         "cohort_size": len(cohort),
         "pairings": pairings,
         "adherence": selectors.adherence_for_org(org),
+        "accredited": selectors.accredited_ids({m.pk for m in mentors}),
         "runs": MatchRun.objects.filter(organisation=org)[:10],
         "nav": "mentoring",
     }
@@ -447,11 +456,18 @@ def run(request: HttpRequest, run_uuid: Any) -> HttpResponse:
     }
     mentors = {u.pk: u for u in User.objects.filter(pk__in=[r["mentor"] for r in item.proposal])}
     rows = [
-        {"engagement": engagements.get(str(r["engagement"])), "mentor": mentors.get(int(str(r["mentor"]))), **r}
+        # The stored ids first, then the objects they name (the template shows names, not ids).
+        {**r, "engagement": engagements.get(str(r["engagement"])), "mentor": mentors.get(int(str(r["mentor"])))}
         for r in item.proposal
     ]
     unpaired = [engagements.get(u) for u in item.unpaired]
-    context = {"run": item, "rows": rows, "unpaired": [e for e in unpaired if e], "nav": "mentoring"}
+    context = {
+        "run": item,
+        "rows": rows,
+        "unpaired": [e for e in unpaired if e],
+        "accredited": selectors.accredited_ids(set(mentors)),
+        "nav": "mentoring",
+    }
     return render(request, "mentoring/run.html", context)
 
 
@@ -465,7 +481,42 @@ def training_home(request: HttpRequest) -> HttpResponse:
     progress = selectors.accreditation_progress(user)
     passed = {m.pk for m in progress.modules_passed}
     modules = [(m, m.pk in passed) for m in TrainingModule.objects.all()]
-    return render(request, "mentoring/training.html", {"modules": modules, "progress": progress, "nav": "mentoring"})
+    context = {"modules": modules, "progress": progress, "nav": "mentoring", **_accreditation_context(user)}
+    return render(request, "mentoring/training.html", context)
+
+
+def _accreditation_context(user: User) -> dict[str, Any]:
+    """The accreditations a mentor holds or held, each with its credential, and when renewal opens."""
+    accreditations = list(Accreditation.objects.filter(mentor=user).order_by("-awarded_at")[:10])
+    credentials = {
+        c.uuid: c
+        for c in IssuedCredential.objects.filter(
+            uuid__in=[a.credential_uuid for a in accreditations if a.credential_uuid]
+        )
+    }
+    now = timezone.now()
+    current = next((a for a in accreditations if a.valid_until > now), None)
+    return {
+        "accreditations": [
+            (a, credentials.get(a.credential_uuid) if a.credential_uuid else None) for a in accreditations
+        ],
+        "current_accreditation": current,
+        "renewal_opens": training.renewal_opens(current) if current else None,
+        "can_renew": current is not None and now >= training.renewal_opens(current),
+    }
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    try:
+        training.renew_accreditation(user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "Renewed: your new “Accredited mentor” credential is valid for another year.")
+    return redirect("mentoring:training")
 
 
 @login_required

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from rung.credentials.models import IssuedCredential
 from rung.credentials.verify import verify_credential
-from rung.mentoring import safeguarding, training
+from rung.mentoring import safeguarding, services, training
 from rung.mentoring.models import (
     Accreditation,
     CheckIn,
@@ -156,3 +157,58 @@ def test_a_missing_signing_key_accredits_and_issues_later(ready, monkeypatch):
     training.maybe_accredit(ready)
     accreditation.refresh_from_db()
     assert verify_credential(_credential(accreditation).document).verified
+
+
+# --- pages and API --------------------------------------------------------------------------------
+
+
+def test_the_profile_and_training_pages_link_the_credential_and_offer_renewal(ready, client_for):
+    accreditation = training.maybe_accredit(ready)
+    assert accreditation is not None
+    client = client_for(ready)
+    for name in ("mentoring:profile", "mentoring:training"):
+        page = client.get(reverse(name)).content.decode()
+        assert "Accredited mentor" in page
+        assert reverse("credentials:shared", args=[accreditation.credential_uuid]) in page
+        assert "You can renew from" in page
+    refused = client.post(reverse("mentoring:renew"), follow=True).content.decode()
+    assert "You can renew from" in refused
+    assert Accreditation.objects.filter(mentor=ready).count() == 1
+    Accreditation.objects.filter(pk=accreditation.pk).update(valid_until=timezone.now() + timedelta(days=5))
+    assert "Renew for another year" in client.get(reverse("mentoring:training")).content.decode()
+    client.post(reverse("mentoring:renew"))
+    assert Accreditation.objects.filter(mentor=ready).count() == 2
+    # The credential's public page verifies it.
+    page = client_for(ready).get(reverse("credentials:shared", args=[accreditation.credential_uuid]))
+    assert page.status_code == 200
+
+
+def test_the_matching_pages_show_the_badge_beside_accredited_mentors(org, interns, mentor, alice, client_for):
+    make_mentor(org, "una@acme.example", "Una Unaccredited", accredited=False)
+    page = client_for(alice).get(reverse("mentoring:coordinate", args=[org.slug])).content.decode()
+    assert 'Maya Mentor <span class="badge ok">Accredited</span>' in page
+    assert "Una Unaccredited <span" not in page
+    run = services.propose_matching(org, actor=alice)
+    page = client_for(alice).get(reverse("mentoring:run", args=[run.uuid])).content.decode()
+    assert 'Maya Mentor <span class="badge ok">Accredited mentor</span>' in page
+
+
+def test_accreditation_through_the_api(ready, api_for, charlie):
+    accreditation = training.maybe_accredit(ready)
+    assert accreditation is not None
+    as_mentor = api_for(ready)
+    body = as_mentor.get("/api/v1/mentoring/accreditation").json()
+    assert body["accredited"] is True
+    assert body["accreditations"][0]["credential"] == str(accreditation.credential_uuid)
+    early = as_mentor.post("/api/v1/mentoring/accreditation/renew")
+    assert early.status_code == 400
+    assert "renew from" in early.json()["detail"]
+    Accreditation.objects.filter(pk=accreditation.pk).update(valid_until=timezone.now() + timedelta(days=5))
+    renewed = as_mentor.post("/api/v1/mentoring/accreditation/renew")
+    assert renewed.status_code == 201, renewed.content
+    assert len(renewed.json()["accreditations"]) == 2
+    # Someone else sees only their own (none) and cannot renew.
+    assert api_for(charlie).get("/api/v1/mentoring/accreditation").json() == {
+        "accredited": False, "renewable_from": None, "accreditations": []
+    }  # fmt: skip
+    assert api_for(charlie).post("/api/v1/mentoring/accreditation/renew").status_code == 400
