@@ -71,7 +71,7 @@ def accredited_mentor_achievement() -> Achievement:
     )
 
 
-def _issue(accreditation: Accreditation) -> IssuedCredential | None:
+def issue_accreditation_credential(accreditation: Accreditation) -> IssuedCredential | None:
     """Issue the accreditation's credential (idempotent). None when Rung cannot sign right now: the
     accreditation stands and the next call to maybe_accredit tries again."""
     try:
@@ -128,7 +128,7 @@ def maybe_accredit(mentor: User) -> Accreditation | None:
     progress = accreditation_progress(mentor)
     if progress.accreditation is not None:
         if progress.accreditation.credential_uuid is None:
-            _issue(progress.accreditation)
+            issue_accreditation_credential(progress.accreditation)
         return None
     if not (progress.training_done and progress.practice_done):
         return None
@@ -138,7 +138,7 @@ def maybe_accredit(mentor: User) -> Accreditation | None:
         if Accreditation.objects.filter(mentor=mentor, valid_until__gt=timezone.now()).exists():
             return None
         accreditation = _award(mentor, progress, renewal=False)
-    _issue(accreditation)
+    issue_accreditation_credential(accreditation)
     return accreditation
 
 
@@ -168,7 +168,7 @@ def renew_accreditation(mentor: User) -> Accreditation:
         if latest is not None and now < renewal_opens(latest):
             raise TrainingError("Your accreditation was renewed a moment ago.", code="conflict")
         accreditation = _award(mentor, progress, renewal=True)
-    _issue(accreditation)
+    issue_accreditation_credential(accreditation)
     return accreditation
 
 
