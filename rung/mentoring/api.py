@@ -11,8 +11,17 @@ from rung.accounts.requests import request_user
 from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
-from rung.mentoring import checkins, safeguarding, selectors, services, training
-from rung.mentoring.models import Accreditation, CheckIn, MatchRun, MentorProfile, Pairing, TrainingModule
+from rung.mentoring import checkins, protocols, safeguarding, selectors, services, training
+from rung.mentoring.models import (
+    Accreditation,
+    CheckIn,
+    MatchRun,
+    MentoringSettings,
+    MentorProfile,
+    Pairing,
+    Protocol,
+    TrainingModule,
+)
 from rung.mentoring.schemas import (
     AnswerIn,
     AttemptIn,
@@ -24,11 +33,16 @@ from rung.mentoring.schemas import (
     MatchRunOut,
     MentorAccreditationOut,
     MentorAccreditationRow,
+    MentoringSettingsIO,
     MentorProfileIn,
     MentorProfileOut,
+    MentorRecordOut,
+    MentorRecordPairing,
     PairIn,
     PairingOut,
     ProposalRow,
+    ProtocolIO,
+    ProtocolStepIO,
     PublishedOut,
     RateIn,
     RecordIn,
@@ -121,6 +135,91 @@ def _org(request: HttpRequest, slug: str) -> Organisation:
     if org is None or not selectors.can_coordinate(request_user(request), org):
         raise NotFound("No such organisation.")
     return org
+
+
+@router.get("/orgs/{slug}/settings", response={200: MentoringSettingsIO, **ERRORS}, summary="Match weights")
+def get_settings(request: HttpRequest, slug: str) -> MentoringSettingsIO:
+    org = _org(request, slug)
+    config = MentoringSettings.objects.filter(organisation=org).first()
+    return MentoringSettingsIO(
+        weights=selectors.weights_for(org), allow_unaccredited=bool(config and config.allow_unaccredited)
+    )
+
+
+@router.put("/orgs/{slug}/settings", response={200: MentoringSettingsIO, **ERRORS}, summary="Set the match weights")
+def put_settings(request: HttpRequest, slug: str, payload: MentoringSettingsIO) -> MentoringSettingsIO:
+    org = _org(request, slug)
+    services.update_settings(
+        org, actor=request_user(request), weights=payload.weights, allow_unaccredited=payload.allow_unaccredited
+    )
+    return get_settings(request, slug)
+
+
+def _protocol_out(protocol: Protocol) -> ProtocolIO:
+    return ProtocolIO(
+        uuid=protocol.uuid,
+        name=protocol.name,
+        minutes=protocol.minutes,
+        steps=[
+            ProtocolStepIO(kind=s.kind, title=s.title, agenda=s.agenda, prompts=list(s.prompts))
+            for s in protocol.steps.all()
+        ],
+    )
+
+
+@router.get("/orgs/{slug}/protocol", response={200: ProtocolIO, **ERRORS}, summary="The protocol new pairings follow")
+def get_protocol(request: HttpRequest, slug: str) -> ProtocolIO:
+    org = _org(request, slug)
+    config = MentoringSettings.objects.filter(organisation=org).select_related("protocol").first()
+    return _protocol_out(config.protocol if config and config.protocol else checkins.default_protocol())
+
+
+@router.put("/orgs/{slug}/protocol", response={200: ProtocolIO, **ERRORS}, summary="Write your own protocol")
+def put_protocol(request: HttpRequest, slug: str, payload: ProtocolIO) -> ProtocolIO:
+    org = _org(request, slug)
+    protocol = protocols.save_protocol(
+        org,
+        actor=request_user(request),
+        name=payload.name,
+        minutes=payload.minutes,
+        steps=[
+            protocols.StepInput(kind=s.kind, title=s.title, agenda=s.agenda, prompts=s.prompts) for s in payload.steps
+        ],
+    )
+    return _protocol_out(protocol)
+
+
+@router.get(
+    "/orgs/{slug}/mentors/{uuid:mentor_uuid}/record",
+    response={200: MentorRecordOut, **ERRORS},
+    summary="A coordinator's record of one mentor",
+)
+def get_mentor_record(request: HttpRequest, slug: str, mentor_uuid: UUID) -> MentorRecordOut:
+    org = _org(request, slug)
+    item = selectors.org_mentor_record(org, str(mentor_uuid))
+    overall = item.overall
+    return MentorRecordOut(
+        mentor=_name(item.mentor),
+        accredited=item.accredited,
+        repeated_misses=item.repeated_misses,
+        mean_checkin_rating=str(overall.mean_rating) if overall.mean_rating is not None else None,
+        checkin_ratings=overall.ratings,
+        mean_mentoring_rating=str(overall.engagement_mean) if overall.engagement_mean is not None else None,
+        pairings=[
+            MentorRecordPairing(
+                pairing=r.pairing.uuid,
+                intern=_name(r.pairing.engagement.candidate),
+                project=r.pairing.engagement.project.title,
+                status=r.pairing.status,
+                due=r.due,
+                held_on_time=r.held_on_time,
+                held_late=r.held_late,
+                missed=r.missed,
+                flagged_overdue=r.flagged_overdue,
+            )
+            for r in item.rows
+        ],
+    )
 
 
 @router.post("/orgs/{slug}/pairings", response={201: PairingOut, **ERRORS}, summary="A coordinator pairs by hand")

@@ -59,7 +59,7 @@ def move_concern(concern: Concern, *, actor: User, to: str, note: str = "") -> C
         concern.refresh_from_db()
         ConcernEvent.objects.create(concern=concern, from_status=old, to_status=to, actor=actor, note=note)
         record(f"concern.{to}", actor=actor, obj=concern, data={"from": old})
-        if to == ConcernStatus.UPHELD and concern.about_id is not None:
+        if to == ConcernStatus.UPHELD and concern.about is not None:
             withdraw_accreditation(concern.about, actor=actor, reason="A safeguarding concern was upheld.")
     if closing:
         emit("concern.closed", concern_id=concern.pk)
