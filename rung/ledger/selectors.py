@@ -37,6 +37,7 @@ from rung.lib.errors import NotFound, PermissionDenied
 from rung.lib.money import MoneyError, format_money, normalise_currency
 from rung.orgs.models import Membership, Organisation, role_can
 from rung.orgs.selectors import get_org_for_user
+from rung.payees.selectors import account_forms
 
 # --- Balances ------------------------------------------------------------------------------
 
@@ -400,6 +401,45 @@ def overdue_payouts(*, now: datetime | None = None) -> list[Payout]:
         .order_by("approved_at", "pk")
     )
     return [p for p in open_payouts if p.approved_at and add_business_days(p.approved_at, target) < now]
+
+
+def payout_account_forms(payouts: Iterable[Payout]) -> dict[int, tuple[str, str]]:
+    """The account country and form of each payout's intern (never the numbers), to choose its file."""
+    return account_forms(sorted({p.intern_id for p in payouts}))
+
+
+@dataclass(frozen=True)
+class WaitingSummary:
+    count: int
+    interns: int
+    totals: dict[str, int]
+
+
+def waiting_payouts_summary() -> WaitingSummary:
+    """Payouts held because their interns have not given payout details: how many, for whom, how much."""
+    rows = (
+        Payout.objects.filter(status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(n=Count("pk"), total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    people = Payout.objects.filter(status=PayoutStatus.WAITING).values("intern_id").distinct().count()
+    return WaitingSummary(
+        count=sum(r["n"] for r in rows), interns=people, totals={r["currency"]: r["total"] for r in rows}
+    )
+
+
+def waiting_payouts_for(user: User) -> dict[str, int]:
+    """Currency → amount of the person's payouts held until they give payout details (empty if none)."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    return {r["currency"]: r["total"] for r in rows}
 
 
 def payout_batch_csv(reference: str) -> str:

@@ -548,13 +548,21 @@ def _payout_rows(payouts: Iterable[Payout], target: int) -> list[dict[str, Any]]
 def staff_payouts(request: HttpRequest) -> HttpResponse:
     target = selectors.payout_target_business_days()
     pending = selectors.payouts_with_status(PayoutStatus.PENDING)
+    exportable = [p for p in pending if p.provider == BatchExportProvider.name]
+    sepa_ready = services.sepa_configured()
+    forms = selectors.payout_account_forms(exportable) if sepa_ready else {}
+    in_sepa = sum(services.fits_sepa(p, forms) for p in exportable) if sepa_ready else 0
     return render(
         request,
         "ledger/staff_payouts.html",
         {
             "late": _payout_rows(selectors.late_payouts(), target),
             "pending": _payout_rows(pending, target),
-            "exportable": sum(p.provider == BatchExportProvider.name for p in pending),
+            "exportable": len(exportable),
+            "exportable_sepa": in_sepa,
+            "exportable_csv": len(exportable) - in_sepa,
+            "sepa_ready": sepa_ready,
+            "waiting": selectors.waiting_payouts_summary(),
             "sent": _payout_rows(selectors.payouts_with_status(PayoutStatus.SENT), target),
             "failed": _payout_rows(selectors.payouts_with_status(PayoutStatus.FAILED, limit=FAILED_SHOWN), target),
             "failed_shown": FAILED_SHOWN,
@@ -572,13 +580,19 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_export_batch(request: HttpRequest) -> HttpResponse:
-    batch = services.export_payout_batch(staff=request_user(request))
+    try:
+        batch = services.export_payout_batch(
+            staff=request_user(request), file_format=request.POST.get("format", services.BatchFormat.CSV)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:staff_payouts")
     if not batch.payouts:
-        messages.info(request, "There are no pending payouts to export.")
+        messages.info(request, "There are no pending payouts to export in this file.")
         return redirect("ledger:staff_payouts")
     # The file is the batch: its payouts are now marked sent, so it is downloaded at once (and
-    # can be downloaded again from the list of batches).
-    return _download(batch.csv, "text/csv; charset=utf-8", f"{batch.reference}.csv")
+    # can be listed again from the list of batches).
+    return _download(batch.content, batch.content_type, batch.filename)
 
 
 @staff_required
