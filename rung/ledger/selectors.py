@@ -4,11 +4,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -290,6 +290,90 @@ def intern_statement_lines(user: User) -> list[StatementLine]:
         if line.project_uuid is None and line.engagement_uuid in project_of:
             line.project_uuid = project_of[line.engagement_uuid]
     return lines
+
+
+@dataclass(frozen=True)
+class YearlyLine:
+    employer: str
+    month: int  # 1-12
+    currency: str
+    paid_minor: int
+
+
+@dataclass
+class YearlyStatement:
+    """What arrived in the person's bank account in one calendar year, by employer and by month."""
+
+    year: int
+    lines: list[YearlyLine]  # employer × month × currency, in that order
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({line.currency for line in self.lines})
+
+    def by_employer(self) -> list[tuple[str, str, int]]:
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.employer, line.currency)] += line.paid_minor
+        return [(employer, currency, total) for (employer, currency), total in sorted(totals.items())]
+
+    def by_month(self) -> list[tuple[int, str, int]]:
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.month, line.currency)] += line.paid_minor
+        return [(month, currency, total) for (month, currency), total in sorted(totals.items())]
+
+    def total(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            totals[line.currency] += line.paid_minor
+        return dict(sorted(totals.items()))
+
+
+UNKNOWN_EMPLOYER = "Employer not recorded"
+
+
+def yearly_earnings(user: User, year: int) -> YearlyStatement:
+    """Payouts that arrived (settled) in `year` (UTC), summed in SQL by employer, month and currency.
+
+    Failed payouts never arrived, and money still on its way belongs to the year it arrives in.
+    The employer is the organisation whose escrow released the engagement's money.
+    """
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    employer = Subquery(
+        LedgerTransaction.objects.filter(
+            engagement_uuid=OuterRef("engagement_uuid"),
+            kind__in=[TransactionKind.RELEASE, TransactionKind.KILL_FEE],
+            organisation__isnull=False,
+        )
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__gte=start, settled_at__lt=end)
+        .annotate(employer=employer, month=ExtractMonth("settled_at", tzinfo=UTC))
+        .values("employer", "month", "currency")
+        .annotate(paid=Sum("amount_minor"))
+        .order_by("employer", "month", "currency")
+    )
+    lines = [
+        YearlyLine(r["employer"] or UNKNOWN_EMPLOYER, int(r["month"]), r["currency"], int(r["paid"])) for r in rows
+    ]
+    lines.sort(key=lambda line: (line.employer.casefold(), line.month, line.currency))
+    return YearlyStatement(year=year, lines=lines)
+
+
+def earning_years(user: User) -> list[int]:
+    """The calendar years in which money arrived for the person, newest first, always with this year."""
+    years = {
+        d.year
+        for d in Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__isnull=False).datetimes(
+            "settled_at", "year", tzinfo=UTC
+        )
+    }
+    years.add(timezone.now().year)
+    return sorted(years, reverse=True)
 
 
 def payouts_for_intern(user: User) -> QuerySet[Payout]:
