@@ -498,7 +498,13 @@ def yearly_statement_csv(request: HttpRequest, year: int) -> HttpResponse:
     writer.writerow(["year", "employer", "month", "currency", "paid"])
     for line in statement.lines:
         writer.writerow(
-            [year, spreadsheet_safe(line.employer), line.month, line.currency, from_minor(line.paid_minor, line.currency)]
+            [
+                year,
+                spreadsheet_safe(line.employer),
+                line.month,
+                line.currency,
+                from_minor(line.paid_minor, line.currency),
+            ]
         )
     for employer, currency, total in statement.by_employer():
         writer.writerow([year, spreadsheet_safe(employer), "all", currency, from_minor(total, currency)])

@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 from importlib import resources
+from typing import Any
 
 import pytest
 import xmlschema
@@ -62,7 +63,8 @@ def _owe_and_start(fund, intern: User, amount_minor: int, currency: str = "EUR")
         approved_at=timezone.now(),
     )
     payout = create_payout(engagement_uuid=engagement, intern=intern, currency=currency, provider_name="batch_export")
-    assert payout is not None and payout.status == PayoutStatus.PENDING
+    assert payout is not None
+    assert payout.status == PayoutStatus.PENDING
     return payout
 
 
@@ -76,14 +78,15 @@ def test_euro_payouts_to_ibans_go_in_a_sepa_file_that_validates_against_the_pain
 
     batch = export_payout_batch(staff=sam, file_format="sepa")
 
-    assert batch.filename.endswith(".xml") and batch.content_type == "application/xml"
+    assert batch.filename.endswith(".xml")
+    assert batch.content_type == "application/xml"
     assert {p.pk for p in batch.payouts} == {german.pk, german_too.pk}
     xmlschema.XMLSchema(str(PAIN_001_XSD)).validate(batch.content.decode())
-    tree = xmlschema.XMLResource(batch.content.decode()).root
-    header = tree.find(f"{NS}CstmrCdtTrfInitn/{NS}GrpHdr")
+    tree: Any = xmlschema.XMLResource(batch.content.decode()).root
+    header: Any = tree.find(f"{NS}CstmrCdtTrfInitn/{NS}GrpHdr")
     assert header.find(f"{NS}NbOfTxs").text == "2"
     assert Decimal(header.find(f"{NS}CtrlSum").text) == Decimal("173.45")  # 123.45 + 50.00, by hand
-    info = tree.find(f"{NS}CstmrCdtTrfInitn/{NS}PmtInf")
+    info: Any = tree.find(f"{NS}CstmrCdtTrfInitn/{NS}PmtInf")
     assert info.find(f"{NS}DbtrAcct/{NS}Id/{NS}IBAN").text == "DE02120300000000202051"
     assert info.find(f"{NS}DbtrAgt/{NS}FinInstnId/{NS}BIC").text == "BYLADEM1001"
     assert info.find(f"{NS}Dbtr/{NS}Nm").text == "Rung Platform e.V."
@@ -108,7 +111,8 @@ def test_euro_payouts_to_ibans_go_in_a_sepa_file_that_validates_against_the_pain
         payout.refresh_from_db()
         assert (payout.status, payout.batch_reference) == (PayoutStatus.SENT, batch.reference)
     exported = AuditEvent.objects.get(verb="payees.details.exported")
-    assert exported.data["users"] == [intern.pk] and exported.data["reason"] == batch.reference
+    assert exported.data["users"] == [intern.pk]
+    assert exported.data["reason"] == batch.reference
     assert AuditEvent.objects.get(verb="ledger.payout_batch.exported").data["format"] == "sepa"
 
     # The rest (a UK account, a payout in pounds) is the CSV's, and only the CSV's.
@@ -192,7 +196,8 @@ def test_staff_download_the_sepa_file_and_the_csv_from_the_payouts_page(
 
     csv = staff.post("/money/staff/payouts/export/", {"format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    assert b"12345678" in csv.content and b"DE89370400440532013000" not in csv.content
+    assert b"12345678" in csv.content
+    assert b"DE89370400440532013000" not in csv.content
 
 
 def test_the_payouts_page_says_how_to_turn_on_sepa_and_shows_refusals(fund, intern, sam, client_for):

@@ -4,6 +4,7 @@ import csv
 import io
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -71,8 +72,8 @@ def pay(sam: User, alice: User):
     return make
 
 
-def _at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -118,9 +119,13 @@ def test_the_page_csv_and_pdf_show_the_chosen_year(history, intern, client_for, 
     assert page.status_code == 200
     html = page.content.decode()
     assert "Earnings in 2025" in html
-    assert "EUR 177.50" in html and "GBP 9.99" in html
-    assert "EUR 140.00" in html and "EUR 37.50" in html
-    assert "Dana" not in html and "EUR 333.00" not in html and "EUR 70.00" not in html
+    assert "EUR 177.50" in html
+    assert "GBP 9.99" in html
+    assert "EUR 140.00" in html
+    assert "EUR 37.50" in html
+    assert "Dana" not in html
+    assert "EUR 333.00" not in html
+    assert "EUR 70.00" not in html
     assert '<option value="2024">2024</option>' in html
 
     rows = list(csv.reader(io.StringIO(client.get("/money/earnings/yearly/2025.csv").content.decode())))
@@ -135,7 +140,7 @@ def test_the_page_csv_and_pdf_show_the_chosen_year(history, intern, client_for, 
     assert ["2025", "Beta Labs", "all", "EUR", "37.50"] in rows
     assert ["2025", "all", "7", "EUR", "37.50"] in rows
 
-    drawn: dict[str, object] = {}
+    drawn: dict[str, Any] = {}
     real = pdf.yearly_statement_pdf
 
     def spy(**kwargs):
@@ -158,7 +163,9 @@ def test_another_person_sees_only_their_own_year(history, client_for):
     dana = User.objects.get(email="dana@student.example")
     html = client_for(dana).get("/money/earnings/yearly/?year=2025").content.decode()
     assert "EUR 333.00" in html
-    assert "Acme Analytics" in html and "Beta Labs" not in html and "EUR 177.50" not in html
+    assert "Acme Analytics" in html
+    assert "Beta Labs" not in html
+    assert "EUR 177.50" not in html
 
 
 def test_a_bad_year_is_explained_and_not_a_500(intern, client_for):
@@ -176,7 +183,8 @@ def test_a_bad_year_is_explained_and_not_a_500(intern, client_for):
 def test_the_statement_needs_a_log_in(client):
     for path in ("/money/earnings/yearly/", "/money/earnings/yearly/2025.csv", "/money/earnings/yearly/2025.pdf"):
         response = client.get(path)
-        assert response.status_code == 302 and "/login" in response["Location"]
+        assert response.status_code == 302
+        assert "/login" in response["Location"]
 
 
 def test_the_yearly_page_costs_the_same_with_more_payouts(pay, org, beta, intern, client_for):

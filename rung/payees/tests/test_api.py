@@ -1,6 +1,7 @@
 """/api/v1/payout-details: masked reads, e-mail-confirmed changes, and everyone who must not see them."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -30,7 +31,7 @@ def _token_client(user, scopes: list[str]) -> Client:
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
-def _put(client: Client, body: dict) -> object:
+def _put(client: Client, body: dict[str, Any]) -> Any:
     return client.put(URL, json.dumps(body), content_type="application/json")
 
 
@@ -81,9 +82,8 @@ def test_validation_errors_come_in_the_apis_error_shape_and_write_nothing(charli
     assert "IBAN is not valid" in bad_iban.json()["detail"]
 
     us = _put(api, {**GERMAN, "country": "US", "iban": "", "routing_number": "123456789", "account_number": "1234"})
-    assert us.status_code == 400 and us.json()["errors"] == [
-        {"field": "routing_number", "message": us.json()["detail"]}
-    ]
+    assert us.status_code == 400
+    assert us.json()["errors"] == [{"field": "routing_number", "message": us.json()["detail"]}]
 
     missing = api.put(URL, json.dumps({"country": "DE"}), content_type="application/json")
     assert missing.status_code == 422
@@ -92,7 +92,9 @@ def test_validation_errors_come_in_the_apis_error_shape_and_write_nothing(charli
     assert not mail.outbox
 
 
-def test_another_persons_token_sees_only_their_own_details(charlie, alice, client_for, django_capture_on_commit_callbacks):
+def test_another_persons_token_sees_only_their_own_details(
+    charlie, alice, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _put(_token_client(charlie, ["read", "write", "money"]), GERMAN)
     _confirm_from_mail(client_for(charlie))
@@ -113,7 +115,8 @@ def test_staff_see_only_their_own_details_not_an_interns(charlie, sam, client_fo
     _confirm_from_mail(client_for(charlie))
     staff = _token_client(sam, ["read", "write", "money"])
     answer = staff.get(URL)
-    assert answer.status_code == 200 and answer.json()["details"] is None
+    assert answer.status_code == 200
+    assert answer.json()["details"] is None
     assert "DE89" not in answer.content.decode()
 
 
@@ -136,4 +139,5 @@ def test_without_a_token_or_session_nothing_is_shown(client):
 
 def test_a_browser_session_works_too(charlie, client_for):
     answer = client_for(charlie).get(URL)
-    assert answer.status_code == 200 and answer.json()["details"] is None
+    assert answer.status_code == 200
+    assert answer.json()["details"] is None
