@@ -277,6 +277,8 @@ def _payout_status(payout: Payout) -> str:
         return f"Paid on {timezone.localtime(payout.settled_at):%d %b %Y}"
     if payout.status == PayoutStatus.FAILED:
         return f"Failed: {payout.failure_reason} (the money is owed to you again)"
+    if payout.status == PayoutStatus.WAITING:
+        return "Waiting for your payout details"
     return payout.get_status_display()
 
 

@@ -117,6 +117,7 @@ def test_the_banner_asks_for_details_on_the_dashboard_and_money_pages(owe, newco
         assert "Add your payout details to be paid" in html, path
         assert "EUR 45.00 is approved and ready for you" in html, path
         assert 'href="/accounts/payout-details/"' in html, path
+    assert "Waiting for your payout details" in client.get("/money/earnings/").content.decode()
     # Someone whose payouts go out (charlie has details) sees no such banner.
     for path in ("/", "/money/earnings/"):
         assert "Add your payout details to be paid" not in client_for(intern).get(path).content.decode()
