@@ -79,7 +79,7 @@ class _Processor(JsonLdProcessor):
     list), and the entry keeps a reference to it, so a freed object's reused id cannot match.
     """
 
-    def _process_context(  # type: ignore[no-untyped-def]
+    def _process_context(  # type: ignore[no-untyped-def]  # noqa: PLR0917 (pyld's signature)
         self,
         active_ctx,
         local_ctx,
