@@ -601,6 +601,7 @@ def issue_credential(
 # cost vanishes, small enough that a single issue waiting for the status-list lock waits seconds,
 # and that an interrupted cohort keeps what it finished (a rerun skips those, see issue_cohort).
 COHORT_BATCH = 500
+COHORT_FLUSH = 50
 
 
 @dataclass(frozen=True)
@@ -768,7 +769,28 @@ def _issue_cohort_batch(
             )
             for member, credential_uuid, (status_list, index) in zip(batch, uuids, slots, strict=True)
         ]
+        stored: list[IssuedCredential] = []
         rows: list[IssuedCredential] = []
+
+        def flush() -> None:
+            # Stored while the workers sign what follows, so the writes overlap the signing.
+            IssuedCredential.objects.bulk_create(rows)
+            ShareLink.objects.bulk_create([ShareLink(credential=row) for row in rows])
+            for row in rows:
+                record(
+                    "credential.issued",
+                    actor=issued_by,
+                    obj=row,
+                    data={
+                        "engagement": row.engagement_ref,
+                        "recipient": row.recipient.email if row.recipient else "",
+                        "key": signer.key_id,
+                        "cohort": True,
+                    },
+                )
+            stored.extend(rows)
+            rows.clear()
+
         for member, credential_uuid, (status_list, index), signed in zip(
             batch, uuids, slots, cohort_signer.sign(unsigned), strict=True
         ):
@@ -793,21 +815,10 @@ def _issue_cohort_batch(
                     issued_by=issued_by,
                 )
             )
-        IssuedCredential.objects.bulk_create(rows)
-        ShareLink.objects.bulk_create([ShareLink(credential=row) for row in rows])
-        for row in rows:
-            record(
-                "credential.issued",
-                actor=issued_by,
-                obj=row,
-                data={
-                    "engagement": row.engagement_ref,
-                    "recipient": row.recipient.email if row.recipient else "",
-                    "key": signer.key_id,
-                    "cohort": True,
-                },
-            )
-    return rows
+            if len(rows) >= COHORT_FLUSH:
+                flush()
+        flush()
+    return stored
 
 
 # --- the VC API's issue endpoint ------------------------------------------------------------------
