@@ -1,6 +1,7 @@
 """`rung credentials …`: signing keys and known issuers.
 
 rung credentials keys generate     make the first signing key (refuses if there is one)
+rung credentials keys import [--file PATH]  copy the key file's keys into the database (still sealed)
 rung credentials keys rotate       add a new signing key; the old one is retired but kept
 rung credentials keys list         show every key, which one signs, and Rung's DID
 rung credentials orgs keys generate|rotate|list SLUG   an organisation's issuer keys
@@ -35,7 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         groups = parser.add_subparsers(dest="group", required=True, parser_class=ArgumentParser)
         key_parser = groups.add_parser("keys", help="signing keys")
-        key_parser.add_argument("action", choices=["generate", "rotate", "list"])
+        key_parser.add_argument("action", choices=["generate", "rotate", "list", "import"])
+        key_parser.add_argument("--file", type=Path, default=None, help="import: the key file (CREDENTIALS_KEY_FILE)")
         org_parser = groups.add_parser("orgs", help="organisations' issuer keys")
         org_parser.add_argument("what", choices=["keys"])
         org_parser.add_argument("action", choices=["generate", "rotate", "list"])
@@ -57,7 +59,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if options["group"] == "keys":
+            if options["group"] == "keys" and options["action"] == "import":
+                self.keys_import(options["file"])
+            elif options["group"] == "keys":
                 getattr(self, f"keys_{options['action']}")()
             elif options["group"] == "orgs":
                 self.org_keys(options["action"], options["slug"])
@@ -73,8 +77,25 @@ class Command(BaseCommand):
     def keys_generate(self) -> None:
         key = keys.generate_key_file()
         record("credential.key.generated", actor=None, data={"key": key.key_id})
-        self.stdout.write(self.style.SUCCESS(f"Made signing key {key.key_id} in {settings.CREDENTIALS_KEY_FILE}."))
+        self.stdout.write(self.style.SUCCESS(f"Made signing key {key.key_id} {self._where()}."))
         self._describe_issuer()
+
+    def _where(self) -> str:
+        return "in the database" if keys.uses_database() else f"in {settings.CREDENTIALS_KEY_FILE}"
+
+    def keys_import(self, path: Path | None) -> None:
+        if not keys.uses_database():
+            raise CommandError(
+                "CREDENTIALS_KEY_STORE is file: the keys are read from the file, there is nothing to import."
+            )
+        imported = keys.import_key_file(path)
+        record("credential.key.imported", actor=None, data={"keys": [k.key_id for k in imported.keys]})
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"The database holds {len(imported.keys)} signing keys from {path or settings.CREDENTIALS_KEY_FILE}; "
+                f"{imported.active_key.key_id} signs. Keep the file in your backups until you no longer need it."
+            )
+        )
 
     def keys_rotate(self) -> None:
         old, new = keys.rotate_key()
@@ -86,9 +107,10 @@ class Command(BaseCommand):
         )
 
     def keys_list(self) -> None:
-        key_file = keys.read_key_file()
+        key_file = keys.read_keys()
         if key_file is None:
-            raise CommandError(f"No key file at {settings.CREDENTIALS_KEY_FILE}. Run `rung credentials keys generate`.")
+            raise CommandError(f"No signing key {self._where()}. Run `rung credentials keys generate`.")
+        self.stdout.write(f"Signing keys {self._where()}:")
         for key in key_file.keys:
             state = "active (signs new credentials)" if key.active else f"retired {key.retired}"
             self.stdout.write(f"{key.key_id}  created {key.created}  {state}")
