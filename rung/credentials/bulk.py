@@ -10,6 +10,7 @@ The private key reaches the workers as raw bytes through the pool's initialiser,
 between the processes, never through a file or the environment.
 """
 
+import json
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -55,9 +56,12 @@ def _start_worker(private_bytes: bytes, verification_method: str) -> None:
     _WORKER["method"] = verification_method
 
 
-def _sign_in_worker(unsigned: dict[str, Any]) -> dict[str, Any] | str:
-    # A refusal comes back as its message (a str), so one bad credential does not stop the others.
+def _sign_in_worker(unsigned_json: str) -> dict[str, Any] | str:
+    # Sent as JSON text: plain data only, so unpickling never imports Django (a TextChoices value in
+    # the document would). A refusal comes back as its message (a str), so one bad credential does
+    # not stop the others.
     try:
+        unsigned = json.loads(unsigned_json)
         return sign_and_check(unsigned, private_key=_WORKER["key"], verification_method=_WORKER["method"])
     except SigningFailed as exc:
         return exc.message
@@ -110,4 +114,4 @@ class CohortSigner:
             return
         # Chunks big enough that the pipe is not the bottleneck, small enough to share the work evenly.
         chunksize = max(1, min(50, len(batch) // (self.processes * 4) or 1))
-        yield from self._pool.map(_sign_in_worker, batch, chunksize=chunksize)
+        yield from self._pool.map(_sign_in_worker, [json.dumps(doc) for doc in batch], chunksize=chunksize)
