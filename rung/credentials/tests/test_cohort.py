@@ -35,12 +35,12 @@ def test_a_cohort_gets_one_verifying_credential_each(org: Organisation, interns:
     assert result.failed == []
     assert result.already_issued == []
     assert [c.recipient for c in result.issued] == interns
-    for credential in result.issued:
+    for credential, person in zip(result.issued, interns, strict=True):
         credential.refresh_from_db()
         report = verify_credential(credential.document)
         assert report.verified, report.errors
         assert schema_errors(credential.document) == []
-        assert credential.document["credentialSubject"]["id"] == subject_id(credential.recipient)
+        assert credential.document["credentialSubject"]["id"] == subject_id(person)
         assert credential.document["credentialStatus"]["statusListIndex"] == str(credential.status_index)
     assert len({c.status_index for c in result.issued}) == 5
     assert ShareLink.objects.filter(credential__in=result.issued).count() == 5

@@ -182,7 +182,7 @@ def test_restore_refuses_a_bucket_that_is_not_empty_and_fills_an_empty_one(
     assert backup._storage_is_empty(default_storage)
     backup._copy_uploads_in(dest, force=False)
     assert _keys(s3_endpoint, "rung-restored") == [item.file.name]
-    with default_storage.open(item.file.name, "rb") as handle:
+    with default_storage.open(item.file.name or "", "rb") as handle:
         assert handle.read() == PDF
 
 
