@@ -189,7 +189,11 @@ def create_backup(dest: Path, *, upload: bool = False) -> Outcome:
     if key_file.is_file():
         shutil.copy2(key_file, dest / KEY_FILE)
     else:
-        outcome.notes.append(f"No credential key file at {key_file}: no credential has been signed yet.")
+        outcome.notes.append(
+            "The credential signing keys are in the database dump (still sealed)."
+            if settings.CREDENTIALS_KEY_STORE == "database"
+            else f"No credential key file at {key_file}: no credential has been signed yet."
+        )
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.name != MANIFEST):
         relative = path.relative_to(dest).as_posix()
