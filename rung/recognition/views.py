@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -79,7 +80,9 @@ def endorse(request: HttpRequest, engagement_uuid: UUID) -> HttpResponse:
         raise Http404("Not found")
     credential = selectors.engagement_credential(engagement)
     skills = list(
-        Skill.objects.filter(projects=engagement.project).union(Skill.objects.filter(profiles__user=engagement.candidate))
+        Skill.objects.filter(Q(projects=engagement.project) | Q(profiles__user=engagement.candidate))
+        .distinct()
+        .order_by("name")
     )
     credential_form = EndorseCredentialForm(prefix="credential")
     skill_form = EndorseSkillForm(prefix="skill", skills=_skill_choices(skills))

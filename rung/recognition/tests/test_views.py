@@ -1,0 +1,125 @@
+"""The recognition pages, for the people they are for and for those who must not see them."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rung.profiles.models import CandidateProfile
+from rung.recognition import services
+from rung.recognition.models import Endorsement, PanelScore
+
+STATEMENT = "Careful, clear work on a messy data set; explained every choice."
+WHY = "Rebuilt the survey pipeline alone in a week and wrote docs the whole team now uses."
+
+
+def test_a_reviewer_endorses_from_the_page(client_for, credential, bob, charlie, completed) -> None:
+    url = f"/recognition/endorse/{completed.uuid}/"
+    assert client_for(charlie).get(url).status_code == 404
+    assert client_for(charlie).post(url, {"what": "credential", "credential-statement": STATEMENT}).status_code == 404
+    page = client_for(bob).get(url)
+    assert page.status_code == 200 and "Endorse Nia Candidate" in page.content.decode()
+    answer = client_for(bob).post(url, {"what": "credential", "credential-statement": STATEMENT})
+    assert answer.status_code == 302
+    assert Endorsement.objects.get().endorser == bob
+
+
+def test_the_credential_page_shows_endorsements_until_the_intern_hides_one(client_for, client, credential, bob) -> None:
+    endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    public = f"/verify/{credential.uuid}/"
+    assert STATEMENT in client.get(public).content.decode()
+    intern = client_for(credential.recipient)
+    assert STATEMENT in intern.get(f"/wallet/{credential.uuid}/").content.decode()
+    assert client_for(bob).post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 302
+    assert STATEMENT in client.get(public).content.decode()  # the endorser cannot hide it
+    assert intern.post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 302
+    assert STATEMENT not in client.get(public).content.decode()
+    # The endorsement itself stays verifiable on its own page.
+    assert client.get(f"/verify/{endorsement.credential.uuid}/").status_code == 200
+
+
+def test_strangers_cannot_touch_an_endorsement(client_for, credential, bob, charlie) -> None:
+    endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    charlie_client = client_for(charlie)
+    assert charlie_client.post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 404
+    assert charlie_client.post(f"/recognition/endorsements/{endorsement.uuid}/withdraw/", {"reason": "Because"}).status_code == 404
+    endorsement.refresh_from_db()
+    assert endorsement.status == "active" and not endorsement.hidden
+
+
+def test_the_home_page_lists_received_endorsements(client_for, credential, bob) -> None:
+    services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    page = client_for(credential.recipient).get("/recognition/")
+    assert page.status_code == 200
+    assert "Bob Reviewer" in page.content.decode()
+
+
+def _scoring(open_round, cohort, alice):
+    services.nominate(open_round, nominator=cohort[1].candidate, nominee=cohort[0].candidate, statement="Ines " + WHY)
+    services.close_nominations(open_round, actor=alice)
+    open_round.refresh_from_db()
+    return open_round
+
+
+def test_the_panel_page_is_blind(client_for, open_round, cohort, alice, bob) -> None:
+    CandidateProfile.objects.update_or_create(user=cohort[0].candidate, defaults={"institution": "University of Leeds"})
+    nomination_round = _scoring(open_round, cohort, alice)
+    page = client_for(bob).get(f"/recognition/rounds/{nomination_round.uuid}/panel/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Nominee A" in html and "the nominee rebuilt" in html.lower()
+    for word in ("Ines", "Ortega", "Leeds", "ines@uni.example"):
+        assert word not in html
+    # The organiser's page names them (results are decided there, not scored).
+    assert "Ines Ortega" in client_for(alice).get(f"/recognition/rounds/{nomination_round.uuid}/").content.decode()
+
+
+def test_only_panelists_see_the_panel(client_for, open_round, cohort, alice, charlie) -> None:
+    nomination_round = _scoring(open_round, cohort, alice)
+    url = f"/recognition/rounds/{nomination_round.uuid}/panel/"
+    assert client_for(charlie).get(url).status_code == 404
+    assert client_for(cohort[1].candidate).get(url).status_code == 404  # a nominator
+    assert client_for(charlie).get(f"/recognition/rounds/{nomination_round.uuid}/").status_code == 404
+
+
+def test_a_panelist_scores_from_the_page(client_for, open_round, cohort, alice, bob, charlie) -> None:
+    nomination_round = _scoring(open_round, cohort, alice)
+    nomination = nomination_round.nominations.get()
+    data = {f"level-{c.pk}": "3" for c in nomination_round.criteria.all()}
+    assert client_for(charlie).post(f"/recognition/nominations/{nomination.uuid}/score/", data).status_code == 404
+    assert not PanelScore.objects.exists()
+    answer = client_for(bob).post(f"/recognition/nominations/{nomination.uuid}/score/", data)
+    assert answer.status_code == 302
+    assert PanelScore.objects.get().points == 9  # 3×1 + 3×2
+
+
+def test_nominating_from_the_round_page(client_for, open_round, cohort, charlie) -> None:
+    url = f"/recognition/rounds/{open_round.uuid}/"
+    data = {"nominee": str(cohort[0].candidate.uuid), "statement": WHY, "evidence_links": "", "conflict_note": ""}
+    assert client_for(charlie).post(url, data).status_code == 404
+    answer = client_for(cohort[1].candidate).post(url, data)
+    assert answer.status_code == 302
+    assert open_round.nominations.count() == 1
+
+
+def test_the_panel_page_costs_the_same_for_more_nominations(client_for, open_round, cohort, alice, bob, pat) -> None:
+    services.nominate(open_round, nominator=cohort[1].candidate, nominee=cohort[0].candidate, statement=WHY)
+    services.close_nominations(open_round, actor=alice)
+    open_round.refresh_from_db()
+    levels = {c.pk: 2 for c in open_round.criteria.all()}
+    services.score_nomination(open_round.nominations.get(), panelist=pat, levels=levels)
+    client = client_for(bob)
+    url = f"/recognition/rounds/{open_round.uuid}/panel/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    from rung.recognition.models import Nomination
+
+    # Two more nominations, straight into the table (the window is closed), each scored by pat.
+    for nominator, nominee in ((cohort[0], cohort[2]), (cohort[2], cohort[1])):
+        Nomination.objects.create(
+            round=open_round, nominee=nominee.candidate, nominator=nominator.candidate, capacity="intern", statement=WHY
+        )
+    for nomination in open_round.nominations.exclude(scores__panelist=pat):
+        services.score_nomination(nomination, panelist=pat, levels=levels)
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+    assert len(three) == len(one)
