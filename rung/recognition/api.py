@@ -74,7 +74,9 @@ def endorse(request: HttpRequest, payload: EndorseIn) -> Status[EndorsementOut]:
             raise NotFound("No such engagement.")
         if skill is None:
             raise services.RecognitionError("No such skill.", field="skill")
-        endorsement = services.endorse_skill(endorser=user, engagement=engagement, skill=skill, statement=payload.statement)
+        endorsement = services.endorse_skill(
+            endorser=user, engagement=engagement, skill=skill, statement=payload.statement
+        )
     else:
         raise services.RecognitionError("Give a credential, or an engagement and a skill.", field="credential")
     return Status(201, _endorsement_out(endorsement))
@@ -122,7 +124,8 @@ def _round_out(r: NominationRound) -> RoundOut:
         spread=r.spread,
         winners_count=r.winners_count,
         criteria=[
-            RoundCriterionOut(id=c.pk, name=c.name, description=c.description, weight=c.weight) for c in r.criteria.all()
+            RoundCriterionOut(id=c.pk, name=c.name, description=c.description, weight=c.weight)
+            for c in r.criteria.all()
         ],
     )
 

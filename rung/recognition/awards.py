@@ -81,8 +81,8 @@ def build_award(
                 "description": nomination_round.description
                 or f"Awarded by {runner} to a micro-intern its panel judged outstanding.",
                 "criteria": {
-                    "narrative": "Nominated by a mentor, reviewer or fellow intern of the cohort, and chosen by a panel "
-                    f"that scored the nominations blind against this rubric:\n{rubric}"
+                    "narrative": "Nominated by a mentor, reviewer or fellow intern of the cohort, and chosen by "
+                    f"a panel that scored the nominations blind against this rubric:\n{rubric}"
                 },
                 "creator": creator,
             },
@@ -121,5 +121,7 @@ def issue_award(nomination_round: NominationRound, nomination: Nomination, *, ac
             status_index=index,
             issued_by=actor,
         )
-        record("credential.issued", actor=actor, obj=issued, data={"kind": "award", "round": str(nomination_round.uuid)})
+        record(
+            "credential.issued", actor=actor, obj=issued, data={"kind": "award", "round": str(nomination_round.uuid)}
+        )
     return issued

@@ -20,8 +20,8 @@ from rung.recognition.models import (
     Nomination,
     NominationRound,
     Outcome,
-    PanelScore,
     Panelist,
+    PanelScore,
     RoundStatus,
 )
 from rung.reviews.models import Review
@@ -112,9 +112,9 @@ def _shown(qs: QuerySet[Endorsement]) -> list[ShownEndorsement]:
 
 
 def _visible_endorsements() -> QuerySet[Endorsement]:
-    return Endorsement.objects.filter(status=EndorsementStatus.ACTIVE, hidden=False, credential__isnull=False).select_related(
-        "endorser", "credential", "engagement__project__organisation", "skill"
-    )
+    return Endorsement.objects.filter(
+        status=EndorsementStatus.ACTIVE, hidden=False, credential__isnull=False
+    ).select_related("endorser", "credential", "engagement__project__organisation", "skill")
 
 
 def shown_endorsements_for_credential(credential: IssuedCredential) -> list[ShownEndorsement]:

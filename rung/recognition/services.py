@@ -36,8 +36,8 @@ from rung.recognition.models import (
     Nomination,
     NominationRound,
     Outcome,
-    PanelScore,
     Panelist,
+    PanelScore,
     RoundEvent,
     RoundStatus,
 )
@@ -101,7 +101,9 @@ def _endorse(
             endorser=endorser, intern=intern, skill=skill, status=EndorsementStatus.ACTIVE, kind=kind
         )
     if duplicate.exists():
-        raise RecognitionError("You have endorsed this already; withdraw it first to write a new one.", code="duplicate")
+        raise RecognitionError(
+            "You have endorsed this already; withdraw it first to write a new one.", code="duplicate"
+        )
     try:
         with transaction.atomic():
             endorsement = Endorsement.objects.create(
@@ -156,11 +158,17 @@ def endorse_credential(*, endorser: User, credential: IssuedCredential, statemen
     """Endorse the completion credential of an engagement the endorser worked on."""
     engagement = selectors.engagement_of_credential(credential)
     if engagement is None or credential.recipient_id != engagement.candidate_id:
-        raise RecognitionError("Only credentials Rung issued for a micro-internship can be endorsed.", field="credential")
+        raise RecognitionError(
+            "Only credentials Rung issued for a micro-internship can be endorsed.", field="credential"
+        )
     if hasattr(credential, "revocation"):
         raise RecognitionError("This credential was revoked; it cannot be endorsed.", field="credential")
     return _endorse(
-        endorser=endorser, engagement=engagement, statement=statement, kind=EndorsementKind.CREDENTIAL, credential=credential
+        endorser=endorser,
+        engagement=engagement,
+        statement=statement,
+        kind=EndorsementKind.CREDENTIAL,
+        credential=credential,
     )
 
 
@@ -172,7 +180,9 @@ def endorse_skill(*, endorser: User, engagement: Engagement, skill: Skill, state
         raise RecognitionError(
             "Endorse a skill the project asked for or the intern lists on their profile.", field="skill"
         )
-    return _endorse(endorser=endorser, engagement=engagement, statement=statement, kind=EndorsementKind.SKILL, skill=skill)
+    return _endorse(
+        endorser=endorser, engagement=engagement, statement=statement, kind=EndorsementKind.SKILL, skill=skill
+    )
 
 
 def set_endorsement_hidden(endorsement: Endorsement, *, actor: User, hidden: bool) -> Endorsement:
@@ -200,7 +210,9 @@ def _end_endorsement(
         locked.end_reason = reason
         locked.save(update_fields=["status", "ended_at", "end_reason"])
         if locked.credential is not None:
-            endorsement_credentials.revoke_endorsement(locked.credential, actor=actor, reason=reason, acting_as=acting_as)
+            endorsement_credentials.revoke_endorsement(
+                locked.credential, actor=actor, reason=reason, acting_as=acting_as
+            )
         record(verb, actor=actor, obj=locked, data={"reason": reason})
     return locked
 
@@ -211,7 +223,12 @@ def withdraw_endorsement(endorsement: Endorsement, *, actor: User, reason: str) 
         raise PermissionDenied("Only the endorser or Rung staff can withdraw an endorsement.")
     acting_as = "endorser" if actor.pk == endorsement.endorser_id else "staff"
     return _end_endorsement(
-        endorsement, actor=actor, reason=reason, to=EndorsementStatus.WITHDRAWN, acting_as=acting_as, verb="endorsement.withdrawn"
+        endorsement,
+        actor=actor,
+        reason=reason,
+        to=EndorsementStatus.WITHDRAWN,
+        acting_as=acting_as,
+        verb="endorsement.withdrawn",
     )
 
 
@@ -220,7 +237,12 @@ def take_down_endorsement(endorsement: Endorsement, *, actor: User, reason: str)
     if not actor.is_staff:
         raise PermissionDenied("Only Rung staff can take an endorsement down.")
     return _end_endorsement(
-        endorsement, actor=actor, reason=reason, to=EndorsementStatus.TAKEN_DOWN, acting_as="staff", verb="endorsement.taken_down"
+        endorsement,
+        actor=actor,
+        reason=reason,
+        to=EndorsementStatus.TAKEN_DOWN,
+        acting_as="staff",
+        verb="endorsement.taken_down",
     )
 
 
@@ -252,14 +274,18 @@ class RoundInput:
 
 def _check_round(data: RoundInput, organisation: Organisation | None) -> None:
     if data.cohort_kind not in CohortKind.values:
-        raise RecognitionError("Choose who the round is for: a set of projects, an organisation or a season.", field="cohort_kind")
+        raise RecognitionError(
+            "Choose who the round is for: a set of projects, an organisation or a season.", field="cohort_kind"
+        )
     if data.cohort_kind == CohortKind.PROJECTS:
         if not data.projects:
             raise RecognitionError("Choose at least one project for the cohort.", field="projects")
         if organisation is not None and any(p.organisation_id != organisation.pk for p in data.projects):
             raise RecognitionError("Choose only your organisation's projects.", field="projects")
     if data.cohort_kind == CohortKind.ORGANISATION and organisation is None:
-        raise RecognitionError("A platform round cannot be for one organisation's engagements; choose a season.", field="cohort_kind")
+        raise RecognitionError(
+            "A platform round cannot be for one organisation's engagements; choose a season.", field="cohort_kind"
+        )
     if data.cohort_kind == CohortKind.SEASON and not (data.season_start and data.season_end):
         raise RecognitionError("A season needs its first and last day.", field="season_start")
     if data.season_start and data.season_end and data.season_end < data.season_start:
@@ -511,7 +537,13 @@ def score_nomination(
         score, created = PanelScore.objects.get_or_create(
             nomination=locked,
             panelist=panelist,
-            defaults={"points": points, "max_points": max_points, "comment": comment, "scored_at": now, "settled_at": now},
+            defaults={
+                "points": points,
+                "max_points": max_points,
+                "comment": comment,
+                "scored_at": now,
+                "settled_at": now,
+            },
         )
         before = score.points
         if not created:
@@ -629,7 +661,10 @@ def finalise_round(
             nomination.acknowledged_at = now
             nomination.save(update_fields=["outcome", "reason", "acknowledged_at"])
             record(
-                "nomination.decided", actor=actor, obj=nomination, data={"outcome": nomination.outcome, "reason": nomination.reason}
+                "nomination.decided",
+                actor=actor,
+                obj=nomination,
+                data={"outcome": nomination.outcome, "reason": nomination.reason},
             )
         issued: dict[int, IssuedCredential] = {}
         for nomination in nominations.values():

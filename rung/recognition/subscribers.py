@@ -34,9 +34,7 @@ def acknowledge_every_nominee(event: Event) -> None:
             [nomination.nominee],
             verb="nomination.awarded" if won else "nomination.acknowledged",
             title=(
-                f"You won “{nomination_round.title}”"
-                if won
-                else f"You were nominated for “{nomination_round.title}”"
+                f"You won “{nomination_round.title}”" if won else f"You were nominated for “{nomination_round.title}”"
             ),
             body=(
                 "Congratulations: your Award credential is in your wallet. The panel wrote: " + nomination.reason

@@ -103,7 +103,10 @@ def endorse(request: HttpRequest, engagement_uuid: UUID) -> HttpResponse:
                 if skill_form.is_valid():
                     skill = Skill.objects.get(slug=skill_form.cleaned_data["skill"])
                     services.endorse_skill(
-                        endorser=user, engagement=engagement, skill=skill, statement=skill_form.cleaned_data["statement"]
+                        endorser=user,
+                        engagement=engagement,
+                        skill=skill,
+                        statement=skill_form.cleaned_data["statement"],
                     )
                     messages.success(request, f"Thank you: your endorsement for {skill.name} is signed.")
                     return redirect("recognition:home")
@@ -179,7 +182,9 @@ def _parse_criteria(text: str) -> list[services.CriterionInput]:
             try:
                 weight = int(parts[2])
             except ValueError:
-                raise DomainError(f"“{parts[2]}” is not a weight (a whole number from 1 to 10).", field="criteria") from None
+                raise DomainError(
+                    f"“{parts[2]}” is not a weight (a whole number from 1 to 10).", field="criteria"
+                ) from None
         rows.append(services.CriterionInput(parts[0], parts[1] if len(parts) > 1 else "", weight))
     return rows
 
@@ -206,7 +211,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     projects=chosen,
                     season_start=data["season_start"],
                     season_end=data["season_end"],
-                    opens_at=data["opens_at"].replace(tzinfo=UTC) if data["opens_at"].tzinfo is None else data["opens_at"],
+                    opens_at=data["opens_at"].replace(tzinfo=UTC)
+                    if data["opens_at"].tzinfo is None
+                    else data["opens_at"],
                     closes_at=data["closes_at"].replace(tzinfo=UTC)
                     if data["closes_at"].tzinfo is None
                     else data["closes_at"],
@@ -236,7 +243,9 @@ def _round(request: HttpRequest, round_uuid: UUID) -> tuple[NominationRound, sel
 
 def _nominee_choices(nomination_round: NominationRound, user: User) -> list[tuple[str, str]]:
     interns = {
-        e.candidate for e in selectors.cohort_engagements(nomination_round).select_related("candidate") if e.candidate != user
+        e.candidate
+        for e in selectors.cohort_engagements(nomination_round).select_related("candidate")
+        if e.candidate != user
     }
     return sorted(((str(i.uuid), i.full_name or i.email) for i in interns), key=lambda c: c[1])
 

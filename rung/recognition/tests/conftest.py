@@ -2,6 +2,7 @@
 three active interns at Acme with a nomination round whose panel is bob and pat."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -68,12 +69,15 @@ def cohort(org, owner_membership, sandbox_payments, reviewer_membership, alice) 
 
 def round_input(**changes) -> services.RoundInput:
     now = timezone.now()
-    fields = {
+    fields: dict[str, Any] = {
         "title": "Outstanding micro-intern, spring round",
         "cohort_kind": CohortKind.ORGANISATION,
         "opens_at": now - timedelta(hours=1),
         "closes_at": now + timedelta(days=7),
-        "criteria": [services.CriterionInput("Quality of work", "Accurate, tidy, finished"), services.CriterionInput("Initiative", weight=2)],
+        "criteria": [
+            services.CriterionInput("Quality of work", "Accurate, tidy, finished"),
+            services.CriterionInput("Initiative", weight=2),
+        ],
         "spread": 20,
     }
     fields.update(changes)

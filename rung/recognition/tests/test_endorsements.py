@@ -12,6 +12,12 @@ from rung.profiles.models import Skill
 from rung.recognition import selectors, services
 from rung.recognition.models import Capacity, Endorsement, EndorsementStatus
 
+
+def signed(endorsement: Endorsement) -> IssuedCredential:
+    assert endorsement.credential is not None
+    return endorsement.credential
+
+
 STATEMENT = "Nia cleaned a messy CRM export and explained every choice she made. Careful, clear work."
 
 
@@ -19,7 +25,7 @@ def test_a_reviewer_who_reviewed_the_work_endorses_the_credential(credential, bo
     endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
     assert endorsement.capacity == Capacity.REVIEWER
     assert endorsement.intern == credential.recipient
-    document = endorsement.credential.document
+    document = signed(endorsement).document
     assert document["type"] == ["VerifiableCredential", "EndorsementCredential"]
     subject = document["credentialSubject"]
     assert subject["type"] == ["EndorsementSubject"]
@@ -36,7 +42,9 @@ def test_a_reviewer_who_reviewed_the_work_endorses_the_credential(credential, bo
 
 def test_the_mentor_and_an_employer_member_may_endorse(credential, maya, alice) -> None:
     assert services.endorse_credential(endorser=maya, credential=credential, statement=STATEMENT).capacity == "mentor"
-    assert services.endorse_credential(endorser=alice, credential=credential, statement=STATEMENT).capacity == "employer"
+    assert (
+        services.endorse_credential(endorser=alice, credential=credential, statement=STATEMENT).capacity == "employer"
+    )
 
 
 def test_someone_who_did_not_work_with_the_intern_is_refused(credential, charlie) -> None:
@@ -88,12 +96,12 @@ def test_a_skill_of_the_project_is_endorsed_for_the_intern(completed, bob) -> No
     assert skill is not None
     completed.project.skills.add(skill)
     endorsement = services.endorse_skill(endorser=bob, engagement=completed, skill=skill, statement=STATEMENT)
-    subject = endorsement.credential.document["credentialSubject"]
+    subject = signed(endorsement).document["credentialSubject"]
     from rung.credentials.services import subject_id
 
     assert subject["id"] == subject_id(completed.candidate)
-    assert skill.name in endorsement.credential.document["description"]
-    assert verify_credential(endorsement.credential.document).verified
+    assert skill.name in signed(endorsement).document["description"]
+    assert verify_credential(signed(endorsement).document).verified
 
 
 def test_a_skill_unrelated_to_the_work_is_refused(completed, bob) -> None:
@@ -126,7 +134,7 @@ def test_the_endorser_withdraws_and_the_credential_is_revoked(credential, bob) -
     endorsement.refresh_from_db()
     assert endorsement.status == EndorsementStatus.WITHDRAWN
     assert Revocation.objects.get(credential=endorsement.credential).acting_as == "endorser"
-    assert not verify_credential(endorsement.credential.document).verified
+    assert not verify_credential(signed(endorsement).document).verified
     assert builder.shown_for(credential) == []
     with pytest.raises(DomainError, match="cannot be changed"):
         services.withdraw_endorsement(endorsement, actor=bob, reason="Again, please")
@@ -146,7 +154,10 @@ def test_moderation_takes_an_endorsement_down(credential, bob, sam) -> None:
     services.take_down_endorsement(endorsement, actor=sam, reason="Reported as abusive and upheld")
     endorsement.refresh_from_db()
     assert endorsement.status == EndorsementStatus.TAKEN_DOWN
-    assert list(endorsement.history.values_list("from_status", "to_status")) == [("", "active"), ("active", "taken_down")]
+    assert list(endorsement.history.values_list("from_status", "to_status")) == [
+        ("", "active"),
+        ("active", "taken_down"),
+    ]
     assert builder.shown_for(credential) == []
 
 

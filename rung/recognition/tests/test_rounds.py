@@ -176,7 +176,11 @@ def test_bad_evidence_links_are_refused(open_round, cohort, links) -> None:
 
 def test_a_declared_conflict_is_recorded_on_the_nomination_and_in_profiles(open_round, cohort) -> None:
     nomination = services.nominate(
-        open_round, nominator=cohort[1].candidate, nominee=cohort[0].candidate, statement=WHY, conflict_note="my flatmate"
+        open_round,
+        nominator=cohort[1].candidate,
+        nominee=cohort[0].candidate,
+        statement=WHY,
+        conflict_note="my flatmate",
     )
     assert nomination.conflict_note == "my flatmate"
     assert Conflict.objects.filter(holder=cohort[1].candidate, person=cohort[0].candidate).exists()
@@ -210,7 +214,7 @@ def scoring(open_round, cohort, alice):
 def test_the_panel_sees_no_name_school_or_photo(scoring, cohort, bob) -> None:
     from rung.profiles.models import CandidateProfile
 
-    nomination_round, first, _ = scoring
+    nomination_round, _first, _ = scoring
     CandidateProfile.objects.update_or_create(user=cohort[0].candidate, defaults={"institution": "University of Leeds"})
     rows = selectors.blind_nominations(nomination_round, bob)
     assert [r.alias for r in rows] == ["Nominee A", "Nominee B"]
@@ -299,7 +303,7 @@ def test_confirming_an_unflagged_score_is_refused(scoring, bob) -> None:
 
 
 def test_finalising_needs_every_panelist_to_score(scoring, bob, alice) -> None:
-    nomination_round, first, second = scoring
+    nomination_round, first, _second = scoring
     services.score_nomination(first, panelist=bob, levels=_levels(nomination_round, 3, 3))
     problems = services.finalisation_problems(nomination_round)
     assert problems == [
@@ -336,7 +340,8 @@ def test_results_carry_reasons_winners_get_an_award_everyone_is_acknowledged(
     second.refresh_from_db()
     assert (first.outcome, second.outcome) == (Outcome.WINNER, Outcome.NOT_SELECTED)
     assert second.reason.startswith("Solid work")
-    assert second.award is None and second.acknowledged_at is not None
+    assert second.award is None
+    assert second.acknowledged_at is not None
     document = first.award.document
     achievement = document["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "Award"
@@ -383,10 +388,11 @@ def test_bad_results_are_refused_and_nothing_changes(scored, alice, decide, mess
     nomination_round.refresh_from_db()
     first.refresh_from_db()
     assert nomination_round.status == RoundStatus.SCORING
-    assert first.outcome == Outcome.PENDING and first.award is None
+    assert first.outcome == Outcome.PENDING
+    assert first.award is None
 
 
 def test_only_organisers_finalise(scored, bob) -> None:
-    nomination_round, first, second = scored
+    nomination_round, _first, _second = scored
     with pytest.raises(PermissionDenied):
         services.finalise_round(nomination_round, actor=bob, decisions=[])

@@ -3,9 +3,16 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rung.credentials.models import IssuedCredential
 from rung.profiles.models import CandidateProfile
 from rung.recognition import services
 from rung.recognition.models import Endorsement, PanelScore
+
+
+def signed(endorsement: Endorsement) -> IssuedCredential:
+    assert endorsement.credential is not None
+    return endorsement.credential
+
 
 STATEMENT = "Careful, clear work on a messy data set; explained every choice."
 WHY = "Rebuilt the survey pipeline alone in a week and wrote docs the whole team now uses."
@@ -16,7 +23,8 @@ def test_a_reviewer_endorses_from_the_page(client_for, credential, bob, charlie,
     assert client_for(charlie).get(url).status_code == 404
     assert client_for(charlie).post(url, {"what": "credential", "credential-statement": STATEMENT}).status_code == 404
     page = client_for(bob).get(url)
-    assert page.status_code == 200 and "Endorse Nia Candidate" in page.content.decode()
+    assert page.status_code == 200
+    assert "Endorse Nia Candidate" in page.content.decode()
     answer = client_for(bob).post(url, {"what": "credential", "credential-statement": STATEMENT})
     assert answer.status_code == 302
     assert Endorsement.objects.get().endorser == bob
@@ -28,21 +36,31 @@ def test_the_credential_page_shows_endorsements_until_the_intern_hides_one(clien
     assert STATEMENT in client.get(public).content.decode()
     intern = client_for(credential.recipient)
     assert STATEMENT in intern.get(f"/wallet/{credential.uuid}/").content.decode()
-    assert client_for(bob).post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 302
+    assert (
+        client_for(bob).post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 302
+    )
     assert STATEMENT in client.get(public).content.decode()  # the endorser cannot hide it
     assert intern.post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 302
     assert STATEMENT not in client.get(public).content.decode()
     # The endorsement itself stays verifiable on its own page.
-    assert client.get(f"/verify/{endorsement.credential.uuid}/").status_code == 200
+    assert client.get(f"/verify/{signed(endorsement).uuid}/").status_code == 200
 
 
 def test_strangers_cannot_touch_an_endorsement(client_for, credential, bob, charlie) -> None:
     endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
     charlie_client = client_for(charlie)
-    assert charlie_client.post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 404
-    assert charlie_client.post(f"/recognition/endorsements/{endorsement.uuid}/withdraw/", {"reason": "Because"}).status_code == 404
+    assert (
+        charlie_client.post(f"/recognition/endorsements/{endorsement.uuid}/hide/", {"hidden": "on"}).status_code == 404
+    )
+    assert (
+        charlie_client.post(
+            f"/recognition/endorsements/{endorsement.uuid}/withdraw/", {"reason": "Because"}
+        ).status_code
+        == 404
+    )
     endorsement.refresh_from_db()
-    assert endorsement.status == "active" and not endorsement.hidden
+    assert endorsement.status == "active"
+    assert not endorsement.hidden
 
 
 def test_the_home_page_lists_received_endorsements(client_for, credential, bob) -> None:
@@ -65,7 +83,8 @@ def test_the_panel_page_is_blind(client_for, open_round, cohort, alice, bob) -> 
     page = client_for(bob).get(f"/recognition/rounds/{nomination_round.uuid}/panel/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Nominee A" in html and "the nominee rebuilt" in html.lower()
+    assert "Nominee A" in html
+    assert "the nominee rebuilt" in html.lower()
     for word in ("Ines", "Ortega", "Leeds", "ines@uni.example"):
         assert word not in html
     # The organiser's page names them (results are decided there, not scored).
