@@ -116,7 +116,6 @@ def _endorse(
                 skill=skill,
                 statement=statement,
             )
-            endorsement.capacity_label = selectors.capacity_words(endorsement)  # type: ignore[attr-defined]
             if credential is not None:
                 target_id, words = credential.credential_id, f"{intern.full_name}'s credential “{credential.name}”"
             else:
@@ -204,7 +203,7 @@ def _end_endorsement(
 ) -> Endorsement:
     reason = _clean(reason, what="the reason", field="reason", low=5, high=2000)
     with transaction.atomic():
-        locked = Endorsement.objects.select_for_update().select_related("credential").get(pk=endorsement.pk)
+        locked = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
         _move_endorsement(locked, to, actor=actor, note=reason)
         locked.ended_at = timezone.now()
         locked.end_reason = reason
@@ -533,7 +532,7 @@ def score_nomination(
     comment = comment.strip()[:2000]
     now = timezone.now()
     with transaction.atomic():
-        locked = Nomination.objects.select_for_update().select_related("round").get(pk=nomination.pk)
+        locked = Nomination.objects.select_for_update(of=("self",)).select_related("round").get(pk=nomination.pk)
         score, created = PanelScore.objects.get_or_create(
             nomination=locked,
             panelist=panelist,

@@ -25,7 +25,12 @@ def test_the_small_demo_has_an_endorsement_and_a_finished_round(sandbox, django_
     assert verify_credential(endorsement.credential.document).verified
     nomination_round = NominationRound.objects.get()
     assert nomination_round.status == RoundStatus.FINALISED
-    assert list(nomination_round.history.values_list("to_status", flat=True)) == ["draft", "open", "scoring", "finalised"]
+    assert list(nomination_round.history.values_list("to_status", flat=True)) == [
+        "draft",
+        "open",
+        "scoring",
+        "finalised",
+    ]
     winner = nomination_round.nominations.get(outcome=Outcome.WINNER)
     assert winner.flagged_at is not None  # calibration flagged it, and the panel settled it
     assert winner.award is not None

@@ -293,6 +293,10 @@ def test_scores_apart_by_more_than_the_spread_are_flagged_and_block_finalising(s
     services.finalise_round(nomination_round, actor=alice, decisions=decisions)
     nomination_round.refresh_from_db()
     assert nomination_round.status == RoundStatus.FINALISED
+    verbs = list(AuditEvent.objects.filter(object_id=str(first.uuid)).values_list("verb", flat=True))
+    assert verbs.count("nomination.flagged") == 1
+    assert "nomination.score_confirmed" in verbs
+    assert "nomination.rescored" in verbs
 
 
 def test_confirming_an_unflagged_score_is_refused(scoring, bob) -> None:

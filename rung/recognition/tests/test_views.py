@@ -142,3 +142,17 @@ def test_the_panel_page_costs_the_same_for_more_nominations(client_for, open_rou
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert len(three) == len(one)
+
+
+def test_the_home_page_costs_the_same_for_more_endorsements(client_for, credential, bob, alice, maya) -> None:
+    client = client_for(credential.recipient)
+    services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    client.get("/recognition/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/recognition/").status_code == 200
+    for person in (alice, maya):
+        services.endorse_credential(endorser=person, credential=credential, statement=STATEMENT)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/recognition/")
+    assert page.content.decode().count("<blockquote>") == 3
+    assert len(three) == len(one)
