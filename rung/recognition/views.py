@@ -51,6 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "rounds": list(selectors.rounds_for_user(user)[:50]),
             "nominations": list(selectors.nominations_of(user)[:50]),
             "to_endorse": selectors.engagements_to_endorse(user).exists(),
+            "organising": list(
+                Membership.objects.filter(user=user, role__in=selectors.ORGANISING_ROLES).select_related("organisation")
+            ),
             "nav": "recognition",
         },
     )

@@ -156,3 +156,67 @@ def test_the_home_page_costs_the_same_for_more_endorsements(client_for, credenti
         page = client.get("/recognition/")
     assert page.content.decode().count("<blockquote>") == 3
     assert len(three) == len(one)
+
+
+def test_an_owner_drafts_a_round_from_the_page(client_for, alice, bob, charlie, cohort) -> None:
+    from rung.recognition.models import NominationRound
+
+    owner = client_for(alice)
+    assert "New round for Acme Analytics" in owner.get("/recognition/").content.decode()
+    assert client_for(charlie).get("/recognition/rounds/new/?org=acme").status_code == 404
+    assert client_for(charlie).get("/recognition/rounds/new/").status_code == 404  # not staff
+    data = {
+        "title": "Outstanding micro-intern, spring round",
+        "cohort_kind": "organisation",
+        "opens_at": "2026-03-01T09:00",
+        "closes_at": "2026-03-15T17:00",
+        "criteria": "Quality of work | Accurate and finished\nInitiative | | 2",
+        "levels": "Emerging, Solid, Strong, Outstanding",
+        "spread": "20",
+        "winners_count": "1",
+    }
+    refused = client_for(bob).post("/recognition/rounds/new/?org=acme", data)
+    assert refused.status_code == 400  # a reviewer does not run rounds
+    assert not NominationRound.objects.exists()
+    bad = owner.post("/recognition/rounds/new/?org=acme", {**data, "criteria": "Initiative | | heavy"})
+    assert bad.status_code == 400
+    assert "is not a weight" in bad.content.decode()
+    made = owner.post("/recognition/rounds/new/?org=acme", data)
+    assert made.status_code == 302
+    created = NominationRound.objects.get()
+    assert [(c.name, c.weight) for c in created.criteria.all()] == [("Quality of work", 1), ("Initiative", 2)]
+    page = owner.get(f"/recognition/rounds/{created.uuid}/")
+    assert page.status_code == 200
+    assert "Open for nominations" in page.content.decode()
+
+
+def test_only_organisers_run_the_round_from_its_page(client_for, draft_round, alice, bob, charlie) -> None:
+    url = f"/recognition/rounds/{draft_round.uuid}/open/"
+    assert client_for(charlie).post(url).status_code == 404
+    assert client_for(bob).post(url).status_code == 404  # a panelist, not an organiser
+    draft_round.refresh_from_db()
+    assert draft_round.status == "draft"
+    assert client_for(alice).post(url).status_code == 302
+    draft_round.refresh_from_db()
+    assert draft_round.status == "open"
+    # A move the table refuses is told, not a 500.
+    again = client_for(alice).post(url, follow=True)
+    assert again.status_code == 200
+    assert "cannot move" in again.content.decode()
+
+
+def test_an_organiser_publishes_results_from_the_page(client_for, open_round, cohort, alice, bob, pat) -> None:
+    nomination = services.nominate(
+        open_round, nominator=cohort[1].candidate, nominee=cohort[0].candidate, statement=WHY
+    )
+    services.close_nominations(open_round, actor=alice)
+    levels = {c.pk: 3 for c in open_round.criteria.all()}
+    for panelist in (bob, pat):
+        services.score_nomination(nomination, panelist=panelist, levels=levels)
+    url = f"/recognition/rounds/{open_round.uuid}/finalise/"
+    data = {"winner": [str(nomination.uuid)], f"reason-{nomination.uuid}": "Rebuilt the pipeline for everyone."}
+    assert client_for(bob).post(url, data).status_code == 404
+    assert client_for(alice).post(url, data).status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.outcome == "winner"
+    assert nomination.award is not None
