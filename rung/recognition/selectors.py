@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rung.accounts.models import User
@@ -265,8 +266,14 @@ def redact(text: str, names: list[str]) -> str:
 
 
 def _names_of(user: User) -> list[str]:
+    """What would identify the nominee in a statement: their names, e-mail and school."""
     parts = (user.full_name or "").split()
-    return [user.full_name or "", *parts, user.email.split("@")[0]]
+    names = [user.full_name or "", *parts, user.email, user.email.split("@")[0]]
+    try:
+        institution = user.profile.institution
+    except ObjectDoesNotExist:
+        institution = ""
+    return [*names, institution] if institution else names
 
 
 @dataclass
@@ -309,7 +316,7 @@ def blind_nominations(nomination_round: NominationRound, panelist: User) -> list
     from rung.profiles.models import Conflict
 
     nominations = list(
-        nomination_round.nominations.select_related("nominee").prefetch_related(
+        nomination_round.nominations.select_related("nominee", "nominee__profile").prefetch_related(
             Prefetch("scores", queryset=PanelScore.objects.prefetch_related("levels"))
         )
     )

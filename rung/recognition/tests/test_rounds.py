@@ -226,6 +226,24 @@ def test_the_panel_sees_no_name_school_or_photo(scoring, cohort, bob) -> None:
     assert rows[0].statement.startswith("the nominee rebuilt")
 
 
+def test_names_e_mail_and_school_are_taken_out_of_what_the_panel_reads(open_round, cohort, alice, bob) -> None:
+    from rung.profiles.models import CandidateProfile
+
+    nominee = cohort[0].candidate
+    CandidateProfile.objects.update_or_create(user=nominee, defaults={"institution": "University of Leeds"})
+    services.nominate(
+        open_round,
+        nominator=cohort[1].candidate,
+        nominee=nominee,
+        statement="Ortega (ines@uni.example) led the University of Leeds team; INES also mentored two of us.",
+        conflict_note="Ines is my flatmate",
+    )
+    services.close_nominations(open_round, actor=alice)
+    row = selectors.blind_nominations(open_round, bob)[0]
+    assert row.statement == "the nominee (the nominee) led the the nominee team; the nominee also mentored two of us."
+    assert row.conflict_note == "the nominee is my flatmate"
+
+
 def test_a_panelist_scores_on_the_rubric(scoring, bob) -> None:
     nomination_round, first, _ = scoring
     score = services.score_nomination(first, panelist=bob, levels=_levels(nomination_round, 4, 3), comment="Strong")
