@@ -164,3 +164,21 @@ def test_moderation_takes_an_endorsement_down(credential, bob, sam) -> None:
 def test_the_builder_refuses_to_revoke_a_credential_that_is_not_an_endorsement(credential, sam) -> None:
     with pytest.raises(DomainError):
         builder.revoke_endorsement(credential, actor=sam, reason="Not an endorsement", acting_as="staff")
+
+
+def test_the_vc_api_verifies_an_endorsement_and_refuses_a_tampered_one(client, credential, bob) -> None:
+    import json
+
+    endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    document = signed(endorsement).document
+
+    def post(doc):
+        return client.post(
+            "/credentials/verify", json.dumps({"verifiableCredential": doc}), content_type="application/json"
+        )
+
+    answer = post(document)
+    assert answer.status_code == 200
+    assert answer.json()["verified"] is True
+    document["credentialSubject"]["endorsementComment"] += " (edited)"
+    assert post(document).json()["verified"] is False
