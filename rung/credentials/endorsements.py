@@ -3,8 +3,9 @@
 Rung signs an endorsement as the platform (its issuer DID), and names the endorser in the claim
 itself: the EndorsementSubject's comment says who endorses, in what capacity, and what they wrote.
 Who may endorse whom is decided above this layer (rung.recognition); this module only issues.
-It also holds the small registry through which the credential pages show endorsements without
-the credentials app knowing the app that keeps them.
+It also holds `sign_and_store` (sign as the platform, revocation entry, store, audit; used for the
+recognition app's Award credentials too) and the small registry through which the credential pages
+show endorsements without the credentials app knowing the app that keeps them.
 """
 
 import json
@@ -110,6 +111,61 @@ def build_endorsement(
     }
 
 
+def sign_and_store(
+    build: Callable[[uuid.UUID, dict[str, Any], dict[str, Any], datetime], dict[str, Any]],
+    *,
+    ref: str,
+    recipient: User,
+    organisation: Organisation | None,
+    issued_by: User | None,
+    kind: str,
+    check: Callable[[dict[str, Any]], list[str]] | None = None,
+) -> IssuedCredential:
+    """Sign and store a credential Rung issues as the platform; idempotent per `ref`.
+
+    `build(credential_uuid, issuer, status_entry, issued_at)` returns the unsigned document; `check`
+    returns schema problems of the signed one (OB 3.0 credentials are checked by the signer anyway).
+    """
+    existing = IssuedCredential.objects.filter(engagement_ref=ref).first()
+    if existing is not None:
+        return existing
+    signer = _signer()
+    credential_uuid = uuid.uuid4()
+    try:
+        with transaction.atomic():
+            status_list, index = _allocate_status_index(signer.did)
+            unsigned = build(
+                credential_uuid, issuer_profile(signer.did), status_entry(status_list, index), timezone.now()
+            )
+            signed = _sign(unsigned, signer)
+            problems = check(signed) if check else []
+            if problems:
+                raise CredentialError(
+                    "The credential does not follow the Open Badges 3.0 schema: " + "; ".join(problems),
+                    code="invalid_credential",
+                )
+            issued = _store(
+                signed,
+                signer=signer,
+                credential_uuid=credential_uuid,
+                recipient=recipient,
+                organisation=organisation,
+                engagement_ref=ref,
+                status_list=status_list,
+                status_index=index,
+                issued_by=issued_by,
+            )
+            record(
+                "credential.issued", actor=issued_by, obj=issued, data={"kind": kind, "ref": ref, "key": signer.key_id}
+            )
+    except IntegrityError:
+        existing = IssuedCredential.objects.filter(engagement_ref=ref).first()
+        if existing is None:
+            raise
+        return existing
+    return issued
+
+
 def issue_endorsement(
     endorsement: EndorsementInput, *, recipient: User, organisation: Organisation | None, issued_by: User
 ) -> IssuedCredential:
@@ -121,51 +177,17 @@ def issue_endorsement(
         raise CredentialError(f"Keep the statement under {MAX_STATEMENT} characters.", field="statement")
     if not endorsement.ref or not endorsement.subject_id:
         raise CredentialError("Say what the endorsement is for.", field="subject")
-    existing = IssuedCredential.objects.filter(engagement_ref=endorsement.ref).first()
-    if existing is not None:
-        return existing
-    signer = _signer()
-    credential_uuid = uuid.uuid4()
-    try:
-        with transaction.atomic():
-            status_list, index = _allocate_status_index(signer.did)
-            unsigned = build_endorsement(
-                endorsement,
-                credential_uuid=credential_uuid,
-                issuer=issuer_profile(signer.did),
-                status=status_entry(status_list, index),
-                issued_at=timezone.now(),
-            )
-            signed = _sign(unsigned, signer)
-            problems = endorsement_schema_errors(signed)
-            if problems:
-                raise CredentialError(
-                    "The endorsement does not follow the Open Badges 3.0 schema: " + "; ".join(problems),
-                    code="invalid_credential",
-                )
-            issued = _store(
-                signed,
-                signer=signer,
-                credential_uuid=credential_uuid,
-                recipient=recipient,
-                organisation=organisation,
-                engagement_ref=endorsement.ref,
-                status_list=status_list,
-                status_index=index,
-                issued_by=issued_by,
-            )
-            record(
-                "credential.issued",
-                actor=issued_by,
-                obj=issued,
-                data={"kind": "endorsement", "ref": endorsement.ref, "key": signer.key_id},
-            )
-    except IntegrityError:
-        existing = IssuedCredential.objects.filter(engagement_ref=endorsement.ref).first()
-        if existing is None:
-            raise
-        return existing
-    return issued
+    return sign_and_store(
+        lambda credential_uuid, issuer, status, issued_at: build_endorsement(
+            endorsement, credential_uuid=credential_uuid, issuer=issuer, status=status, issued_at=issued_at
+        ),
+        ref=endorsement.ref,
+        recipient=recipient,
+        organisation=organisation,
+        issued_by=issued_by,
+        kind="endorsement",
+        check=endorsement_schema_errors,
+    )
 
 
 def revoke_endorsement(credential: IssuedCredential, *, actor: User | None, reason: str, acting_as: str) -> Revocation:

@@ -9,24 +9,12 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from rung.accounts.models import User
-from rung.audit.services import record
-from rung.credentials.issuer import issuer_profile
+from rung.credentials.endorsements import sign_and_store
 from rung.credentials.jsonld import CREDENTIALS_V2_URL, OB_V3P0_URL
 from rung.credentials.models import IssuedCredential
-from rung.credentials.services import (
-    _allocate_status_index,
-    _sign,
-    _signer,
-    _store,
-    current_holder_did,
-    identity_hash,
-    status_entry,
-    subject_id,
-)
+from rung.credentials.services import current_holder_did, identity_hash, subject_id
 from rung.recognition.models import Nomination, NominationRound
 
 _NAMESPACE = uuid.UUID("0b8f6a52-77c4-4d5e-9f0c-3c1a2e7d9b41")
@@ -93,35 +81,18 @@ def build_award(
 
 def issue_award(nomination_round: NominationRound, nomination: Nomination, *, actor: User) -> IssuedCredential:
     """Sign and store a winner's Award; idempotent per round and person."""
-    ref = f"award:{nomination_round.uuid}:{nomination.nominee.uuid}"
-    existing = IssuedCredential.objects.filter(engagement_ref=ref).first()
-    if existing is not None:
-        return existing
-    signer = _signer()
-    credential_uuid = uuid.uuid4()
-    with transaction.atomic():
-        status_list, index = _allocate_status_index(signer.did)
-        unsigned = build_award(
+    return sign_and_store(
+        lambda credential_uuid, issuer, status, issued_at: build_award(
             nomination_round,
             nomination,
             credential_uuid=credential_uuid,
-            issuer=issuer_profile(signer.did),
-            status=status_entry(status_list, index),
-            issued_at=timezone.now(),
-        )
-        signed = _sign(unsigned, signer)
-        issued = _store(
-            signed,
-            signer=signer,
-            credential_uuid=credential_uuid,
-            recipient=nomination.nominee,
-            organisation=nomination_round.organisation,
-            engagement_ref=ref,
-            status_list=status_list,
-            status_index=index,
-            issued_by=actor,
-        )
-        record(
-            "credential.issued", actor=actor, obj=issued, data={"kind": "award", "round": str(nomination_round.uuid)}
-        )
-    return issued
+            issuer=issuer,
+            status=status,
+            issued_at=issued_at,
+        ),
+        ref=f"award:{nomination_round.uuid}:{nomination.nominee.uuid}",
+        recipient=nomination.nominee,
+        organisation=nomination_round.organisation,
+        issued_by=actor,
+        kind="award",
+    )
