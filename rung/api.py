@@ -154,6 +154,7 @@ def _register_routers() -> None:
     from rung.payees.api import router as payees_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
+    from rung.recognition.api import router as recognition_router
     from rung.reviews.api import router as reviews_router
 
     api.add_router("/", accounts_router)
@@ -173,6 +174,7 @@ def _register_routers() -> None:
     api.add_router("/conversations", messaging_router)
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/payout-details", payees_router)
+    api.add_router("/recognition", recognition_router)
 
 
 _register_routers()

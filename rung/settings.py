@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.recognition",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
