@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.education",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
