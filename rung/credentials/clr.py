@@ -165,9 +165,10 @@ def build_clr(
     subject: dict[str, Any] = {
         "id": subject_id(recipient),
         "type": ["ClrSubject"],
-        "verifiableCredential": [dict(c) for c in credentials],
         "achievement": achievements,
     }
+    if credentials:
+        subject["verifiableCredential"] = [dict(c) for c in credentials]
     if associations:
         subject["association"] = associations
     return {

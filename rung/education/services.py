@@ -825,6 +825,7 @@ def issue_transcript(affiliation: Affiliation, *, membership: Membership | None)
     """A CLR 2.0 transcript of every approved credit, signed as the partner itself (its own DID)."""
     partner = affiliation.partner
     member = _partner_member(membership, partner, "edit_org")
+    affiliation = Affiliation.objects.select_related("student").get(pk=affiliation.pk)  # consent as it is now
     if affiliation.status != AffiliationStatus.VERIFIED:
         raise EducationError("Only a confirmed student can be given a transcript.", code="conflict")
     claims = list(
@@ -856,6 +857,13 @@ def issue_transcript(affiliation: Affiliation, *, membership: Membership | None)
                 unit=agreement.credit_unit,
                 based_on=based_on,
             )
+        )
+    if not credentials:
+        # CLR 2.0 requires the bundled credentials, and they are the student's to share.
+        raise EducationError(
+            "A CLR transcript bundles the student's credentials, and this student does not share them. "
+            "Ask them to share credentials with you first.",
+            code="no_consent",
         )
     stacks = [
         StackInput(
