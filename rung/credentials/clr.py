@@ -92,7 +92,7 @@ def _number(value: Decimal) -> float | int:
 
 
 def _achievement(
-    key: uuid.UUID, *, name: str, description: str, kind: str, creator: Mapping[str, Any], credits: Decimal, unit: str
+    key: uuid.UUID, *, name: str, description: str, kind: str, creator: Mapping[str, Any], amount: Decimal, unit: str
 ) -> dict[str, Any]:
     node: dict[str, Any] = {
         "id": f"urn:uuid:{key}",
@@ -102,7 +102,7 @@ def _achievement(
         "name": name,
         "description": description,
         "criteria": {"narrative": description},
-        "creditsAvailable": _number(credits),
+        "creditsAvailable": _number(amount),
         "tag": [f"credit unit: {unit}"],
     }
     return node
@@ -131,7 +131,7 @@ def build_clr(
             description=award.description,
             kind="Course",
             creator=creator,
-            credits=award.credits,
+            amount=award.credits,
             unit=award.unit,
         )
         if award.course_code:
@@ -149,7 +149,7 @@ def build_clr(
             description=stack.description,
             kind="Certificate",
             creator=creator,
-            credits=stack.credits,
+            amount=stack.credits,
             unit=stack.unit,
         )
         achievements.append(node)

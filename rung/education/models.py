@@ -156,7 +156,9 @@ class CreditAgreement(models.Model):
             models.UniqueConstraint(
                 fields=["series"], condition=models.Q(status="active"), name="education_one_active_version"
             ),
-            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")), name="education_window"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")), name="education_window"
+            ),
         ]
 
     def __str__(self) -> str:

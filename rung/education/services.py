@@ -89,11 +89,7 @@ def _check_partner(partner: Organisation) -> None:
 
 
 def _live(student: User, partner: Organisation) -> Affiliation | None:
-    return (
-        Affiliation.objects.filter(student=student, partner=partner)
-        .exclude(status=AffiliationStatus.ENDED)
-        .first()
-    )
+    return Affiliation.objects.filter(student=student, partner=partner).exclude(status=AffiliationStatus.ENDED).first()
 
 
 def _create_affiliation(**fields: Any) -> Affiliation:
@@ -414,9 +410,7 @@ def render_terms(agreement: CreditAgreement) -> str:
 
 def _activate(locked: CreditAgreement, actor: User) -> None:
     now = timezone.now()
-    previous = CreditAgreement.objects.filter(series=locked.series, status=AgreementStatus.ACTIVE).exclude(
-        pk=locked.pk
-    )
+    previous = CreditAgreement.objects.filter(series=locked.series, status=AgreementStatus.ACTIVE).exclude(pk=locked.pk)
     for old in previous.select_for_update():
         _check_transition(AGREEMENT_TRANSITIONS, old.status, AgreementStatus.SUPERSEDED, "agreement")
         old.status = AgreementStatus.SUPERSEDED
@@ -497,8 +491,7 @@ def revise_agreement(agreement: CreditAgreement, *, membership: Membership | Non
         copy_fields = {
             f.name: getattr(agreement, f.name)
             for f in CreditAgreement._meta.concrete_fields
-            if f.name
-            not in {"id", "uuid", "version", "status", "text", "text_sha256", "created_by", "created_at"}
+            if f.name not in {"id", "uuid", "version", "status", "text", "text_sha256", "created_by", "created_at"}
             and f.name not in {"activated_at", "ended_at"}
         }
         new = CreditAgreement.objects.create(

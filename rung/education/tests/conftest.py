@@ -2,6 +2,7 @@
 built through the real flow (rung/reviews/tests/conftest.py), and helpers to complete the work."""
 
 from datetime import timedelta
+from typing import Any
 from decimal import Decimal
 
 import pytest
@@ -13,20 +14,20 @@ from rung.education import services
 from rung.education.models import Affiliation, AgreementScope, CreditAgreement, CreditUnit
 from rung.engagements.models import Engagement, EngagementStatus
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
+from rung.projects.tests.conftest import draft, owner_membership, published, sandbox_payments  # noqa: F401
 from rung.reviews.tests.conftest import (  # noqa: F401
     accept,
     candidate,
     engagement,
     media_root,
     milestones,
-    reviewer_membership,
     review,
+    reviewer_membership,
     sign_both,
     start_now,
     submit,
     unsigned,
 )
-from rung.projects.tests.conftest import draft, owner_membership, published, sandbox_payments  # noqa: F401
 
 
 @pytest.fixture
@@ -76,9 +77,9 @@ def rey_m(rey, uni) -> Membership:
     return member(rey, uni)
 
 
-def agreement_input(**overrides) -> services.AgreementInput:
+def agreement_input(**overrides: Any) -> services.AgreementInput:
     today = timezone.now().date()
-    data = {
+    data: dict[str, Any] = {
         "title": "Work placement credit",
         "scope": AgreementScope.SKILLS,
         "skills": ["python"],

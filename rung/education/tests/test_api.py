@@ -37,37 +37,53 @@ def test_a_student_asks_the_partner_and_chooses_what_it_sees(api_for, candidate,
 def test_outsiders_cannot_touch_an_affiliation(api_for, candidate, charlie, rey_m):
     affiliation = affiliate(candidate, rey_m)
     client = api_for(charlie)
-    assert client.put(
-        f"/api/v1/education/affiliations/{affiliation.uuid}/consent", {"hours": False}, content_type="application/json"
-    ).status_code == 404
+    assert (
+        client.put(
+            f"/api/v1/education/affiliations/{affiliation.uuid}/consent",
+            {"hours": False},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/education/affiliations/{affiliation.uuid}/confirm").status_code == 404
     assert client.post(f"/api/v1/education/affiliations/{affiliation.uuid}/transcript").status_code == 404
 
 
 def test_an_unknown_partner_is_not_found(api_for, candidate):
     response = api_for(candidate).post(
-        "/api/v1/education/affiliations", {"partner": "nowhere", "email": "a@b.example"}, content_type="application/json"
+        "/api/v1/education/affiliations",
+        {"partner": "nowhere", "email": "a@b.example"},
+        content_type="application/json",
     )
     assert response.status_code == 404
 
 
 def test_agreements_are_written_and_signed_by_the_partner_only(api_for, pat, rey, charlie, uni):
     assert (
-        api_for(charlie).post("/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json").status_code
+        api_for(charlie)
+        .post("/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json")
+        .status_code
         == 404
     )
     assert (
-        api_for(rey).post("/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json").status_code
+        api_for(rey)
+        .post("/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json")
+        .status_code
         == 403
     )
-    response = api_for(pat).post("/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json")
+    response = api_for(pat).post(
+        "/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     pk = response.json()["uuid"]
     assert api_for(charlie).get(f"/api/v1/education/agreements/{pk}").status_code == 404
     signed = api_for(pat).post(
-        f"/api/v1/education/agreements/{pk}/sign", {"typed_name": "Pat Registrar", "consent": True}, content_type="application/json"
+        f"/api/v1/education/agreements/{pk}/sign",
+        {"typed_name": "Pat Registrar", "consent": True},
+        content_type="application/json",
     )
-    assert signed.json()["status"] == "active" and len(signed.json()["text_sha256"]) == 64
+    assert signed.json()["status"] == "active"
+    assert len(signed.json()["text_sha256"]) == 64
 
 
 @pytest.mark.parametrize("bad", [{"credit_amount": "NaN"}, {"valid_from": "soon"}, {"credit_unit": "marks"}])
