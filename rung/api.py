@@ -144,6 +144,7 @@ def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
     from rung.applications.api import router as applications_router
     from rung.credentials.api import router as credentials_router
+    from rung.education.api import router as education_router
     from rung.engagements.api import offers_router, project_end_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
@@ -175,6 +176,7 @@ def _register_routers() -> None:
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/payout-details", payees_router)
     api.add_router("/recognition", recognition_router)
+    api.add_router("/education", education_router)
 
 
 _register_routers()

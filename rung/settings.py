@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rung.messaging",
     "rung.mentoring",
     "rung.recognition",
+    "rung.education",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.demo.conversations import build_conversations
+from rung.demo.education import build_education
 from rung.demo.mentoring import build_mentoring
 from rung.demo.projects import build_engagements, build_projects
 from rung.demo.recognition import build_recognition
@@ -222,6 +223,7 @@ def build_demo(*, small: bool = False) -> list[Login]:
     candidates = _candidate_profiles(rng, 8 if small else 20)
     quickhire = Organisation.objects.get(email_domain="quickhire.example")
     build_projects(rng, [northwind, greenleaf, quickhire], candidates, limit=3 if small else 0)
+    build_education(riverside, northwind, candidates[0])
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
