@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.showcase",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
