@@ -28,6 +28,8 @@ urlpatterns = [
     path("money/", include("rung.ledger.urls")),
     path("messages/", include("rung.messaging.urls")),
     path("mentoring/", include("rung.mentoring.urls")),
+    # The showcase (/showcase/…), the portfolio editor (/portfolio/) and public portfolios (/p/<slug>/).
+    path("", include("rung.showcase.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),

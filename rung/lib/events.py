@@ -145,7 +145,12 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("showcase.consent_requested", "An intern asked to showcase work.", "item_id", "actor_id"),
         _e("showcase.published", "A showcase item was published.", "item_id"),
         _e("showcase.consent_decided", "An employer consented to, or declined, showing work.", "item_id", "actor_id"),
-        _e("showcase.consent_withdrawn", "An employer withdrew consent; the item is unpublished.", "item_id", "actor_id"),
+        _e(
+            "showcase.consent_withdrawn",
+            "An employer withdrew consent; the item is unpublished.",
+            "item_id",
+            "actor_id",
+        ),
         _e("showcase.curated", "A curator sent an item back or declined it.", "item_id", "decision"),
         _e("showcase.invited_to_apply", "An employer invited a showcase author to apply.", "invitation_id", "actor_id"),
         _e("showcase.reported", "Someone reported a public item to staff.", "report_id"),

@@ -70,8 +70,13 @@ def test_images_need_alt_text(completed, candidate):
     # Approved milestones take no new versions: put an image on a submission, as storage would hold it.
     submission = milestones(completed)[0].submissions.first()
     image = SubmissionFile.objects.create(
-        submission=submission, file="x.png", original_name="chart.png", extension="png",
-        content_type="image/png", size=len(PNG), sha256="0" * 64,
+        submission=submission,
+        file="x.png",
+        original_name="chart.png",
+        extension="png",
+        content_type="image/png",
+        size=len(PNG),
+        sha256="0" * 64,
     )
     with pytest.raises(services.ShowcaseError, match="alt text"):
         services.create_item(completed, author=candidate, data=item_input(completed, files={str(image.uuid): ""}))

@@ -94,7 +94,9 @@ def test_moderation_moves_only_as_the_table_says(item, sam, old, new):
         assert not ModerationEvent.objects.exists()
 
 
-REFUSED_DECISIONS = [(d, s) for d, (allowed, _) in DECISION_RULES.items() for s in CurationStatus.values if s not in allowed]
+REFUSED_DECISIONS = [
+    (d, s) for d, (allowed, _) in DECISION_RULES.items() for s in CurationStatus.values if s not in allowed
+]
 
 
 @pytest.mark.parametrize(("decision", "status"), REFUSED_DECISIONS)
