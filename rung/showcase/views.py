@@ -161,7 +161,7 @@ def item_file(request: HttpRequest, slug: str, file_uuid: uuid.UUID) -> FileResp
         raise Http404("No such file.")
     stored = chosen.submission_file
     response = FileResponse(
-        default_storage.open(stored.file.name, "rb"),
+        default_storage.open(str(stored.file.name), "rb"),
         as_attachment=not chosen.is_image,
         filename=stored.original_name,
         content_type=stored.content_type,
@@ -365,11 +365,12 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("showcase:item", slug=found.slug)
 
 
-def _uuid_or_none(value: str) -> uuid.UUID | None:
+def _uuid_or_none(value: str) -> str:
+    # An impossible uuid matches nothing, so a bad value reads as "not found", never a 500.
     try:
-        return uuid.UUID(value)
+        return str(uuid.UUID(value))
     except ValueError:
-        return None
+        return str(uuid.UUID(int=0))
 
 
 @login_required

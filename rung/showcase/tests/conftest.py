@@ -27,9 +27,9 @@ from rung.showcase.models import ShowcaseItem
 SUMMARY = "I cleaned the sales dataset, removed duplicates and charted the monthly trend for the team."
 
 
-def item_input(engagement: Engagement, **overrides) -> services.ItemInput:
+def item_input(engagement: Engagement, **overrides) -> services.ItemInput:  # noqa: F811
     files = {str(f.uuid): "" for f in SubmissionFile.objects.filter(submission__milestone__engagement=engagement)[:1]}
-    data = {
+    data: dict = {
         "title": "Monthly sales trend",
         "summary": SUMMARY,
         "links": ["https://example.org/notebook"],
@@ -47,7 +47,7 @@ def item(completed, candidate) -> ShowcaseItem:  # noqa: F811
 
 
 @pytest.fixture
-def queued(item, candidate, alice) -> ShowcaseItem:
+def queued(item, candidate, alice) -> ShowcaseItem:  # noqa: F811
     services.request_consent(item, author=candidate)
     return services.decide_consent(item, actor=alice, approve=True)
 

@@ -18,7 +18,8 @@ def catalogue(curator):
 
 
 def test_staff_appoint_curators_and_others_cannot(charlie, sam, curator):
-    assert services.is_curator(curator) and services.is_curator(sam)
+    assert services.is_curator(curator)
+    assert services.is_curator(sam)
     with pytest.raises(PermissionDenied):
         services.appoint_curator(charlie, staff=curator)
     services.revoke_curator(curator, staff=sam)
@@ -107,7 +108,8 @@ def test_featuring_publishes_into_a_catalogue(queued, curator, catalogue):
         services.decide_item(queued, curator=curator, decision="feature")
     services.decide_item(queued, curator=curator, decision="feature", catalogue=catalogue)
     queued.refresh_from_db()
-    assert queued.status == CurationStatus.PUBLISHED and queued.featured
+    assert queued.status == CurationStatus.PUBLISHED
+    assert queued.featured
     assert CatalogueEntry.objects.get(catalogue=catalogue, item=queued).featured
     assert CurationRecord.objects.get(item=queued).catalogue == catalogue
 

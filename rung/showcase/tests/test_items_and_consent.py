@@ -68,7 +68,7 @@ def test_images_need_alt_text(completed, candidate):
     from rung.reviews.tests.conftest import milestones
 
     # Approved milestones take no new versions: put an image on a submission, as storage would hold it.
-    submission = milestones(completed)[0].submissions.first()
+    submission = milestones(completed)[0].submissions.get()
     image = SubmissionFile.objects.create(
         submission=submission,
         file="x.png",

@@ -37,7 +37,7 @@ def test_a_public_item_is_seen_by_anyone_and_listed(public_item):
     assert public_item.title in client.get(url("index")).content.decode()
     download = client.get(url("file", public_item.slug, public_item.files.first().uuid))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert download.getvalue().startswith(b"%PDF-")
     download.close()
 
 
@@ -69,7 +69,8 @@ def test_the_walk_through_the_pages(completed, client_for, candidate, alice, cur
         editor.post(url("check", made.slug), {"key": key, "passed": "yes"})
     editor.post(url("decide", made.slug), {"decision": "feature", "catalogue": str(catalogue.uuid)})
     made.refresh_from_db()
-    assert made.status == CurationStatus.PUBLISHED and made.featured
+    assert made.status == CurationStatus.PUBLISHED
+    assert made.featured
     page = Client().get(url("catalogue", catalogue.slug))
     assert made.title in page.content.decode()
 
@@ -166,11 +167,10 @@ def test_the_public_list_costs_the_same_at_two_sizes(public_item, curator, djang
 
 
 def _other_engagement(item):
-    from rung.engagements.models import Engagement
-    from rung.reviews.tests.conftest import accept
-
     from conftest import make_user
+    from rung.engagements.models import Engagement
     from rung.orgs.models import Membership
+    from rung.reviews.tests.conftest import accept
 
     person = make_user("zed@student.example", "Zed")
     membership = Membership.objects.get(organisation=item.organisation, user__email="bob@acme.example")
