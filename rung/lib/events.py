@@ -156,6 +156,7 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("showcase.reported", "Someone reported a public item to staff.", "report_id"),
         _e("showcase.taken_down", "Staff took a public item down; the owner is told why.", "moderation_id"),
         _e("showcase.restored", "Staff restored an item they had taken down.", "moderation_id"),
+        _e("showcase.licence_sold", "An organisation bought a licence to showcased work.", "purchase_id"),
         _e("endorsement.issued", "Someone endorsed an intern.", "endorsement_id", "actor_id"),
         _e("nomination.awarded", "A nomination round named its winners.", "round_id"),
         # education

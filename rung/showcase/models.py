@@ -124,6 +124,19 @@ MODERATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", "Offered for licence"
+    PAUSED = "paused", "Paused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+LICENCE_TRANSITIONS: dict[str, set[str]] = {
+    OfferStatus.OFFERED: {OfferStatus.PAUSED, OfferStatus.WITHDRAWN},
+    OfferStatus.PAUSED: {OfferStatus.OFFERED, OfferStatus.WITHDRAWN},
+    OfferStatus.WITHDRAWN: set(),
+}
+
+
 class ReportStatus(models.TextChoices):
     OPEN = "open", "Waiting for staff"
     ACTIONED = "actioned", "Item taken down"
@@ -147,6 +160,9 @@ class ShowcasePolicy(models.Model):
     confidential = models.BooleanField(default=False)
     licensing_opt_in = models.BooleanField(
         default=False, help_text="The employer lets interns offer this work for licence (it takes its share)"
+    )
+    employer_share_percent = models.PositiveSmallIntegerField(
+        default=30, help_text="The employer's share of a licence price, where the contract gives it one"
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -387,6 +403,83 @@ class ApplyInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to apply to {self.project_id}"
+
+
+# --- Licensing ----------------------------------------------------------------------------------
+
+
+class LicenceOffer(models.Model):
+    """A published item offered for a non-exclusive licence: a price, terms and the split of the price."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.OneToOneField(ShowcaseItem, on_delete=models.PROTECT, related_name="licence_offer")
+    price_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    permitted_use = models.TextField(max_length=2000)
+    attribution = models.CharField(max_length=200, help_text="How the buyer credits the work")
+    author_percent = models.PositiveSmallIntegerField()
+    employer_percent = models.PositiveSmallIntegerField()
+    fee_percent = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OFFERED)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(price_minor__gt=0), name="showcase_offer_priced"),
+            models.CheckConstraint(
+                condition=Q(author_percent__gt=0)
+                & Q(author_percent=100 - models.F("employer_percent") - models.F("fee_percent")),
+                name="showcase_offer_split_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Licence offer for {self.item_id}"
+
+
+class OfferEvent(StatusHistory):
+    offer = models.ForeignKey(LicenceOffer, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class LicencePurchase(AppendOnlyModel):
+    """One organisation's licence, bought once; the signed record is what it shows to prove it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    offer = models.ForeignKey(LicenceOffer, on_delete=models.PROTECT, related_name="purchases")
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="showcase_licences")
+    bought_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    price_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    author_minor = models.BigIntegerField()
+    employer_minor = models.BigIntegerField()
+    fee_minor = models.BigIntegerField()
+    record_text = models.TextField(help_text="The licence record as signed (canonical JSON)")
+    signature = models.CharField(max_length=200, help_text="Ed25519 over record_text, base64url")
+    verification_method = models.CharField(max_length=400)
+    bought_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-bought_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "buyer"], name="showcase_one_licence_per_buyer"),
+            models.CheckConstraint(
+                condition=Q(price_minor=models.F("author_minor") + models.F("employer_minor") + models.F("fee_minor")),
+                name="showcase_purchase_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Licence {self.uuid}"
 
 
 # --- Portfolios -------------------------------------------------------------------------------

@@ -427,15 +427,24 @@ def withdraw_item(item: ShowcaseItem, *, author: User) -> ShowcaseItem:
 
 
 def set_project_policy(
-    project: Project, *, actor: User, confidential: bool, licensing_opt_in: bool = False
+    project: Project,
+    *,
+    actor: User,
+    confidential: bool,
+    licensing_opt_in: bool = False,
+    employer_share_percent: int | None = None,
 ) -> ShowcasePolicy:
     """The employer's rules for one project's work. Marking it confidential withdraws any consent given."""
     if not can_decide_for(actor, project.organisation_id):
         if Membership.objects.filter(user=actor, organisation_id=project.organisation_id).exists():
             raise PermissionDenied("Only the organisation's owners and managers set what may be showcased.")
         raise NotFound("No such project.")
+    if employer_share_percent is not None and not 0 <= employer_share_percent <= 60:
+        raise ShowcaseError("The employer's share of a licence is between 0 and 60 per cent.", field="employer_share")
     with transaction.atomic():
         policy, _ = ShowcasePolicy.objects.select_for_update().get_or_create(project=project)
+        if employer_share_percent is not None:
+            policy.employer_share_percent = employer_share_percent
         policy.confidential = confidential
         policy.licensing_opt_in = licensing_opt_in and not confidential
         policy.updated_by = actor

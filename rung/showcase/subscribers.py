@@ -7,7 +7,7 @@ from rung.accounts.models import User
 from rung.lib.events import Event, subscribe
 from rung.notifications.services import notify
 from rung.orgs.models import Membership
-from rung.showcase.models import ApplyInvitation, ConsentStatus, Moderation, Report, ShowcaseItem
+from rung.showcase.models import ApplyInvitation, ConsentStatus, LicencePurchase, Moderation, Report, ShowcaseItem
 
 
 def _item(pk: int) -> ShowcaseItem:
@@ -124,3 +124,32 @@ def tell_the_owner(event: Event) -> None:
         title = f"Your {what} is public again"
         body = f"Rung staff restored it. Their note: {moderation.reason}"
     notify([moderation.owner], verb=event.name, title=title, body=body, url=reverse("showcase:mine"))
+
+
+@subscribe("showcase.licence_sold")
+def tell_the_author_and_the_employer(event: Event) -> None:
+    from rung.lib.money import format_money
+
+    purchase = LicencePurchase.objects.select_related("offer__item__author", "offer__item", "buyer").get(
+        pk=event.payload["purchase_id"]
+    )
+    item = purchase.offer.item
+    notify(
+        [item.author],
+        verb="showcase.licence_sold",
+        title=f"{purchase.buyer.name} licensed “{item.title}”",
+        body=(
+            f"Your royalty is {format_money(purchase.author_minor, purchase.currency)}; it is paid out to you "
+            "like a stipend, and your earnings statement shows it."
+        ),
+        url=reverse("ledger:earnings"),
+    )
+    if purchase.employer_minor:
+        notify(
+            _deciders(item),
+            verb="showcase.licence_sold",
+            title=f"{purchase.buyer.name} licensed “{item.title}”",
+            body=f"Your share, {format_money(purchase.employer_minor, purchase.currency)}, is in your Rung balance.",
+            url=reverse("showcase:item", args=[item.slug]),
+            email=False,
+        )
