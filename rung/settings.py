@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rung.mentoring",
     "rung.recognition",
     "rung.education",
+    "rung.showcase",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",

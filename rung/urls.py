@@ -30,6 +30,8 @@ urlpatterns = [
     path("mentoring/", include("rung.mentoring.urls")),
     path("recognition/", include("rung.recognition.urls")),
     path("education/", include("rung.education.urls")),
+    # The showcase (/showcase/…), the portfolio editor (/portfolio/) and public portfolios (/p/<slug>/).
+    path("", include("rung.showcase.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),
