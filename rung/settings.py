@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.outcomes",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -399,3 +400,12 @@ MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
 MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
 MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
 MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)
+
+# --- Outcomes, pathways and webhooks --------------------------------------------------------
+# docs/pathways.md. A hire counts as "within six months" when its start date is within this many
+# months of the end of the candidate's last engagement with that employer.
+OUTCOMES_HIRE_WINDOW_MONTHS = env_int("OUTCOMES_HIRE_WINDOW_MONTHS", 6)
+# The "where are you now?" follow-ups, in months after an engagement ends; the one-click link lasts
+# this many days.
+OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
+OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
