@@ -151,6 +151,7 @@ def _register_routers() -> None:
     from rung.messaging.api import router as messaging_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
+    from rung.outcomes.api import router as outcomes_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
     from rung.reviews.api import router as reviews_router
@@ -171,6 +172,7 @@ def _register_routers() -> None:
     api.add_router("/reviews", reviews_router)
     api.add_router("/conversations", messaging_router)
     api.add_router("/mentoring", mentoring_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 _register_routers()

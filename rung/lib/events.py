@@ -151,8 +151,28 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("credit.decided", "A partner approved or declined credit.", "credit_id", "actor_id"),
         _e("transcript.issued", "A partner issued a CLR transcript.", "transcript_id", "actor_id"),
         # pathways and outcomes
-        _e("outcome.recorded", "An interview, offer or hire was recorded.", "outcome_id", "actor_id"),
-        _e("pathway.step_reached", "A candidate moved up a career ladder.", "progress_id", "actor_id"),
+        _e(
+            "outcome.recorded",
+            "An interview, offer, hire, decline or non-selection was recorded (in Rung or through the API).",
+            "outcome_uuid",
+            "organisation_id",
+            "candidate_id",
+            "stage",
+            "actor_id",
+        ),
+        _e("outcome.confirmed", "The candidate confirmed an outcome about them.", "outcome_uuid", "organisation_id"),
+        _e("outcome.disputed", "The candidate disputed an outcome about them.", "outcome_uuid", "organisation_id"),
+        _e("follow_up.answered", "An intern answered a 3- or 6-month follow-up.", "follow_up_uuid", "months"),
+        _e(
+            "pathway.step_reached",
+            "A candidate moved up a career ladder (a recorded decision with a reason).",
+            "progress_uuid",
+            "pathway_uuid",
+            "organisation_id",
+            "candidate_id",
+            "step",
+            "actor_id",
+        ),
     )
 }
 

@@ -175,6 +175,9 @@ class InternSurvey(models.Model):
             models.CheckConstraint(condition=models.Q(recommend__lte=10), name="outcomes_intern_recommend_0_10")
         ]
 
+    def __str__(self) -> str:
+        return f"Intern survey of {self.engagement}"
+
 
 class WouldHire(models.TextChoices):
     YES = "yes", "Yes"
@@ -197,3 +200,6 @@ class EmployerSurvey(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(platform_score__lte=10), name="outcomes_platform_score_0_10")
         ]
+
+    def __str__(self) -> str:
+        return f"Employer survey of {self.engagement}"
