@@ -38,7 +38,7 @@ def test_late_follow_ups_are_not_sent_months_later(make_intern):
 
 
 def test_the_one_click_answer_works_once(make_intern):
-    person, engagement = make_intern(end=date(2026, 8, 31))
+    _person, _engagement = make_intern(end=date(2026, 8, 31))
     services.sweep_follow_ups(today=date(2026, 11, 30))
     token = services.follow_up_token(FollowUp.objects.get())
     with pytest.raises(DomainError, match="whether the work came through"):
@@ -49,7 +49,8 @@ def test_the_one_click_answer_works_once(make_intern):
             employed=True, employer_name="Acme", role_title="Analyst", through_this_employer=True
         ),
     )
-    assert answered.status == FollowUpStatus.ANSWERED and answered.employed is True
+    assert answered.status == FollowUpStatus.ANSWERED
+    assert answered.employed is True
     with pytest.raises(DomainError, match="already answered"):
         services.answer_follow_up(token=token, answer=services.FollowUpAnswer(employed=False))
     with pytest.raises(NotFound):

@@ -87,7 +87,7 @@ def test_the_funnel_ignores_outcomes_at_other_employers(org, alice, make_intern)
     from conftest import make_user
     from rung.orgs.models import Membership, Organisation, OrgKind, Role
 
-    person, engagement = make_intern()
+    person, _engagement = make_intern()
     other = Organisation.objects.create(name="Other", slug="other", kind=OrgKind.EMPLOYER, email_domain="o.example")
     owner = make_user("olga@o.example", "Olga")
     Membership.objects.create(organisation=other, user=owner, role=Role.OWNER)
@@ -148,4 +148,5 @@ def test_surveys_refuse_the_wrong_person_twice_and_early(org, alice, bob, charli
     _, running = make_intern(end=None)
     with pytest.raises(DomainError, match="complete"):
         services.answer_employer_survey(running, actor=alice, platform_score=5, would_hire="yes")
-    assert InternSurvey.objects.get().recommend == 5 and not EmployerSurvey.objects.exists()
+    assert InternSurvey.objects.get().recommend == 5
+    assert not EmployerSurvey.objects.exists()

@@ -28,7 +28,8 @@ def test_it_records_an_invitation_and_asks_the_candidate(org, alice, make_intern
     with django_capture_on_commit_callbacks() as callbacks:
         outcome = services.record_outcome(org, candidate=person, actor=alice, data=OutcomeInput(stage="invited"))
     assert outcome.engagement == engagement
-    assert outcome.invited_at is not None and outcome.interviewed_at is None
+    assert outcome.invited_at is not None
+    assert outcome.interviewed_at is None
     assert outcome.candidate_response == CandidateResponse.PENDING
     assert list(OutcomeEvent.objects.filter(outcome=outcome).values_list("to_status", flat=True)) == ["invited"]
     assert AuditEvent.objects.filter(verb="outcome.recorded", object_id=str(outcome.uuid)).exists()
@@ -41,7 +42,10 @@ def test_it_records_an_invitation_and_asks_the_candidate(org, alice, make_intern
 def test_a_hire_reported_first_marks_every_earlier_stage(org, alice, make_intern):
     person, _ = make_intern()
     outcome = services.record_outcome(org, candidate=person, actor=alice, data=HIRE)
-    assert outcome.invited_at and outcome.interviewed_at and outcome.offered_at and outcome.hired_at
+    assert outcome.invited_at
+    assert outcome.interviewed_at
+    assert outcome.offered_at
+    assert outcome.hired_at
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,8 @@ def test_it_moves_only_forward_and_asks_again(org, alice, make_intern):
     with pytest.raises(DomainError, match="cannot become"):
         services.advance_outcome(outcome, actor=alice, data=OutcomeInput(stage="invited"))
     outcome = services.advance_outcome(outcome, actor=alice, data=HIRE)
-    assert outcome.stage == OutcomeStage.HIRED and outcome.start_date == date(2027, 1, 4)
+    assert outcome.stage == OutcomeStage.HIRED
+    assert outcome.start_date == date(2027, 1, 4)
     with pytest.raises(DomainError, match="cannot become"):
         services.advance_outcome(outcome, actor=alice, data=OutcomeInput(stage="declined"))
     assert list(outcome.history.values_list("to_status", flat=True)) == ["interviewed", "offered", "hired"]
@@ -114,11 +119,13 @@ def test_a_pushed_reference_is_idempotent_and_advances(org, alice, make_intern):
     again = services.record_outcome(
         org, candidate=person, actor=alice, data=OutcomeInput(stage="invited"), external_ref="ats-1"
     )
-    assert again.pk == first.pk and Outcome.objects.count() == 1
+    assert again.pk == first.pk
+    assert Outcome.objects.count() == 1
     moved = services.record_outcome(
         org, candidate=person, actor=alice, data=OutcomeInput(stage="interviewed"), external_ref="ats-1"
     )
-    assert moved.pk == first.pk and moved.stage == "interviewed"
+    assert moved.pk == first.pk
+    assert moved.stage == "interviewed"
     other, _ = make_intern()
     with pytest.raises(DomainError, match="another candidate"):
         services.record_outcome(
