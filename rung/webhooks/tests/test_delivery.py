@@ -21,7 +21,11 @@ def endpoint(org, alice, receiver) -> tuple[Endpoint, str]:
 
 def fire(django_capture_on_commit_callbacks, org, name="outcome.recorded", **extra):
     payload = {
-        "outcome.recorded": {"outcome_uuid": "3f0c1f5e-0000-4000-8000-000000000001", "candidate_id": 7, "stage": "hired"},
+        "outcome.recorded": {
+            "outcome_uuid": "3f0c1f5e-0000-4000-8000-000000000001",
+            "candidate_id": 7,
+            "stage": "hired",
+        },
         "offer.accepted": {
             "application_uuid": "3f0c1f5e-0000-4000-8000-000000000002",
             "project_uuid": "3f0c1f5e-0000-4000-8000-000000000003",
