@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rung.messaging",
     "rung.mentoring",
     "rung.outcomes",
+    "rung.pathways",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",

@@ -29,6 +29,8 @@ urlpatterns = [
     path("messages/", include("rung.messaging.urls")),
     path("mentoring/", include("rung.mentoring.urls")),
     path("outcomes/", include("rung.outcomes.urls")),
+    path("pathways/", include("rung.pathways.urls")),
+    path("webhooks/", include("rung.webhooks.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),
