@@ -69,18 +69,27 @@ def _count(qs: QuerySet, candidate_path: str) -> Coalesce:
     return Coalesce(Subquery(sub.values("n"), output_field=IntegerField()), Value(0))
 
 
-def rubric_names(pathway: Pathway) -> list[str]:
+def ladder_steps(pathway: Pathway) -> list[PathwayStep]:
+    """The steps with their criteria: from the prefetch when there is one, else in two queries."""
+    if "steps" in getattr(pathway, "_prefetched_objects_cache", {}):
+        return sorted(pathway.steps.all(), key=lambda s: s.position)
+    return list(pathway.steps.prefetch_related("criteria").order_by("position"))
+
+
+def rubric_names(steps: list[PathwayStep]) -> list[str]:
     return sorted(
         {
             c.rubric_criterion.lower()
-            for step in pathway.steps.all()
+            for step in steps
             for c in step.criteria.all()
             if c.kind == CriterionKind.RUBRIC_LEVEL
         }
     )
 
 
-def candidate_metrics(pathway: Pathway, candidates: QuerySet[User] | None = None) -> QuerySet[User]:
+def candidate_metrics(
+    pathway: Pathway, candidates: QuerySet[User] | None = None, *, steps: list[PathwayStep] | None = None
+) -> QuerySet[User]:
     """One row per candidate with a completed engagement in scope (or of `candidates`), with:
     m_completed, m_approved (milestones), m_first_time (approved without a round of changes),
     m_on_time (first version handed in by the due date), m_mentor (a wrap-up recommendation),
@@ -102,7 +111,7 @@ def candidate_metrics(pathway: Pathway, candidates: QuerySet[User] | None = None
             )
         ),
     )
-    for i, name in enumerate(rubric_names(pathway)):
+    for i, name in enumerate(rubric_names(ladder_steps(pathway) if steps is None else steps)):
         best = (
             ReviewScore.objects.annotate(lname=Lower("criterion_name"))
             .filter(
@@ -181,8 +190,7 @@ class Standing:
         return f"{self.met} of {self.total} criteria met for {self.next_step.title.lower()}"
 
 
-def _standing(pathway: Pathway, row: User, position: int, names: list[str]) -> Standing:
-    steps = list(pathway.steps.all())
+def _standing(pathway: Pathway, steps: list[PathwayStep], row: User, position: int, names: list[str]) -> Standing:
     current = next((s for s in steps if s.position == position), None)
     upcoming = next((s for s in steps if s.position > position), None)
     results = [evaluate(c, row, names) for c in upcoming.criteria.all()] if upcoming else []
@@ -198,18 +206,21 @@ def _positions(pathway: Pathway, candidate_ids: list[int]) -> dict[int, int]:
 
 def standing_of(pathway: Pathway, candidate: User) -> Standing | None:
     """Where the candidate stands, or None when they have no completed engagement in scope."""
-    row = candidate_metrics(pathway, User.objects.filter(pk=candidate.pk)).first()
+    steps = ladder_steps(pathway)
+    row = candidate_metrics(pathway, User.objects.filter(pk=candidate.pk), steps=steps).first()
     if row is None or not row.m_completed:  # type: ignore[attr-defined]
         return None
-    return _standing(pathway, row, _positions(pathway, [candidate.pk]).get(candidate.pk, 0), rubric_names(pathway))
+    position = _positions(pathway, [candidate.pk]).get(candidate.pk, 0)
+    return _standing(pathway, steps, row, position, rubric_names(steps))
 
 
 def standings(pathway: Pathway, *, limit: int = 200) -> list[Standing]:
     """Everyone on the ladder, readiest first (for the employer). A fixed number of queries."""
-    rows = list(candidate_metrics(pathway).order_by("full_name", "email")[:limit])
+    steps = ladder_steps(pathway)
+    rows = list(candidate_metrics(pathway, steps=steps).order_by("full_name", "email")[:limit])
     positions = _positions(pathway, [r.pk for r in rows])
-    names = rubric_names(pathway)
-    result = [_standing(pathway, r, positions.get(r.pk, 0), names) for r in rows]
+    names = rubric_names(steps)
+    result = [_standing(pathway, steps, r, positions.get(r.pk, 0), names) for r in rows]
     return sorted(result, key=lambda s: (not s.ready, -(s.met - s.total), s.candidate.full_name))
 
 
