@@ -1,7 +1,7 @@
-import dataclasses
-
 """Completed engagements built through the real flow (apply → offer → accept → sign → hand in →
 review), so the progression criteria read the records Rung really keeps."""
+
+import dataclasses
 
 import pytest
 
@@ -11,7 +11,16 @@ from rung.engagements.models import Engagement
 from rung.pathways import services
 from rung.projects import services as projects
 from rung.projects.tests.conftest import draft, make_input, owner_membership, published, sandbox_payments  # noqa: F401
-from rung.reviews.tests.conftest import accept, all_scores, media_root, milestones, review, sign_both, start_now, submit  # noqa: F401
+from rung.reviews.tests.conftest import (  # noqa: F401
+    accept,
+    all_scores,
+    media_root,
+    milestones,
+    review,
+    sign_both,
+    start_now,
+    submit,
+)
 
 
 @pytest.fixture
@@ -54,7 +63,7 @@ def nia(db) -> User:
 
 
 def ladder_input(rubric_name: str, **overrides) -> services.PathwayInput:
-    C = services.CriterionInput
+    crit = services.CriterionInput
     data = services.PathwayInput(
         title="Data analyst ladder",
         skills=["python"],
@@ -63,14 +72,14 @@ def ladder_input(rubric_name: str, **overrides) -> services.PathwayInput:
                 kind="interview",
                 title="Interview",
                 criteria=[
-                    C(kind="completed", threshold=1),
-                    C(kind="first_time", threshold=75),
-                    C(kind="on_time", threshold=100),
-                    C(kind="rubric_level", threshold=3, rubric_criterion=rubric_name),
-                    C(kind="mentor"),
+                    crit(kind="completed", threshold=1),
+                    crit(kind="first_time", threshold=75),
+                    crit(kind="on_time", threshold=100),
+                    crit(kind="rubric_level", threshold=3, rubric_criterion=rubric_name),
+                    crit(kind="mentor"),
                 ],
             ),
-            services.StepInput(kind="offer", title="Offer", criteria=[C(kind="completed", threshold=2)]),
+            services.StepInput(kind="offer", title="Offer", criteria=[crit(kind="completed", threshold=2)]),
             services.StepInput(
                 kind="role",
                 title="Junior analyst",
