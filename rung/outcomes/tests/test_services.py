@@ -98,6 +98,8 @@ def test_it_moves_only_forward_and_asks_again(org, alice, make_intern):
     assert outcome.candidate_response == CandidateResponse.PENDING
     with pytest.raises(DomainError, match="cannot become"):
         services.advance_outcome(outcome, actor=alice, data=OutcomeInput(stage="invited"))
+    with pytest.raises(DomainError, match="cannot become"):
+        services.advance_outcome(outcome, actor=alice, data=OutcomeInput(stage="not_selected"))
     outcome = services.advance_outcome(outcome, actor=alice, data=HIRE)
     assert outcome.stage == OutcomeStage.HIRED
     assert outcome.start_date == date(2027, 1, 4)
