@@ -134,7 +134,7 @@ def outcome_funnel(engagements: QuerySet[Engagement], *, months: int | None = No
     One query."""
     months = settings.OUTCOMES_HIRE_WINDOW_MONTHS if months is None else months
     same = Outcome.objects.filter(candidate=OuterRef("candidate"), organisation=OuterRef("project__organisation"))
-    in_window = annotate_hire_window(same, months=months).filter(hired_within_window=True)
+    in_window = annotate_hire_window(same, months=months).filter(hired_within_window=True)  # type: ignore[misc]
     rows = engagements.order_by().annotate(
         o_invited=Exists(same.filter(invited_at__isnull=False)),
         o_interviewed=Exists(same.filter(interviewed_at__isnull=False)),
@@ -176,7 +176,9 @@ def follow_up_rates(engagements: QuerySet[Engagement]) -> list[FollowUpRate]:
             n_through=Count("pk", filter=Q(employed=True, through_this_employer=True)),
         )
     )
-    found = {r["months"]: r for r in rows}
+    found: dict[int, dict[str, int]] = {
+        r["months"]: {k: int(r[k]) for k in ("n_sent", "n_answered", "n_employed", "n_through")} for r in rows
+    }
     return [
         FollowUpRate(
             months=m,

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ladder(org, alice, project):
-    name = rubric_for(project).criteria.order_by("position", "id").first().name
+    name = rubric_for(project).criteria.order_by("position", "id")[0].name
     return services.create_pathway(org, actor=alice, data=ladder_input(name))
 
 
