@@ -87,3 +87,16 @@ def test_the_api_builds_reads_and_moves(ladder, org, alice, bob, charlie, nia, c
     assert moved.json()["step"] == 1
     mine = api_for(nia).get("/api/v1/pathways/mine").json()
     assert {s["pathway_title"]: s["step"] for s in mine} == {"Data analyst ladder": 1, "Second ladder": 0}
+
+
+def test_the_candidate_dashboard_shows_where_they_stand(ladder, nia, alice, complete, client_for):
+    from rung.outcomes import services as outcomes
+
+    complete(nia)
+    outcomes.record_outcome(
+        ladder.organisation, candidate=nia, actor=alice, data=outcomes.OutcomeInput(stage="invited")
+    )
+    body = client_for(nia).get("/").content.decode()
+    assert "Your career ladders" in body
+    assert "“Data analyst ladder”: 4 of 5 criteria met for interview" in body
+    assert "1 outcome to confirm" in body
