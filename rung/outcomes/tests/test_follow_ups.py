@@ -110,3 +110,15 @@ def test_concurrent_sweeps_send_each_follow_up_once(make_intern):
     sent_at = FollowUp.objects.values_list("sent_at", flat=True).first()
     assert sent_at is not None
     assert timezone.now() - sent_at < timedelta(minutes=5)
+
+
+def test_the_commands_run_the_sweeps():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("outcomes", "sweep", stdout=out)
+    assert "Sent 0 follow-up e-mail(s)." in out.getvalue()
+    call_command("webhooks", "retry", stdout=out)
+    assert "Made 0 delivery attempt(s)." in out.getvalue()
