@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rung.messaging",
     "rung.mentoring",
     "rung.outcomes",
+    "rung.pilots",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
@@ -409,3 +410,10 @@ OUTCOMES_HIRE_WINDOW_MONTHS = env_int("OUTCOMES_HIRE_WINDOW_MONTHS", 6)
 # this many days.
 OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
 OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
+
+# --- Pilots (docs/pilots.md) -------------------------------------------------------------------
+# The self-reported, opt-in diversity questions this deployment asks (any of: gender, ethnicity,
+# first_generation, disability, age_band; empty asks none).
+PILOTS_DIVERSITY_FIELDS = env_list(
+    "PILOTS_DIVERSITY_FIELDS", ["gender", "ethnicity", "first_generation", "disability", "age_band"]
+)
