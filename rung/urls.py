@@ -29,6 +29,7 @@ urlpatterns = [
     path("messages/", include("rung.messaging.urls")),
     path("mentoring/", include("rung.mentoring.urls")),
     path("outcomes/", include("rung.outcomes.urls")),
+    path("pilots/", include("rung.pilots.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),

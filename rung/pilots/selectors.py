@@ -59,24 +59,29 @@ def _membership(user: User, org: Organisation) -> Membership | None:
     return Membership.objects.filter(user=user, organisation=org).first()
 
 
-def get_pilot_for_user(user: User, slug: str, pilot_uuid: str, *, manage: bool = False) -> Pilot:
-    """The pilot, if `user` may read it (any member, staff) or change it (`manage`: owners and
-    managers). Outsiders get NotFound; members whose role does not allow it, PermissionDenied."""
-    pilot = (
-        Pilot.objects.filter(organisation__slug=slug, uuid=pilot_uuid)
-        .select_related("organisation", "protocol")
-        .first()
-    )
+def get_org_for_pilots(user: User, slug: str) -> tuple[Organisation, Membership | None]:
+    """The organisation, if `user` may read its pilots: owners and managers (who run them), and staff
+    (read only, with no membership). Reviewers, mentors and viewers are refused: a dashboard shows
+    the pool's diversity, which reviewers must never see. Outsiders get NotFound."""
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        raise NotFound("No such organisation.")
+    membership = _membership(user, org)
+    if membership is None:
+        if user.is_authenticated and user.is_staff:
+            return org, None
+        raise NotFound("No such organisation.")
+    if not role_can(membership.role, "post_projects"):
+        raise PermissionDenied("Only the organisation's owners and managers see its pilots.")
+    return org, membership
+
+
+def get_pilot_for_user(user: User, slug: str, pilot_uuid: str) -> tuple[Pilot, Membership | None]:
+    org, membership = get_org_for_pilots(user, slug)
+    pilot = Pilot.objects.filter(organisation=org, uuid=pilot_uuid).select_related("organisation", "protocol").first()
     if pilot is None:
         raise NotFound("No such pilot.")
-    membership = _membership(user, pilot.organisation)
-    if membership is None:
-        if user.is_authenticated and user.is_staff and not manage:
-            return pilot
-        raise NotFound("No such pilot.")
-    if not role_can(membership.role, "post_projects" if manage else "view"):
-        raise PermissionDenied("Your role in this organisation does not allow that.")
-    return pilot
+    return pilot, membership
 
 
 def projects_for_pilot_choice(org: Organisation) -> QuerySet[Project]:
