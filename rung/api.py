@@ -152,6 +152,7 @@ def _register_routers() -> None:
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.outcomes.api import router as outcomes_router
+    from rung.pilots.api import router as pilots_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
     from rung.reviews.api import router as reviews_router
@@ -173,6 +174,7 @@ def _register_routers() -> None:
     api.add_router("/conversations", messaging_router)
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/pilots", pilots_router)
 
 
 _register_routers()
