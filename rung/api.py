@@ -153,9 +153,11 @@ def _register_routers() -> None:
     from rung.orgs.api import router as orgs_router
     from rung.outcomes.api import router as outcomes_router
     from rung.pilots.api import router as pilots_router
+    from rung.pathways.api import router as pathways_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
     from rung.reviews.api import router as reviews_router
+    from rung.webhooks.api import router as webhooks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/profile", profiles_router)
@@ -175,6 +177,8 @@ def _register_routers() -> None:
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/outcomes", outcomes_router)
     api.add_router("/pilots", pilots_router)
+    api.add_router("/pathways", pathways_router)
+    api.add_router("/webhooks", webhooks_router)
 
 
 _register_routers()

@@ -66,9 +66,11 @@ INSTALLED_APPS = [
     "rung.mentoring",
     "rung.outcomes",
     "rung.pilots",
+    "rung.pathways",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
+    "rung.webhooks",
     "rung.ops",
 ]
 
@@ -421,3 +423,14 @@ OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
 PILOTS_DIVERSITY_FIELDS = env_list(
     "PILOTS_DIVERSITY_FIELDS", ["gender", "ethnicity", "first_generation", "disability", "age_band"]
 )
+
+# Webhooks (docs/webhooks.md): attempts per delivery, backoff base × 2^(n−1) capped, a rotated
+# secret still signs for the grace period, receivers must answer within the timeout.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_BACKOFF_BASE_SECONDS = env_int("WEBHOOKS_BACKOFF_BASE_SECONDS", 60)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env_int("WEBHOOKS_BACKOFF_MAX_SECONDS", 6 * 3600)
+WEBHOOKS_SECRET_GRACE_HOURS = env_int("WEBHOOKS_SECRET_GRACE_HOURS", 24)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Only for development and tests: send to http:// and to private or loopback addresses.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)

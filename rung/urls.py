@@ -30,6 +30,8 @@ urlpatterns = [
     path("mentoring/", include("rung.mentoring.urls")),
     path("outcomes/", include("rung.outcomes.urls")),
     path("pilots/", include("rung.pilots.urls")),
+    path("pathways/", include("rung.pathways.urls")),
+    path("webhooks/", include("rung.webhooks.urls")),
     # Credentials: /verify/, /wallet/, the W3C VC API (/credentials/verify, /presentations/verify,
     # /credentials/issue) and /.well-known/did.json all live at fixed paths from the site root.
     path("", include("rung.credentials.urls")),

@@ -20,10 +20,22 @@ class OutcomeStage(models.TextChoices):
 
 
 # Written once; every service checks against it. An applicant tracking system may report a later
-# stage first (an outcome can be created at any stage), but a recorded outcome only moves forward.
+# stage first or skip one it did not report (an outcome can be created at any stage, and can jump
+# ahead; the stages passed are marked reached), but a recorded outcome only moves forward.
 OUTCOME_TRANSITIONS: dict[str, set[str]] = {
-    OutcomeStage.INVITED: {OutcomeStage.INTERVIEWED, OutcomeStage.DECLINED, OutcomeStage.NOT_SELECTED},
-    OutcomeStage.INTERVIEWED: {OutcomeStage.OFFERED, OutcomeStage.DECLINED, OutcomeStage.NOT_SELECTED},
+    OutcomeStage.INVITED: {
+        OutcomeStage.INTERVIEWED,
+        OutcomeStage.OFFERED,
+        OutcomeStage.HIRED,
+        OutcomeStage.DECLINED,
+        OutcomeStage.NOT_SELECTED,
+    },
+    OutcomeStage.INTERVIEWED: {
+        OutcomeStage.OFFERED,
+        OutcomeStage.HIRED,
+        OutcomeStage.DECLINED,
+        OutcomeStage.NOT_SELECTED,
+    },
     OutcomeStage.OFFERED: {OutcomeStage.HIRED, OutcomeStage.DECLINED},
     OutcomeStage.HIRED: set(),
     OutcomeStage.DECLINED: set(),

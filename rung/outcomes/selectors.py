@@ -170,20 +170,20 @@ def follow_up_rates(engagements: QuerySet[Engagement]) -> list[FollowUpRate]:
         .order_by()
         .values("months")
         .annotate(
-            sent=Count("pk"),
-            answered=Count("pk", filter=Q(status=FollowUpStatus.ANSWERED)),
-            employed=Count("pk", filter=Q(employed=True)),
-            through=Count("pk", filter=Q(employed=True, through_this_employer=True)),
+            n_sent=Count("pk"),
+            n_answered=Count("pk", filter=Q(status=FollowUpStatus.ANSWERED)),
+            n_employed=Count("pk", filter=Q(employed=True)),
+            n_through=Count("pk", filter=Q(employed=True, through_this_employer=True)),
         )
     )
     found = {r["months"]: r for r in rows}
     return [
         FollowUpRate(
             months=m,
-            sent=found.get(m, {}).get("sent", 0),
-            answered=found.get(m, {}).get("answered", 0),
-            employed=found.get(m, {}).get("employed", 0),
-            through_this_employer=found.get(m, {}).get("through", 0),
+            sent=found.get(m, {}).get("n_sent", 0),
+            answered=found.get(m, {}).get("n_answered", 0),
+            employed=found.get(m, {}).get("n_employed", 0),
+            through_this_employer=found.get(m, {}).get("n_through", 0),
         )
         for m in sorted({*settings.OUTCOMES_FOLLOW_UP_MONTHS, *found})
     ]

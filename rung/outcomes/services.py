@@ -1,6 +1,7 @@
 """Every write of outcomes: recording and advancing an outcome, the candidate's answer to it, the
 follow-up sweep and its one-click answers, and the completion surveys."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -328,11 +329,11 @@ def follow_up_from_token(token: str) -> FollowUp:
         raise OutcomeError("This link has expired. Thank you all the same.", code="expired") from None
     except signing.BadSignature:
         raise NotFound("This link is not valid.") from None
-    follow_up = (
-        FollowUp.objects.filter(uuid=raw).select_related("engagement__project__organisation").first()
-        if isinstance(raw, str)
-        else None
-    )
+    try:
+        key = uuid.UUID(str(raw))
+    except ValueError:
+        raise NotFound("This link is not valid.") from None
+    follow_up = FollowUp.objects.filter(uuid=key).select_related("engagement__project__organisation").first()
     if follow_up is None:
         raise NotFound("This link is not valid.")
     return follow_up
