@@ -20,7 +20,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _full(pilot: Pilot) -> Pilot:
-    return Pilot.objects.select_related("protocol").prefetch_related("projects").get(pk=pilot.pk)
+    return Pilot.objects.select_related("protocol", "pathway").prefetch_related("projects").get(pk=pilot.pk)
 
 
 def _input(payload: PilotIn) -> services.PilotInput:
@@ -28,6 +28,7 @@ def _input(payload: PilotIn) -> services.PilotInput:
         name=payload.name, starts_on=payload.starts_on, ends_on=payload.ends_on,
         project_uuids=[str(u) for u in payload.projects],
         protocol_uuid=str(payload.protocol) if payload.protocol else None,
+        pathway_uuid=str(payload.pathway) if payload.pathway else None,
         target_interview_percent=payload.target_interview_percent, target_hired_percent=payload.target_hired_percent,
         target_nps=payload.target_nps, target_payment_days=payload.target_payment_days,
     )  # fmt: skip
@@ -43,7 +44,7 @@ def _manager(membership):  # type: ignore[no-untyped-def]
 @paginate(Pagination)
 def list_pilots(request: HttpRequest, slug: str) -> QuerySet[Pilot]:
     org, _ = selectors.get_org_for_pilots(request_user(request), slug)
-    return selectors.pilots_for_organisation(org).select_related("protocol").prefetch_related("projects")
+    return selectors.pilots_for_organisation(org).select_related("protocol", "pathway").prefetch_related("projects")
 
 
 @router.post("/orgs/{slug}", response={201: PilotOut, **ERRORS}, summary="Start a pilot")

@@ -11,6 +11,7 @@ class PilotForm(forms.Form):
         label="Projects in the pilot", required=False, widget=forms.CheckboxSelectMultiple
     )
     protocol = forms.ChoiceField(label="Mentorship protocol", required=False)
+    pathway = forms.ChoiceField(label="Career pathway", required=False)
     target_interview_percent = forms.IntegerField(
         label="Interview conversion target (%)", required=False, min_value=0, max_value=100,
         help_text="Interviewed, of those who completed",
@@ -26,10 +27,11 @@ class PilotForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args: object, projects: list[tuple[str, str]], protocols: list[tuple[str, str]],
-                 **kwargs: object) -> None:  # fmt: skip
+                 pathways: list[tuple[str, str]], **kwargs: object) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["projects"].choices = projects  # type: ignore[attr-defined]
         self.fields["protocol"].choices = [("", "None"), *protocols]  # type: ignore[attr-defined]
+        self.fields["pathway"].choices = [("", "None"), *pathways]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

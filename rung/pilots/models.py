@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rung.mentoring.models import Protocol
 from rung.orgs.models import Organisation
+from rung.pathways.models import Pathway
 from rung.projects.models import Project
 
 
@@ -26,8 +27,10 @@ class Pilot(models.Model):
         Protocol, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The mentorship protocol the pilot's mentors follow, if any",
     )  # fmt: skip
-    # The pathways app is built beside this one; the pathway is kept by its uuid until it is merged.
-    pathway_uuid = models.UUIDField(null=True, blank=True)
+    pathway = models.ForeignKey(
+        Pathway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The career ladder the pilot leads to, if any",
+    )  # fmt: skip
     target_interview_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(100)],
         help_text="Interviewed, as a share of completed micro-internships (%)",

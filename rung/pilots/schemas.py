@@ -12,6 +12,7 @@ class PilotIn(Schema):
     ends_on: date
     projects: list[UUID] = Field(default_factory=list, max_length=200, description="Uuids of your projects")
     protocol: UUID | None = Field(None, description="A mentoring protocol of yours (or the platform's)")
+    pathway: UUID | None = Field(None, description="One of your career pathways")
     target_interview_percent: int | None = Field(None, ge=0, le=100)
     target_hired_percent: int | None = Field(None, ge=0, le=100)
     target_nps: int | None = Field(None, ge=-100, le=100)
@@ -25,6 +26,7 @@ class PilotOut(Schema):
     ends_on: date
     projects: list[UUID]
     protocol: UUID | None
+    pathway: UUID | None
     target_interview_percent: int | None
     target_hired_percent: int | None
     target_nps: int | None
@@ -37,6 +39,10 @@ class PilotOut(Schema):
     @staticmethod
     def resolve_protocol(obj: Any) -> UUID | None:
         return obj.protocol.uuid if obj.protocol else None
+
+    @staticmethod
+    def resolve_pathway(obj: Any) -> UUID | None:
+        return obj.pathway.uuid if obj.pathway else None
 
 
 class PilotTableOut(Schema):

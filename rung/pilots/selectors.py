@@ -78,7 +78,7 @@ def get_org_for_pilots(user: User, slug: str) -> tuple[Organisation, Membership 
 
 def get_pilot_for_user(user: User, slug: str, pilot_uuid: str) -> tuple[Pilot, Membership | None]:
     org, membership = get_org_for_pilots(user, slug)
-    pilot = Pilot.objects.filter(organisation=org, uuid=pilot_uuid).select_related("organisation", "protocol").first()
+    pilot = Pilot.objects.filter(organisation=org, uuid=pilot_uuid).select_related("organisation", "protocol", "pathway").first()
     if pilot is None:
         raise NotFound("No such pilot.")
     return pilot, membership
@@ -282,26 +282,36 @@ def diversity_fields() -> list[str]:
 
 
 def diversity(scope: Scope) -> list[DiversityTable]:
-    """Per asked question, the funnel per answer. One query per question (at most five)."""
+    """Per asked question, the funnel per answer. One query: the funnel grouped by every asked answer
+    at once (each person has one combination, so a group's count is the sum over the combinations
+    that share its answer — a sum over at most a few hundred groups, whatever the data size)."""
     stage_keys = [k for k, _ in FUNNEL_STAGES]
-    tables: list[DiversityTable] = []
-    for name in diversity_fields():
-        question, choices = DIVERSITY_FIELDS[name]
-        answer = DiversityAnswers.objects.filter(user=OuterRef("candidate")).values(name)[:1]
-        rows = (
-            _funnel_rows(scope)
-            .annotate(group=Coalesce(Subquery(answer), Value("")))
-            .values("group")
-            .annotate(**_funnel_counts())
-            .order_by("group")
+    names = diversity_fields()
+    if not names:
+        return []
+    answers = {
+        f"g_{name}": Coalesce(
+            Subquery(DiversityAnswers.objects.filter(user=OuterRef("candidate")).values(name)[:1]), Value("")
         )
-        found = {r["group"]: {k: r[k] or 0 for k in stage_keys} for r in rows}
+        for name in names
+    }
+    rows = list(
+        _funnel_rows(scope).annotate(**answers).values(*answers).annotate(**_funnel_counts()).order_by(*answers)
+    )
+    tables: list[DiversityTable] = []
+    for name in names:
+        question, choices = DIVERSITY_FIELDS[name]
+        found: dict[str, dict[str, int]] = {}
+        for r in rows:
+            counts = found.setdefault(r[f"g_{name}"], dict.fromkeys(stage_keys, 0))
+            for k in stage_keys:
+                counts[k] += r[k] or 0
         ratios = {
             stage: _ratios(found, stage, before) for before, stage in zip(stage_keys, stage_keys[1:], strict=False)
         }
         groups: list[DiversityGroup] = []
         for value, label in [*choices.choices, ("", "Not given")]:
-            counts = found.get(value, {k: 0 for k in stage_keys})
+            counts = found.get(value, dict.fromkeys(stage_keys, 0))
             applied = suppressed(counts["applied"])
             stages = []
             for i, key in enumerate(stage_keys):

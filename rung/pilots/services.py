@@ -13,6 +13,7 @@ from rung.audit.services import record
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.mentoring.models import Protocol
 from rung.orgs.models import Membership, Organisation, role_can
+from rung.pathways.models import Pathway
 from rung.pilots.models import DIVERSITY_FIELDS, DiversityAnswers, Pilot
 from rung.projects.models import Project
 
@@ -28,6 +29,7 @@ class PilotInput:
     ends_on: date
     project_uuids: list[str] = field(default_factory=list)
     protocol_uuid: str | None = None
+    pathway_uuid: str | None = None
     target_interview_percent: int | None = None
     target_hired_percent: int | None = None
     target_nps: int | None = None
@@ -44,7 +46,7 @@ def _between(value: int | Decimal | None, low: int, high: int, what: str, name: 
         raise PilotError(f"{what} must be between {low} and {high}.", field=name)
 
 
-def _validated(org: Organisation, data: PilotInput) -> tuple[list[Project], Protocol | None]:
+def _validated(org: Organisation, data: PilotInput) -> tuple[list[Project], Protocol | None, Pathway | None]:
     name = data.name.strip()
     if not name:
         raise PilotError("Give the pilot a name.", field="name")
@@ -68,12 +70,17 @@ def _validated(org: Organisation, data: PilotInput) -> tuple[list[Project], Prot
         protocol = Protocol.objects.filter(uuid=data.protocol_uuid).first()
         if protocol is None or protocol.organisation_id not in (None, org.pk):
             raise PilotError("Choose one of your organisation's mentoring protocols.", field="protocol")
-    return projects, protocol
+    pathway = None
+    if data.pathway_uuid:
+        pathway = Pathway.objects.filter(uuid=data.pathway_uuid, organisation=org).first()
+        if pathway is None:
+            raise PilotError("Choose one of your organisation's career pathways.", field="pathway")
+    return projects, protocol, pathway
 
 
-def _apply(pilot: Pilot, data: PilotInput, protocol: Protocol | None) -> None:
+def _apply(pilot: Pilot, data: PilotInput, protocol: Protocol | None, pathway: Pathway | None) -> None:
     pilot.name, pilot.starts_on, pilot.ends_on = data.name, data.starts_on, data.ends_on
-    pilot.protocol = protocol
+    pilot.protocol, pilot.pathway = protocol, pathway
     pilot.target_interview_percent = data.target_interview_percent
     pilot.target_hired_percent = data.target_hired_percent
     pilot.target_nps = data.target_nps
@@ -82,11 +89,11 @@ def _apply(pilot: Pilot, data: PilotInput, protocol: Protocol | None) -> None:
 
 def create_pilot(org: Organisation, *, membership: Membership | None, data: PilotInput) -> Pilot:
     _check_manager(org, membership)
-    projects, protocol = _validated(org, data)
+    projects, protocol, pathway = _validated(org, data)
     try:
         with transaction.atomic():
             pilot = Pilot(organisation=org, created_by=membership.user if membership else None)
-            _apply(pilot, data, protocol)
+            _apply(pilot, data, protocol, pathway)
             pilot.save()
             pilot.projects.set(projects)
             record("pilots.pilot.created", actor=pilot.created_by, obj=pilot, data={"projects": len(projects)})
@@ -97,11 +104,11 @@ def create_pilot(org: Organisation, *, membership: Membership | None, data: Pilo
 
 def update_pilot(pilot: Pilot, *, membership: Membership | None, data: PilotInput) -> Pilot:
     _check_manager(pilot.organisation, membership)
-    projects, protocol = _validated(pilot.organisation, data)
+    projects, protocol, pathway = _validated(pilot.organisation, data)
     try:
         with transaction.atomic():
             pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
-            _apply(pilot, data, protocol)
+            _apply(pilot, data, protocol, pathway)
             pilot.updated_at = timezone.now()
             pilot.save()
             pilot.projects.set(projects)

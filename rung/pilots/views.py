@@ -17,6 +17,7 @@ from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.mentoring.models import Protocol
 from rung.orgs.models import Membership, Organisation
+from rung.pathways.selectors import pathways_of
 from rung.pilots import report, selectors, services
 from rung.pilots.forms import DiversityForm, PilotForm
 from rung.pilots.models import DiversityAnswers, Pilot
@@ -53,14 +54,16 @@ def _form(org: Organisation, data: Any = None, initial: dict[str, Any] | None = 
         (str(p.uuid), p.name)
         for p in Protocol.objects.filter(Q(organisation=org) | Q(organisation__isnull=True)).order_by("name")[:50]
     ]
-    return PilotForm(data, initial=initial, projects=projects, protocols=protocols)
+    pathways = [(str(p.uuid), p.title) for p in pathways_of(org)[:50]]
+    return PilotForm(data, initial=initial, projects=projects, protocols=protocols, pathways=pathways)
 
 
 def _input(form: PilotForm) -> services.PilotInput:
     d = form.cleaned_data
     return services.PilotInput(
         name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"], project_uuids=list(d["projects"]),
-        protocol_uuid=d["protocol"] or None, target_interview_percent=d["target_interview_percent"],
+        protocol_uuid=d["protocol"] or None, pathway_uuid=d["pathway"] or None,
+        target_interview_percent=d["target_interview_percent"],
         target_hired_percent=d["target_hired_percent"], target_nps=d["target_nps"],
         target_payment_days=d["target_payment_days"],
     )  # fmt: skip
@@ -107,6 +110,7 @@ def edit(request: HttpRequest, slug: str, pilot_uuid: object) -> HttpResponse:
         "name": pilot.name, "starts_on": pilot.starts_on, "ends_on": pilot.ends_on,
         "projects": [str(u) for u in pilot.projects.values_list("uuid", flat=True)],
         "protocol": str(pilot.protocol.uuid) if pilot.protocol else "",
+        "pathway": str(pilot.pathway.uuid) if pilot.pathway else "",
         "target_interview_percent": pilot.target_interview_percent, "target_hired_percent": pilot.target_hired_percent,
         "target_nps": pilot.target_nps, "target_payment_days": pilot.target_payment_days,
     }  # fmt: skip
