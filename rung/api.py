@@ -154,6 +154,7 @@ def _register_routers() -> None:
     from rung.orgs.api import router as orgs_router
     from rung.payees.api import router as payees_router
     from rung.outcomes.api import router as outcomes_router
+    from rung.pilots.api import router as pilots_router
     from rung.pathways.api import router as pathways_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
@@ -181,6 +182,7 @@ def _register_routers() -> None:
     api.add_router("/recognition", recognition_router)
     api.add_router("/education", education_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/pilots", pilots_router)
     api.add_router("/pathways", pathways_router)
     api.add_router("/webhooks", webhooks_router)
 

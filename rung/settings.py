@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rung.education",
     "rung.showcase",
     "rung.outcomes",
+    "rung.pilots",
     "rung.pathways",
     "rung.dashboard",
     "rung.demo",
@@ -264,7 +265,11 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the pilot dashboards' charts
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -451,6 +456,14 @@ OUTCOMES_HIRE_WINDOW_MONTHS = env_int("OUTCOMES_HIRE_WINDOW_MONTHS", 6)
 # this many days.
 OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
 OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
+
+# --- Pilots (docs/pilots.md) -------------------------------------------------------------------
+# The self-reported, opt-in diversity questions this deployment asks (any of: gender, ethnicity,
+# first_generation, disability, age_band; empty asks none).
+PILOTS_DIVERSITY_FIELDS = env_list(
+    "PILOTS_DIVERSITY_FIELDS", ["gender", "ethnicity", "first_generation", "disability", "age_band"]
+)
+
 # Webhooks (docs/webhooks.md): attempts per delivery, backoff base × 2^(n−1) capped, a rotated
 # secret still signs for the grace period, receivers must answer within the timeout.
 WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
