@@ -81,14 +81,16 @@ def test_the_settings_page_saves_a_protocol_and_shows_the_defaults(org, alice, c
     page = client.get(reverse("mentoring:settings", args=[org.slug])).content.decode()
     assert f"Default: {DEFAULT_WEIGHTS['ranked']}." in page
     assert "New pairings follow the platform's protocol" in page
-    bad = client.post(reverse("mentoring:settings", args=[org.slug]),
-                      _step_post([("kickoff", "A", "a", ""), ("kickoff", "B", "b", "")]) | {"name": "X", "minutes": "30"})  # fmt: skip
+    url = reverse("mentoring:settings", args=[org.slug])
+    twice = _step_post([("kickoff", "A", "a", ""), ("kickoff", "B", "b", "")])
+    bad = client.post(url, twice | {"name": "X", "minutes": "30"})
     assert bad.status_code == 400
     assert "only one “Kickoff”" in bad.content.decode()
-    good = client.post(reverse("mentoring:settings", args=[org.slug]),
-                       _step_post([("kickoff", "Hello", "Meet", "One\nTwo"), ("", "", "", "")]) | {"name": "Ours", "minutes": "40"})  # fmt: skip
+    once = _step_post([("kickoff", "Hello", "Meet", "One\nTwo"), ("", "", "", "")])
+    good = client.post(url, once | {"name": "Ours", "minutes": "40"})
     assert good.status_code == 302
     protocol = MentoringSettings.objects.get(organisation=org).protocol
+    assert protocol is not None
     assert protocol.name == "Ours"
     assert protocol.steps.get().prompts == ["One", "Two"]
     client.post(reverse("mentoring:settings", args=[org.slug]), {"form": "default"})
@@ -133,8 +135,8 @@ def test_settings_pages_and_endpoints_refuse_outsiders_and_non_coordinators(org,
 def test_settings_and_protocol_through_the_api(org, alice, api_for):
     api = api_for(alice)
     assert api.get(f"/api/v1/mentoring/orgs/{org.slug}/settings").json()["weights"] == DEFAULT_WEIGHTS
-    saved = api.put(f"/api/v1/mentoring/orgs/{org.slug}/settings", {"weights": {"skill": 20}, "allow_unaccredited": True},
-                    content_type="application/json").json()  # fmt: skip
+    body = {"weights": {"skill": 20}, "allow_unaccredited": True}
+    saved = api.put(f"/api/v1/mentoring/orgs/{org.slug}/settings", body, content_type="application/json").json()
     assert saved == {"weights": DEFAULT_WEIGHTS | {"skill": 20}, "allow_unaccredited": True}
     bad = api.put(
         f"/api/v1/mentoring/orgs/{org.slug}/settings", {"weights": {"luck": 2}}, content_type="application/json"
@@ -169,7 +171,7 @@ def history(org, interns, mentor, alice):
             mode=PairingMode.BY_HAND,
             proposed_by=alice,
             respond_by=now,
-        )  # fmt: skip
+        )
         for e in interns[:2]
     ]
 
