@@ -12,9 +12,11 @@ from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
 from rung.mentoring import checkins, protocols, safeguarding, selectors, services, training
+from rung.mentoring.evidence import evidence_record
 from rung.mentoring.models import (
     Accreditation,
     CheckIn,
+    Concern,
     MatchRun,
     MentoringSettings,
     MentorProfile,
@@ -28,6 +30,7 @@ from rung.mentoring.schemas import (
     AttemptOut,
     CheckInOut,
     ConcernIn,
+    ConcernMoveIn,
     ConcernOut,
     MatchIn,
     MatchRunOut,
@@ -40,12 +43,15 @@ from rung.mentoring.schemas import (
     MentorRecordPairing,
     PairIn,
     PairingOut,
+    PoolOut,
     ProposalRow,
     ProtocolIO,
     ProtocolStepIO,
     PublishedOut,
+    RankingsIn,
     RateIn,
     RecordIn,
+    SuspendIn,
     WeeklyWindowSchema,
 )
 from rung.orgs.models import Organisation
@@ -391,3 +397,96 @@ def concern(request: HttpRequest, engagement_uuid: UUID, payload: ConcernIn) -> 
     engagement = get_engagement_for_user(user, str(engagement_uuid))
     item = safeguarding.report_concern(engagement, reporter=user, text=payload.text)
     return Status(201, ConcernOut(uuid=item.uuid, status=item.status, created_at=item.created_at))
+
+
+# --- the remaining actions of the pages -----------------------------------------------------------------
+
+
+@router.post("/matching/{uuid:run_uuid}/discard", response={200: MatchRunOut, **ERRORS}, summary="Discard a proposal")
+def discard(request: HttpRequest, run_uuid: UUID) -> MatchRunOut:
+    user = request_user(request)
+    run = selectors.get_run_for_user(user, str(run_uuid))
+    return _run_out(services.discard_matching(run, actor=user))
+
+
+@router.post("/pool", response={200: PoolOut, **ERRORS}, summary="Offer to mentor anyone on Rung (staff approve)")
+def join_pool(request: HttpRequest) -> PoolOut:
+    return PoolOut(pool_status=services.join_pool(request_user(request)).pool_status)
+
+
+@router.delete("/pool", response={200: PoolOut, **ERRORS}, summary="Leave the platform pool")
+def leave_pool(request: HttpRequest) -> PoolOut:
+    return PoolOut(pool_status=services.leave_pool(request_user(request)).pool_status)
+
+
+@router.put(
+    "/engagements/{uuid:engagement_uuid}/rankings",
+    response={200: list[str], **ERRORS},
+    summary="The intern ranks up to three suggested mentors",
+)
+def put_rankings(request: HttpRequest, engagement_uuid: UUID, payload: RankingsIn) -> list[str]:
+    user = request_user(request)
+    engagement = get_engagement_for_user(user, str(engagement_uuid))
+    mentors = []
+    for email in payload.mentor_emails:
+        mentor = User.objects.filter(email__iexact=email.strip()).first()
+        if mentor is None:
+            raise NotFound("No such mentor.")
+        mentors.append(mentor)
+    rows = services.rank_mentors(engagement, actor=user, mentors=mentors)
+    return [r.mentor.email for r in rows]
+
+
+@router.get("/evidence", summary="Your evidence record (training, check-ins held, accreditations)")
+def get_evidence(request: HttpRequest) -> dict[str, object]:
+    return evidence_record(request_user(request))
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request_user(request)
+    if not user.is_staff:
+        raise NotFound("Not found.")
+    return user
+
+
+@router.post(
+    "/staff/concerns/{uuid:concern_uuid}/move", response={200: ConcernOut, **ERRORS}, summary="Staff move a concern"
+)
+def move_concern(request: HttpRequest, concern_uuid: UUID, payload: ConcernMoveIn) -> ConcernOut:
+    user = _staff(request)
+    item = Concern.objects.filter(uuid=concern_uuid).first()
+    if item is None:
+        raise NotFound("No such concern.")
+    if payload.to not in {"in_review", "resolved", "upheld"}:
+        raise services.MentoringError("A concern can move to in_review, resolved or upheld.", field="to")
+    item = safeguarding.move_concern(item, actor=user, to=payload.to, note=payload.note)
+    return ConcernOut(uuid=item.uuid, status=item.status, created_at=item.created_at)
+
+
+def _staff_pairing(request: HttpRequest, pairing_uuid: UUID) -> tuple[User, Pairing]:
+    user = _staff(request)
+    pairing = Pairing.objects.filter(uuid=pairing_uuid).first()
+    if pairing is None:
+        raise NotFound("No such pairing.")
+    return user, pairing
+
+
+@router.post("/staff/pairings/{uuid:pairing_uuid}/suspend", response={200: PairingOut, **ERRORS})
+def suspend(request: HttpRequest, pairing_uuid: UUID, payload: SuspendIn) -> PairingOut:
+    user, pairing = _staff_pairing(request, pairing_uuid)
+    return pairing_out(services.suspend_pairing(pairing, actor=user, reason=payload.reason))
+
+
+@router.post("/staff/pairings/{uuid:pairing_uuid}/resume", response={200: PairingOut, **ERRORS})
+def resume(request: HttpRequest, pairing_uuid: UUID) -> PairingOut:
+    user, pairing = _staff_pairing(request, pairing_uuid)
+    return pairing_out(services.resume_pairing(pairing, actor=user))
+
+
+@router.post("/staff/pool/{uuid:profile_uuid}", response={200: PoolOut, **ERRORS}, summary="Staff decide a volunteer")
+def decide_pool(request: HttpRequest, profile_uuid: UUID, approve: bool) -> PoolOut:
+    user = _staff(request)
+    profile = MentorProfile.objects.filter(uuid=profile_uuid).first()
+    if profile is None:
+        raise NotFound("No such mentor profile.")
+    return PoolOut(pool_status=services.decide_pool(profile, actor=user, approve=approve).pool_status)

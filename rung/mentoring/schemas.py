@@ -189,3 +189,20 @@ class MentorRecordOut(Schema):
     checkin_ratings: int
     mean_mentoring_rating: str | None = Field(description="Interns' mentoring rating, shown once 3 or more rated")
     pairings: list[MentorRecordPairing]
+
+
+class RankingsIn(Schema):
+    mentor_emails: list[str] = Field(max_length=3, description="Your choices, first choice first (up to three)")
+
+
+class ConcernMoveIn(Schema):
+    to: str = Field(description="in_review, resolved or upheld")
+    note: str = Field(default="", max_length=5000)
+
+
+class SuspendIn(Schema):
+    reason: str = Field(default="", max_length=500)
+
+
+class PoolOut(Schema):
+    pool_status: str
