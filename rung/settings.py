@@ -66,9 +66,15 @@ INSTALLED_APPS = [
     "rung.messaging",
     "rung.mentoring",
     "rung.recognition",
+    "rung.education",
+    "rung.showcase",
+    "rung.outcomes",
+    "rung.pilots",
+    "rung.pathways",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
+    "rung.webhooks",
     "rung.ops",
 ]
 
@@ -259,7 +265,11 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the pilot dashboards' charts
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -437,3 +447,30 @@ MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
 MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
 MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
 MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)
+
+# --- Outcomes, pathways and webhooks --------------------------------------------------------
+# docs/pathways.md. A hire counts as "within six months" when its start date is within this many
+# months of the end of the candidate's last engagement with that employer.
+OUTCOMES_HIRE_WINDOW_MONTHS = env_int("OUTCOMES_HIRE_WINDOW_MONTHS", 6)
+# The "where are you now?" follow-ups, in months after an engagement ends; the one-click link lasts
+# this many days.
+OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
+OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
+
+# --- Pilots (docs/pilots.md) -------------------------------------------------------------------
+# The self-reported, opt-in diversity questions this deployment asks (any of: gender, ethnicity,
+# first_generation, disability, age_band; empty asks none).
+PILOTS_DIVERSITY_FIELDS = env_list(
+    "PILOTS_DIVERSITY_FIELDS", ["gender", "ethnicity", "first_generation", "disability", "age_band"]
+)
+
+# Webhooks (docs/webhooks.md): attempts per delivery, backoff base × 2^(n−1) capped, a rotated
+# secret still signs for the grace period, receivers must answer within the timeout.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_BACKOFF_BASE_SECONDS = env_int("WEBHOOKS_BACKOFF_BASE_SECONDS", 60)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env_int("WEBHOOKS_BACKOFF_MAX_SECONDS", 6 * 3600)
+WEBHOOKS_SECRET_GRACE_HOURS = env_int("WEBHOOKS_SECRET_GRACE_HOURS", 24)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Only for development and tests: send to http:// and to private or loopback addresses.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)

@@ -17,6 +17,8 @@ from rung.engagements.selectors import engagements_for
 from rung.ledger.selectors import overdue_payouts, unmatched_deposits, waiting_payouts_for
 from rung.lib.money import format_money
 from rung.orgs import selectors as org_selectors
+from rung.outcomes.selectors import pending_confirmations
+from rung.pathways.selectors import standings_for_candidate
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
 from rung.projects.models import Project
 from rung.projects.selectors import open_projects_sample, projects_for_staff
@@ -63,6 +65,9 @@ def _candidate(user: Any) -> dict[str, Any]:
         "applications": list(my_applications(user).order_by("-created_at")[:5]),
         "my_engagements": list(engagements_for(user).filter(candidate=user)[:5]),
         "credential_count": wallet_for_user(user).count(),
+        # Ladders of the employers they worked for (bounded: at most three on the dashboard).
+        "pathway_standings": standings_for_candidate(user, limit=3),
+        "outcomes_to_confirm": pending_confirmations(user),
     }
 
 

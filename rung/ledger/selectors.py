@@ -85,6 +85,7 @@ class InternTotals:
     owed: int = 0  # approved, not yet in a payout
     in_transit: int = 0  # in a payout that has not arrived
     paid: int = 0  # arrived
+    royalties: int = 0  # from licences of showcased work, ever (owed and paid out like stipends)
 
 
 @dataclass
@@ -113,6 +114,18 @@ def statement_for_intern(user: User) -> InternStatement:
     )
     for row in earned:
         totals[row["currency"]].earned = row["total"]
+    royalties = (
+        Entry.objects.filter(
+            account__intern=user,
+            account__kind=AccountKind.INTERN_PAYABLE,
+            transaction__kind=TransactionKind.LICENCE_SALE,
+        )
+        .values("currency")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    for row in royalties:
+        totals[row["currency"]].royalties = row["total"]
     owed = (
         Entry.objects.filter(account__intern=user, account__kind=AccountKind.INTERN_PAYABLE)
         .values("currency")
@@ -138,6 +151,8 @@ class EmployerTotals:
     released: int = 0  # to interns: milestone releases and kill fees
     refunded: int = 0  # from escrow back to the funding balance
     funding_balance: int = 0  # refunded and not yet used
+    royalties: int = 0  # its share of licences sold for its interns' showcased work
+    licences_bought: int = 0  # paid for licences of other employers' interns' work
 
 
 @dataclass
@@ -172,6 +187,23 @@ def statement_for_employer(
             t.released += total
         elif kind == TransactionKind.REFUND and into == AccountKind.EMPLOYER_FUNDING:
             t.refunded += total
+    # Licence sales name the buyer; the original employer's share is an entry into its own funding.
+    licence_lines = (
+        Entry.objects.filter(
+            account__organisation=organisation,
+            account__kind=AccountKind.EMPLOYER_FUNDING,
+            transaction__kind=TransactionKind.LICENCE_SALE,
+        )
+        .values("currency")
+        .annotate(
+            received=Coalesce(Sum("amount_minor", filter=Q(amount_minor__gt=0)), 0),
+            paid=Coalesce(Sum("amount_minor", filter=Q(amount_minor__lt=0)), 0),
+        )
+        .order_by()
+    )
+    for sale in licence_lines:
+        totals[sale["currency"]].royalties += sale["received"]
+        totals[sale["currency"]].licences_bought -= sale["paid"]
     escrow_by_project: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     accounts = (
         Account.objects.filter(organisation=organisation)
@@ -251,6 +283,7 @@ _LINE_DESCRIPTIONS = {
     TransactionKind.KILL_FEE: "Kill fee (engagement cancelled)",
     TransactionKind.PAYOUT: "Payout",
     TransactionKind.PAYOUT_FAILED: "Payout failed; owed again",
+    TransactionKind.LICENCE_SALE: "Royalty from a licence of your showcased work",
 }
 
 
@@ -596,6 +629,7 @@ def check_ledger() -> list[str]:
     problems += _check_once_only(txns)
     problems += _check_payouts(txns, accounts, balances)
     problems += _check_deposits(txns, accounts)
+    problems += _check_licence_sales(txns, accounts)
     return problems
 
 
@@ -736,4 +770,31 @@ def _check_deposits(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, s
             expected[(TransactionKind.ESCROW_FUNDING, AccountKind.PLATFORM_FEES)] = fee
         if got != expected:
             problems.append(f"Deposit {reference} is confirmed but its postings do not match its amounts.")
+    return problems
+
+
+def _check_licence_sales(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, str, bool]]) -> list[str]:
+    """A sale takes the price from the buyer's funding only and pays one author, maybe the original
+    employer, and the fee; a licence payment only funds a sale under the same reference."""
+    problems = []
+    sales = {t.key.removeprefix("licence_sale:") for t in txns.values() if t.kind == TransactionKind.LICENCE_SALE}
+    for txn in txns.values():
+        if txn.kind == TransactionKind.LICENCE_SALE:
+            if not txn.key.startswith("licence_sale:"):
+                problems.append(f"Licence sale {txn.key} should have a key licence_sale:<sale>.")
+            taken = [(accounts[a][1], amount) for a, _, amount in txn.lines if amount < 0]
+            given = [(accounts[a][1], amount) for a, _, amount in txn.lines if amount > 0]
+            if len(taken) != 1 or taken[0][0] != AccountKind.EMPLOYER_FUNDING:
+                problems.append(f"Licence sale {txn.key} must take its price from one buyer's funding balance.")
+            if sum(1 for kind, _ in given if kind == AccountKind.INTERN_PAYABLE) != 1 or any(
+                kind not in (AccountKind.INTERN_PAYABLE, AccountKind.EMPLOYER_FUNDING, AccountKind.PLATFORM_FEES)
+                for kind, _ in given
+            ):
+                problems.append(f"Licence sale {txn.key} must pay one author, the employer's share and the fee.")
+        elif txn.kind == TransactionKind.LICENCE_PAYMENT:
+            kinds = sorted(accounts[a][1] for a, _, _ in txn.lines)
+            if kinds != sorted([AccountKind.EMPLOYER_FUNDING, AccountKind.EXTERNAL_WORLD]):
+                problems.append(f"Licence payment {txn.key} must move money from outside into a funding balance.")
+            if txn.key.removeprefix("licence_payment:") not in sales:
+                problems.append(f"Licence payment {txn.key} funded no licence sale.")
     return problems

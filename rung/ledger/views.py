@@ -160,6 +160,8 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
                     "released": format_money(t.released, currency),
                     "refunded": format_money(t.refunded, currency),
                     "funding_balance": format_money(t.funding_balance, currency),
+                    "royalties": format_money(t.royalties, currency) if t.royalties else "",
+                    "licences_bought": format_money(t.licences_bought, currency) if t.licences_bought else "",
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
@@ -312,6 +314,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
                     "pending": format_money(t.owed + t.in_transit, currency),
                     "pending_note": _pending_note(t.owed, t.in_transit, currency),
                     "paid": format_money(t.paid, currency),
+                    "royalties": format_money(t.royalties, currency) if t.royalties else "",
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
