@@ -240,6 +240,17 @@ def employer_survey_summary(engagements: QuerySet[Engagement]) -> EmployerSurvey
     return EmployerSurveySummary(**{k: v or 0 for k, v in totals.items()})
 
 
+def surveys_owed_by_organisation(org: Organisation) -> QuerySet[Engagement]:
+    """The organisation's completed engagements without its survey (for the outcomes page)."""
+    return (
+        Engagement.objects.filter(
+            project__organisation=org, status=EngagementStatus.COMPLETED, employer_survey__isnull=True
+        )
+        .select_related("project", "candidate")
+        .order_by("-completed_at", "-id")
+    )
+
+
 def surveys_owed_by_candidate(user: User) -> QuerySet[Engagement]:
     """The candidate's completed engagements without their survey (for the dashboard's reminder)."""
     return Engagement.objects.filter(
