@@ -12,6 +12,8 @@ from rung.demo.conversations import build_conversations
 from rung.demo.education import build_education
 from rung.demo.mentoring import build_mentoring
 from rung.demo.projects import build_engagements, build_projects
+from rung.demo.recognition import build_recognition
+from rung.demo.showcase import build_showcase
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from rung.profiles import services as profile_services
@@ -226,6 +228,8 @@ def build_demo(*, small: bool = False) -> list[Login]:
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
+    build_recognition(northwind, owner=olivia, reviewer=ravi, mentor=meera)
+    build_showcase(candidates[0], staff)
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),
