@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -64,10 +65,16 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.recognition",
+    "rung.education",
     "rung.showcase",
+    "rung.outcomes",
+    "rung.pilots",
+    "rung.pathways",
     "rung.dashboard",
     "rung.demo",
     "rung.credentials",
+    "rung.webhooks",
     "rung.ops",
 ]
 
@@ -258,13 +265,44 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the pilot dashboards' charts
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (submissions, message attachments) and backups copied off the machine go through
+# Django's storage API: MEDIA_ROOT on this disk by default, or an S3-compatible bucket when
+# RUNG_S3_BUCKET is set, so several web processes and workers on several machines see the same files
+# (docs/operations.md). Objects are private: every download streams through Rung's permission check.
+RUNG_S3_BUCKET = env_str("RUNG_S3_BUCKET")
+if RUNG_S3_BUCKET:
+    _DEFAULT_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RUNG_S3_BUCKET,
+            "endpoint_url": env_str("RUNG_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, Garage, R2 …; AWS: unset
+            "region_name": env_str("RUNG_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_secret("RUNG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("RUNG_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("RUNG_S3_PREFIX").strip("/"),
+            "addressing_style": env_str("RUNG_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted stores
+            "default_acl": None,  # the bucket's own policy: keep it private
+            "file_overwrite": False,  # a second upload with the same name gets a new name, as on disk
+            "querystring_auth": True,
+            "querystring_expire": env_int("RUNG_S3_URL_SECONDS", 300),
+        },
+    }
+    if _DEFAULT_STORAGE["OPTIONS"]["addressing_style"] not in {None, "path", "virtual", "auto"}:
+        raise ConfigError("RUNG_S3_ADDRESSING_STYLE must be path, virtual or auto.")
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("USE_MANIFEST_STATIC", False)
@@ -297,7 +335,16 @@ if CREDENTIALS_DID_METHOD == "web" and not SITE_URL.startswith("https://") and n
         "address, or CREDENTIALS_DID_METHOD=key."
     )
 CREDENTIALS_ISSUER_NAME = env_str("CREDENTIALS_ISSUER_NAME", SITE_NAME)
-# Signing keys live in this file, each private key encrypted with the passphrase (`rung credentials keys`).
+# Where Rung's own signing keys live, each private key encrypted with the passphrase (`rung credentials
+# keys`): "database" (every web process and worker on every machine shares them; a key file found at
+# CREDENTIALS_KEY_FILE is imported on first use) or "file" (CREDENTIALS_KEY_FILE alone, e.g. a secret
+# mounted read-only on every machine). The tests default to "file"; the database store has its own.
+CREDENTIALS_KEY_STORE = env_str("CREDENTIALS_KEY_STORE", "file" if _UNDER_PYTEST else "database")
+if CREDENTIALS_KEY_STORE not in {"database", "file"}:
+    raise ConfigError(f"CREDENTIALS_KEY_STORE must be database or file, not {CREDENTIALS_KEY_STORE!r}")
+# A process reads the keys from the database at most this often (another process's rotation shows
+# within it; the retired key keeps verifying meanwhile).
+CREDENTIALS_KEY_CACHE_SECONDS = env_int("CREDENTIALS_KEY_CACHE_SECONDS", 30)
 CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(VAR_DIR / "credentials-keys.json")))
 CREDENTIALS_KEY_PASSPHRASE = env_secret("CREDENTIALS_KEY_PASSPHRASE")
 # Create a key on first use instead of refusing to issue. Fine for the demo, development and the tests;
@@ -400,3 +447,30 @@ MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
 MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
 MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
 MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)
+
+# --- Outcomes, pathways and webhooks --------------------------------------------------------
+# docs/pathways.md. A hire counts as "within six months" when its start date is within this many
+# months of the end of the candidate's last engagement with that employer.
+OUTCOMES_HIRE_WINDOW_MONTHS = env_int("OUTCOMES_HIRE_WINDOW_MONTHS", 6)
+# The "where are you now?" follow-ups, in months after an engagement ends; the one-click link lasts
+# this many days.
+OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
+OUTCOMES_FOLLOW_UP_LINK_DAYS = env_int("OUTCOMES_FOLLOW_UP_LINK_DAYS", 60)
+
+# --- Pilots (docs/pilots.md) -------------------------------------------------------------------
+# The self-reported, opt-in diversity questions this deployment asks (any of: gender, ethnicity,
+# first_generation, disability, age_band; empty asks none).
+PILOTS_DIVERSITY_FIELDS = env_list(
+    "PILOTS_DIVERSITY_FIELDS", ["gender", "ethnicity", "first_generation", "disability", "age_band"]
+)
+
+# Webhooks (docs/webhooks.md): attempts per delivery, backoff base × 2^(n−1) capped, a rotated
+# secret still signs for the grace period, receivers must answer within the timeout.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_BACKOFF_BASE_SECONDS = env_int("WEBHOOKS_BACKOFF_BASE_SECONDS", 60)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env_int("WEBHOOKS_BACKOFF_MAX_SECONDS", 6 * 3600)
+WEBHOOKS_SECRET_GRACE_HOURS = env_int("WEBHOOKS_SECRET_GRACE_HOURS", 24)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Only for development and tests: send to http:// and to private or loopback addresses.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)

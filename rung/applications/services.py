@@ -116,6 +116,7 @@ def apply(project: Project, *, candidate: User, answers: list[str], note: str = 
                 "application.submitted",
                 application_uuid=application.uuid,
                 project_uuid=project.uuid,
+                organisation_id=project.organisation_id,
                 actor_id=candidate.pk,
             )
     except IntegrityError:

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.demo.conversations import build_conversations
+from rung.demo.education import build_education
 from rung.demo.mentoring import build_mentoring
 from rung.demo.projects import build_engagements, build_projects
+from rung.demo.recognition import build_recognition
 from rung.demo.showcase import build_showcase
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
@@ -222,9 +224,11 @@ def build_demo(*, small: bool = False) -> list[Login]:
     candidates = _candidate_profiles(rng, 8 if small else 20)
     quickhire = Organisation.objects.get(email_domain="quickhire.example")
     build_projects(rng, [northwind, greenleaf, quickhire], candidates, limit=3 if small else 0)
+    build_education(riverside, northwind, candidates[0])
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
+    build_recognition(northwind, owner=olivia, reviewer=ravi, mentor=meera)
     build_showcase(candidates[0], staff)
     return [
         Login("candidate", "maya@student.example"),

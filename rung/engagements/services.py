@@ -308,6 +308,7 @@ def accept_offer(application: Application, *, candidate: User) -> Application:
             "offer.accepted",
             application_uuid=application.uuid,
             project_uuid=project.uuid,
+            organisation_id=project.organisation_id,
             engagement_uuid=engagement.uuid,
             actor_id=candidate.pk,
         )
@@ -852,6 +853,7 @@ def complete_engagement(engagement: Engagement, *, actor: User | None) -> Engage
             "engagement.completed",
             engagement_uuid=engagement.uuid,
             project_uuid=engagement.project.uuid,
+            organisation_id=engagement.project.organisation_id,
             actor_id=actor.pk if actor else None,
         )
         complete_project_if_done(engagement.project, actor=actor)

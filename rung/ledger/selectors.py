@@ -4,11 +4,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -37,6 +37,7 @@ from rung.lib.errors import NotFound, PermissionDenied
 from rung.lib.money import MoneyError, format_money, normalise_currency
 from rung.orgs.models import Membership, Organisation, role_can
 from rung.orgs.selectors import get_org_for_user
+from rung.payees.selectors import account_forms
 
 # --- Balances ------------------------------------------------------------------------------
 
@@ -324,6 +325,90 @@ def intern_statement_lines(user: User) -> list[StatementLine]:
     return lines
 
 
+@dataclass(frozen=True)
+class YearlyLine:
+    employer: str
+    month: int  # 1-12
+    currency: str
+    paid_minor: int
+
+
+@dataclass
+class YearlyStatement:
+    """What arrived in the person's bank account in one calendar year, by employer and by month."""
+
+    year: int
+    lines: list[YearlyLine]  # employer × month × currency, in that order
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({line.currency for line in self.lines})
+
+    def by_employer(self) -> list[tuple[str, str, int]]:
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.employer, line.currency)] += line.paid_minor
+        return [(employer, currency, total) for (employer, currency), total in sorted(totals.items())]
+
+    def by_month(self) -> list[tuple[int, str, int]]:
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.month, line.currency)] += line.paid_minor
+        return [(month, currency, total) for (month, currency), total in sorted(totals.items())]
+
+    def total(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            totals[line.currency] += line.paid_minor
+        return dict(sorted(totals.items()))
+
+
+UNKNOWN_EMPLOYER = "Employer not recorded"
+
+
+def yearly_earnings(user: User, year: int) -> YearlyStatement:
+    """Payouts that arrived (settled) in `year` (UTC), summed in SQL by employer, month and currency.
+
+    Failed payouts never arrived, and money still on its way belongs to the year it arrives in.
+    The employer is the organisation whose escrow released the engagement's money.
+    """
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    employer = Subquery(
+        LedgerTransaction.objects.filter(
+            engagement_uuid=OuterRef("engagement_uuid"),
+            kind__in=[TransactionKind.RELEASE, TransactionKind.KILL_FEE],
+            organisation__isnull=False,
+        )
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__gte=start, settled_at__lt=end)
+        .annotate(employer=employer, month=ExtractMonth("settled_at", tzinfo=UTC))
+        .values("employer", "month", "currency")
+        .annotate(paid=Sum("amount_minor"))
+        .order_by("employer", "month", "currency")
+    )
+    lines = [
+        YearlyLine(r["employer"] or UNKNOWN_EMPLOYER, int(r["month"]), r["currency"], int(r["paid"])) for r in rows
+    ]
+    lines.sort(key=lambda line: (line.employer.casefold(), line.month, line.currency))
+    return YearlyStatement(year=year, lines=lines)
+
+
+def earning_years(user: User) -> list[int]:
+    """The calendar years in which money arrived for the person, newest first, always with this year."""
+    years = {
+        d.year
+        for d in Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__isnull=False).datetimes(
+            "settled_at", "year", tzinfo=UTC
+        )
+    }
+    years.add(timezone.now().year)
+    return sorted(years, reverse=True)
+
+
 def payouts_for_intern(user: User) -> QuerySet[Payout]:
     return Payout.objects.filter(intern=user).order_by("-created_at", "-pk")
 
@@ -433,6 +518,45 @@ def overdue_payouts(*, now: datetime | None = None) -> list[Payout]:
         .order_by("approved_at", "pk")
     )
     return [p for p in open_payouts if p.approved_at and add_business_days(p.approved_at, target) < now]
+
+
+def payout_account_forms(payouts: Iterable[Payout]) -> dict[int, tuple[str, str]]:
+    """The account country and form of each payout's intern (never the numbers), to choose its file."""
+    return account_forms(sorted({p.intern_id for p in payouts}))
+
+
+@dataclass(frozen=True)
+class WaitingSummary:
+    count: int
+    interns: int
+    totals: dict[str, int]
+
+
+def waiting_payouts_summary() -> WaitingSummary:
+    """Payouts held because their interns have not given payout details: how many, for whom, how much."""
+    rows = (
+        Payout.objects.filter(status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(n=Count("pk"), total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    people = Payout.objects.filter(status=PayoutStatus.WAITING).values("intern_id").distinct().count()
+    return WaitingSummary(
+        count=sum(r["n"] for r in rows), interns=people, totals={r["currency"]: r["total"] for r in rows}
+    )
+
+
+def waiting_payouts_for(user: User) -> dict[str, int]:
+    """Currency → amount of the person's payouts held until they give payout details (empty if none)."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    return {r["currency"]: r["total"] for r in rows}
 
 
 def payout_batch_csv(reference: str) -> str:

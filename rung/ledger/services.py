@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,9 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from sepaxml.validation import ValidationError as SepaValidationError
 
 from rung.accounts.models import User
 from rung.audit.services import record
@@ -50,9 +54,11 @@ from rung.ledger.providers import (
     PayoutProvider,
     PayoutResult,
     PayoutState,
+    SepaDebtor,
     SandboxProvider,
     get_payment_provider,
     get_payout_provider,
+    render_sepa,
     require_sandbox_allowed,
 )
 from rung.ledger.selectors import overdue_payouts, payout_target_business_days
@@ -60,8 +66,10 @@ from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.events import emit
 from rung.lib.money import MAX_MINOR, MoneyError, format_money, normalise_currency, percent_of
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
-from rung.payees.selectors import has_payout_details, users_with_details
+from rung.payees.models import AccountFormChoice
+from rung.payees.selectors import account_forms, has_payout_details, users_with_details
 from rung.payees.services import export_plain_details
+from rung.payees.validation import in_sepa_zone
 
 logger = logging.getLogger(__name__)
 
@@ -1121,36 +1129,123 @@ def run_payouts(
     return run
 
 
+class BatchFormat(StrEnum):
+    CSV = "csv"  # any currency and account form, paid by hand through the bank
+    SEPA = "sepa"  # a pain.001 SEPA credit transfer file: euro payouts to IBANs in the SEPA zone
+
+
 @dataclass(frozen=True)
 class PayoutBatch:
     reference: str
     payouts: list[Payout]
-    csv: str
+    file_format: str = BatchFormat.CSV
+    content: bytes = b""
+
+    @property
+    def csv(self) -> str:
+        return self.content.decode() if self.file_format == BatchFormat.CSV else ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.reference}.{'xml' if self.file_format == BatchFormat.SEPA else 'csv'}"
+
+    @property
+    def content_type(self) -> str:
+        return "application/xml" if self.file_format == BatchFormat.SEPA else "text/csv; charset=utf-8"
 
 
-def export_payout_batch(*, staff: User) -> PayoutBatch:
-    """Claim every pending batch-export payout into one batch and return its CSV for the bank.
+def sepa_debtor() -> SepaDebtor:
+    """Rung's account the SEPA file pays from, checked; refused with what to set when it is missing."""
+    name = str(getattr(settings, "PAYOUT_DEBTOR_NAME", "") or "").strip()
+    raw_iban = str(getattr(settings, "PAYOUT_DEBTOR_IBAN", "") or "").strip()
+    raw_bic = str(getattr(settings, "PAYOUT_DEBTOR_BIC", "") or "").strip()
+    missing = [
+        setting
+        for setting, value in (
+            ("PAYOUT_DEBTOR_NAME", name),
+            ("PAYOUT_DEBTOR_IBAN", raw_iban),
+            ("PAYOUT_DEBTOR_BIC", raw_bic),
+        )
+        if not value
+    ]
+    if missing:
+        raise LedgerError(
+            f"A SEPA file needs Rung's own bank account: set {', '.join(missing)}. "
+            "Until then, export the CSV and pay it through the bank by hand.",
+            code="sepa_not_configured",
+        )
+    try:
+        iban, bic = IBAN(raw_iban), BIC(raw_bic)
+    except SchwiftyException as error:
+        raise LedgerError(
+            f"PAYOUT_DEBTOR_IBAN or PAYOUT_DEBTOR_BIC is not valid ({error}).", code="sepa_not_configured"
+        ) from None
+    return SepaDebtor(name=name[:70], iban=iban.compact, bic=str(bic))
 
-    Exporting marks them sent, so a second export cannot pay them again; the same batch can be
-    downloaded again with `selectors.payout_batch_csv(reference)`.
+
+def sepa_configured() -> bool:
+    try:
+        sepa_debtor()
+    except LedgerError:
+        return False
+    return True
+
+
+def fits_sepa(payout: Payout, forms: Mapping[int, tuple[str, str]]) -> bool:
+    """A euro payout to an intern whose account is an IBAN in the SEPA zone goes in the SEPA file."""
+    country, form = forms.get(payout.intern_id, ("", ""))
+    return payout.currency == "EUR" and form == AccountFormChoice.IBAN and in_sepa_zone(country)
+
+
+def export_payout_batch(*, staff: User, file_format: str = BatchFormat.CSV) -> PayoutBatch:
+    """Claim pending batch-export payouts into one batch and return its file for the bank.
+
+    With Rung's SEPA account configured, euro payouts to SEPA IBANs go in a SEPA credit transfer
+    file (`file_format="sepa"`) and the CSV carries the rest; without it the CSV carries them all
+    (and a SEPA export is refused, saying what to set). Exporting marks the payouts sent, so a
+    second export cannot pay them again; if the file cannot be made, nothing is claimed. The same
+    batch can be listed again with `selectors.payout_batch_csv(reference)`, without account numbers.
     """
     _require_staff(staff, "export payouts")
+    if file_format not in {f.value for f in BatchFormat}:
+        raise LedgerError("Choose the CSV or the SEPA file.", code="invalid_format", field="format")
+    sepa = file_format == BatchFormat.SEPA
+    debtor = sepa_debtor() if sepa else None
+    split = sepa or sepa_configured()
     provider = BatchExportProvider()
     reference = f"BATCH-{timezone.now():%Y%m%d}-{secrets.token_hex(3).upper()}"
-    claimed = [
-        payout.pk
-        for payout in Payout.objects.filter(status=PayoutStatus.PENDING, provider=provider.name).order_by("pk")
-        if _claim_for_sending(payout, actor=staff, batch_reference=reference)
-    ]
-    payouts = list(Payout.objects.filter(pk__in=claimed).select_related("intern").order_by("created_at", "pk"))
-    record(
-        "ledger.payout_batch.exported",
-        actor=staff,
-        data={"reference": reference, "payouts": [str(p.uuid) for p in payouts]},
-    )
-    # The one place plain account details leave Rung, and payees audits it.
-    accounts = export_plain_details([p.intern for p in payouts], staff=staff, reason=reference) if payouts else {}
-    return PayoutBatch(reference=reference, payouts=payouts, csv=provider.render_csv(payouts, accounts))
+    candidates = list(Payout.objects.filter(status=PayoutStatus.PENDING, provider=provider.name).order_by("pk"))
+    forms = account_forms(sorted({p.intern_id for p in candidates}))
+    if split:
+        candidates = [p for p in candidates if fits_sepa(p, forms) == sepa]
+    with transaction.atomic():
+        # One transaction: if the file cannot be made, no payout is left marked sent without one.
+        claimed = [
+            payout.pk for payout in candidates if _claim_for_sending(payout, actor=staff, batch_reference=reference)
+        ]
+        payouts = list(Payout.objects.filter(pk__in=claimed).select_related("intern").order_by("created_at", "pk"))
+        record(
+            "ledger.payout_batch.exported",
+            actor=staff,
+            data={"reference": reference, "format": file_format, "payouts": [str(p.uuid) for p in payouts]},
+        )
+        if not payouts:
+            return PayoutBatch(reference=reference, payouts=[], file_format=file_format)
+        # The one place plain account details leave Rung, and payees audits it.
+        accounts = export_plain_details([p.intern for p in payouts], staff=staff, reason=reference)
+        if debtor is None:
+            content = provider.render_csv(payouts, accounts).encode()
+        else:
+            try:
+                content = render_sepa(
+                    payouts, accounts, debtor=debtor, reference=reference, execution_date=timezone.now().date()
+                )
+            except (SepaValidationError, KeyError) as error:
+                raise LedgerError(
+                    f"The SEPA file could not be made ({type(error).__name__}: {error}); nothing was exported.",
+                    code="sepa_invalid",
+                ) from error
+    return PayoutBatch(reference=reference, payouts=payouts, file_format=file_format, content=content)
 
 
 # --- Timeliness ----------------------------------------------------------------------------

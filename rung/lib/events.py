@@ -38,7 +38,8 @@ def _e(name: str, description: str, *payload: str) -> EventType:
 
 
 # Every payload key is a plain value: `…_uuid`/`…_id` name an object, the rest are short facts.
-# "actor_id" is the user who caused the event (absent for sweeps and the system).
+# "actor_id" is the user who caused the event (absent for sweeps and the system). "organisation_id" names
+# the organisation the event is about: webhooks deliver an event only to that organisation's endpoints.
 EVENT_TYPES: dict[str, EventType] = {
     e.name: e
     for e in (
@@ -51,7 +52,14 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("project.cancelled", "A project was cancelled.", "project_uuid", "actor_id"),
         _e("project.completed", "A closed project's last engagement ended.", "project_uuid"),
         # applications
-        _e("application.submitted", "A candidate applied.", "application_uuid", "project_uuid", "actor_id"),
+        _e(
+            "application.submitted",
+            "A candidate applied.",
+            "application_uuid",
+            "project_uuid",
+            "organisation_id",
+            "actor_id",
+        ),
         _e("application.withdrawn", "A candidate withdrew.", "application_uuid", "project_uuid", "actor_id"),
         _e("application.shortlisted", "A reviewer shortlisted.", "application_uuid", "project_uuid", "actor_id"),
         _e("application.rejected", "A reviewer declined, kindly.", "application_uuid", "project_uuid", "actor_id"),
@@ -70,6 +78,7 @@ EVENT_TYPES: dict[str, EventType] = {
             "The candidate accepted; the engagement and its contract exist.",
             "application_uuid",
             "project_uuid",
+            "organisation_id",
             "engagement_uuid",
             "actor_id",
         ),
@@ -90,7 +99,14 @@ EVENT_TYPES: dict[str, EventType] = {
             "actor_id",
         ),
         _e("amendment.withdrawn", "A proposed amendment was withdrawn.", "engagement_uuid", "contract_id", "actor_id"),
-        _e("engagement.completed", "Every milestone approved and paid.", "engagement_uuid", "project_uuid", "actor_id"),
+        _e(
+            "engagement.completed",
+            "Every milestone approved and paid.",
+            "engagement_uuid",
+            "project_uuid",
+            "organisation_id",
+            "actor_id",
+        ),
         _e(
             "engagement.cancelled",
             "An engagement ended early under its contract; by is 'employer' or 'candidate'.",
@@ -126,7 +142,13 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("payout.settled", "A payout reached the intern.", "payout_id", "user_id"),
         _e("payout.failed", "A payout failed.", "payout_id", "user_id"),
         # credentials
-        _e("credential.issued", "A credential was issued.", "credential_uuid", "subject_id"),
+        _e(
+            "credential.issued",
+            "A completion credential was issued (organisation_id: the employer the work was for).",
+            "credential_uuid",
+            "subject_id",
+            "organisation_id",
+        ),
         _e("credential.revoked", "A credential was revoked.", "credential_uuid", "subject_id"),
         # messaging
         _e("message.sent", "A message was posted in a conversation.", "message_id", "conversation_id", "actor_id"),
@@ -164,8 +186,28 @@ EVENT_TYPES: dict[str, EventType] = {
         _e("credit.decided", "A partner approved or declined credit.", "credit_id", "actor_id"),
         _e("transcript.issued", "A partner issued a CLR transcript.", "transcript_id", "actor_id"),
         # pathways and outcomes
-        _e("outcome.recorded", "An interview, offer or hire was recorded.", "outcome_id", "actor_id"),
-        _e("pathway.step_reached", "A candidate moved up a career ladder.", "progress_id", "actor_id"),
+        _e(
+            "outcome.recorded",
+            "An interview, offer, hire, decline or non-selection was recorded (in Rung or through the API).",
+            "outcome_uuid",
+            "organisation_id",
+            "candidate_id",
+            "stage",
+            "actor_id",
+        ),
+        _e("outcome.confirmed", "The candidate confirmed an outcome about them.", "outcome_uuid", "organisation_id"),
+        _e("outcome.disputed", "The candidate disputed an outcome about them.", "outcome_uuid", "organisation_id"),
+        _e("follow_up.answered", "An intern answered a 3- or 6-month follow-up.", "follow_up_uuid", "months"),
+        _e(
+            "pathway.step_reached",
+            "A candidate moved up a career ladder (a recorded decision with a reason).",
+            "progress_uuid",
+            "pathway_uuid",
+            "organisation_id",
+            "candidate_id",
+            "step",
+            "actor_id",
+        ),
     )
 }
 

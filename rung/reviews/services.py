@@ -445,7 +445,12 @@ def issue_completion_credential(engagement: Engagement) -> Any:
 
     credential = issue_for_engagement(engagement)
     if credential is not None:
-        emit("credential.issued", credential_uuid=credential.uuid, subject_id=engagement.candidate_id)
+        emit(
+            "credential.issued",
+            credential_uuid=credential.uuid,
+            subject_id=engagement.candidate_id,
+            organisation_id=engagement.project.organisation_id,
+        )
     return credential
 
 

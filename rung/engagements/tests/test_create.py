@@ -121,6 +121,7 @@ def test_accepting_emits_offer_accepted_naming_the_new_engagement(
     assert event.payload == {
         "application_uuid": str(engagement.application.uuid),
         "project_uuid": str(published.uuid),
+        "organisation_id": published.organisation_id,
         "engagement_uuid": str(engagement.uuid),
         "actor_id": candidate.pk,
     }
