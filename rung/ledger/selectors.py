@@ -201,9 +201,9 @@ def statement_for_employer(
         )
         .order_by()
     )
-    for row in licence_lines:
-        totals[row["currency"]].royalties += row["received"]
-        totals[row["currency"]].licences_bought -= row["paid"]
+    for line in licence_lines:
+        totals[line["currency"]].royalties += line["received"]
+        totals[line["currency"]].licences_bought -= line["paid"]
     escrow_by_project: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     accounts = (
         Account.objects.filter(organisation=organisation)

@@ -188,6 +188,7 @@ def test_the_portfolio_shows_endorsements_only_when_chosen_and_staff_can_take_on
     from rung.reviews.credential import issue_for_engagement
 
     credential = issue_for_engagement(completed)
+    assert credential is not None
     endorsement = recognition.endorse_credential(
         endorser=alice, credential=credential, statement="Nia cleaned our data with real care and explained it well."
     )
