@@ -152,10 +152,10 @@ def _register_routers() -> None:
     from rung.messaging.api import router as messaging_router
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
-    from rung.payees.api import router as payees_router
     from rung.outcomes.api import router as outcomes_router
-    from rung.pilots.api import router as pilots_router
     from rung.pathways.api import router as pathways_router
+    from rung.payees.api import router as payees_router
+    from rung.pilots.api import router as pilots_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
     from rung.recognition.api import router as recognition_router

@@ -201,9 +201,9 @@ def statement_for_employer(
         )
         .order_by()
     )
-    for line in licence_lines:
-        totals[line["currency"]].royalties += line["received"]
-        totals[line["currency"]].licences_bought -= line["paid"]
+    for sale in licence_lines:
+        totals[sale["currency"]].royalties += sale["received"]
+        totals[sale["currency"]].licences_bought -= sale["paid"]
     escrow_by_project: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     accounts = (
         Account.objects.filter(organisation=organisation)

@@ -2,8 +2,8 @@
 built through the real flow (rung/reviews/tests/conftest.py), and helpers to complete the work."""
 
 from datetime import timedelta
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
