@@ -160,6 +160,7 @@ def _register_routers() -> None:
     from rung.projects.api import router as projects_router
     from rung.recognition.api import router as recognition_router
     from rung.reviews.api import router as reviews_router
+    from rung.showcase.api import router as showcase_router
     from rung.webhooks.api import router as webhooks_router
 
     api.add_router("/", accounts_router)
@@ -180,6 +181,7 @@ def _register_routers() -> None:
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/payout-details", payees_router)
     api.add_router("/recognition", recognition_router)
+    api.add_router("/showcase", showcase_router)
     api.add_router("/education", education_router)
     api.add_router("/outcomes", outcomes_router)
     api.add_router("/pilots", pilots_router)

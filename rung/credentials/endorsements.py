@@ -3,8 +3,8 @@
 Rung signs an endorsement as the platform (its issuer DID), and names the endorser in the claim
 itself: the EndorsementSubject's comment says who endorses, in what capacity, and what they wrote.
 Who may endorse whom is decided above this layer (rung.recognition); this module only issues.
-It also holds `sign_and_store` (sign as the platform, revocation entry, store, audit; used for the
-recognition app's Award credentials too) and the small registry through which the credential pages
+It also holds `sign_and_store` (sign as the platform, revocation entry, schema check, store, audit)
+and the small registry through which the credential pages
 show endorsements without the credentials app knowing the app that keeps them.
 """
 

@@ -283,8 +283,8 @@ def _clean_agreement(partner: Organisation, data: AgreementInput) -> tuple[dict[
     if data.credit_unit not in CreditUnit.values:
         raise EducationError("Choose the unit: ECTS, credit hours, CATS points or exemption.", field="credit_unit")
     amount = Decimal(data.credit_amount)
-    if not amount.is_finite():
-        raise EducationError("Enter the credit as a number, e.g. 2.5.", field="credit_amount")
+    if not amount.is_finite() or abs(amount) > 1000 or amount != amount.quantize(Decimal("0.01")):
+        raise EducationError("Enter the credit as a number with at most two decimals, e.g. 2.5.", field="credit_amount")
     if data.credit_unit == CreditUnit.EXEMPTION:
         amount = Decimal(0)
     elif not (Decimal(0) < amount <= Decimal(60)):
@@ -766,8 +766,13 @@ def create_stack(
         raise EducationError("A stack takes between 1 and 50 approved credits.", field="required_credits")
     if award_unit not in CreditUnit.values:
         raise EducationError("Choose the unit of the award.", field="award_unit")
-    if not Decimal(award_amount).is_finite():
-        raise EducationError("Enter the award as a number, e.g. 5.", field="award_amount")
+    award_amount = Decimal(award_amount)
+    if (
+        not award_amount.is_finite()
+        or abs(award_amount) > 1000
+        or award_amount != award_amount.quantize(Decimal("0.01"))
+    ):
+        raise EducationError("Enter the award as a number with at most two decimals, e.g. 5.", field="award_amount")
     if award_unit != CreditUnit.EXEMPTION and not (Decimal(0) < award_amount <= Decimal(120)):
         raise EducationError("The award must be more than 0 and at most 120.", field="award_amount")
     required_skill = required_skill.strip()

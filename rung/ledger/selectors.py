@@ -201,9 +201,9 @@ def statement_for_employer(
         )
         .order_by()
     )
-    for row in licence_lines:
-        totals[row["currency"]].royalties += row["received"]
-        totals[row["currency"]].licences_bought -= row["paid"]
+    for sale in licence_lines:
+        totals[sale["currency"]].royalties += sale["received"]
+        totals[sale["currency"]].licences_bought -= sale["paid"]
     escrow_by_project: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     accounts = (
         Account.objects.filter(organisation=organisation)

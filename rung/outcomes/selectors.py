@@ -17,6 +17,7 @@ Survey answers are confidential: nothing here returns one person's answer, only 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -79,8 +80,9 @@ def pending_confirmations(user: User) -> int:
     return Outcome.objects.filter(candidate=user, candidate_response=CandidateResponse.PENDING).count()
 
 
-def annotate_hire_window(outcomes: QuerySet[Outcome], *, months: int | None = None) -> QuerySet[Outcome]:
-    """Adds `last_engagement_end` and `hired_within_window`, in SQL.
+def annotate_hire_window(outcomes: QuerySet[Outcome], *, months: int | None = None) -> QuerySet[Any]:
+    """Adds `last_engagement_end` and `hired_within_window`, in SQL. (Typed QuerySet[Any] so that
+    callers may filter on the annotations.)
 
     "Within N months" compares calendar months: with m = 12·(Δyear) + Δmonth between the end and the
     start date, the start is within N months when m < N, or m = N and its day of the month is not
@@ -134,7 +136,7 @@ def outcome_funnel(engagements: QuerySet[Engagement], *, months: int | None = No
     One query."""
     months = settings.OUTCOMES_HIRE_WINDOW_MONTHS if months is None else months
     same = Outcome.objects.filter(candidate=OuterRef("candidate"), organisation=OuterRef("project__organisation"))
-    in_window = annotate_hire_window(same, months=months).filter(hired_within_window=True)  # type: ignore[misc]
+    in_window = annotate_hire_window(same, months=months).filter(hired_within_window=True)
     rows = engagements.order_by().annotate(
         o_invited=Exists(same.filter(invited_at__isnull=False)),
         o_interviewed=Exists(same.filter(interviewed_at__isnull=False)),
@@ -238,6 +240,17 @@ def employer_survey_summary(engagements: QuerySet[Engagement]) -> EmployerSurvey
         would_hire_no=Count("pk", filter=Q(would_hire=WouldHire.NO)),
     )
     return EmployerSurveySummary(**{k: v or 0 for k, v in totals.items()})
+
+
+def surveys_owed_by_organisation(org: Organisation) -> QuerySet[Engagement]:
+    """The organisation's completed engagements without its survey (for the outcomes page)."""
+    return (
+        Engagement.objects.filter(
+            project__organisation=org, status=EngagementStatus.COMPLETED, employer_survey__isnull=True
+        )
+        .select_related("project", "candidate")
+        .order_by("-completed_at", "-id")
+    )
 
 
 def surveys_owed_by_candidate(user: User) -> QuerySet[Engagement]:

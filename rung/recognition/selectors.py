@@ -113,8 +113,9 @@ def _shown(qs: QuerySet[Endorsement]) -> list[ShownEndorsement]:
 
 
 def _visible_endorsements() -> QuerySet[Endorsement]:
+    # A credential revoked through the credentials pages (staff, the organisation) stops showing too.
     return Endorsement.objects.filter(
-        status=EndorsementStatus.ACTIVE, hidden=False, credential__isnull=False
+        status=EndorsementStatus.ACTIVE, hidden=False, credential__isnull=False, credential__revocation__isnull=True
     ).select_related("endorser", "credential", "engagement__project__organisation", "skill")
 
 

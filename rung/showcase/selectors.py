@@ -11,6 +11,7 @@ from rung.accounts.models import User
 from rung.credentials.models import IssuedCredential
 from rung.lib.errors import NotFound
 from rung.orgs.models import Membership
+from rung.recognition.models import Endorsement
 from rung.reviews.models import Review, SubmissionFile
 from rung.showcase.models import (
     Catalogue,
@@ -191,14 +192,31 @@ def portfolio_items(portfolio: Portfolio) -> QuerySet[ShowcaseItem]:
     return public_items().filter(author=portfolio.user).select_related("organisation").order_by("-published_at")
 
 
-# SEAM (recognition): endorsements and recognitions come from `rung.recognition.selectors` once the
-# `recog` branch has them. Until then the portfolio shows none, whatever the candidate chose.
-def portfolio_endorsements(portfolio: Portfolio) -> list[object]:
-    return []
+def portfolio_endorsements(portfolio: Portfolio) -> list[dict[str, object]]:
+    """The endorsements the candidate shows (active, not hidden by them, not taken down by staff)."""
+    from rung.recognition.selectors import capacity_words, endorsements_for_portfolio
+
+    endorsements = endorsements_for_portfolio(portfolio.user).exclude(_taken_down(TargetKind.ENDORSEMENT))
+    return [
+        {
+            "uuid": e.uuid,
+            "endorser": e.endorser.full_name or "Someone",
+            "capacity": capacity_words(e),
+            "statement": e.statement,
+            "credential_uuid": e.credential.uuid if e.credential else None,
+        }
+        for e in endorsements.order_by("-created_at")[:50]
+    ]
 
 
-def portfolio_recognitions(portfolio: Portfolio) -> list[object]:
-    return []
+def portfolio_recognitions(portfolio: Portfolio) -> list[dict[str, object]]:
+    """The candidate's awards from finalised nomination rounds, each with its Award credential."""
+    from rung.recognition.selectors import awards_for_portfolio
+
+    return [
+        {"title": n.round.title, "credential_uuid": n.award.uuid if n.award else None}
+        for n in awards_for_portfolio(portfolio.user)[:50]
+    ]
 
 
 # --- Moderation -------------------------------------------------------------------------------
@@ -231,7 +249,22 @@ def public_target(kind: str, target_uuid: uuid.UUID, *, include_taken_down: bool
         return Target(
             kind, portfolio.uuid, portfolio.display_name, portfolio.user, "showcase:portfolio", portfolio.slug
         )
-    # SEAM (recognition): endorsements are looked up through rung.recognition.selectors once merged.
+    if kind == TargetKind.ENDORSEMENT:
+        from rung.recognition.selectors import endorsements_for_portfolio
+
+        endorsement = Endorsement.objects.select_related("intern").filter(uuid=target_uuid).first()
+        if endorsement is None:
+            return None
+        # Public means: shown on a published portfolio (active, not hidden by the intern).
+        shown = endorsements_for_portfolio(endorsement.intern).filter(pk=endorsement.pk).exists()
+        on_portfolio = Portfolio.objects.filter(user=endorsement.intern, published=True, show_endorsements=True)
+        portfolio = on_portfolio.first()
+        if portfolio is None or not shown:
+            return None
+        if not include_taken_down and is_taken_down(kind, endorsement.uuid):
+            return None
+        title = f"Endorsement of {portfolio.display_name}"
+        return Target(kind, endorsement.uuid, title, endorsement.intern, "showcase:portfolio", portfolio.slug)
     return None
 
 

@@ -28,6 +28,10 @@ urlpatterns = [
     path("showcase/<slug:slug>/invite/", views.invite, name="invite"),
     path("showcase/<slug:slug>/check/", views.check, name="check"),
     path("showcase/<slug:slug>/decide/", views.decide, name="decide"),
+    path("showcase/<slug:slug>/licence/offer/", views.offer_licence, name="offer_licence"),
+    path("showcase/<slug:slug>/licence/status/", views.offer_status, name="offer_status"),
+    path("showcase/<slug:slug>/licence/buy/", views.buy_licence, name="buy_licence"),
+    path("showcase/licences/<uuid:purchase_uuid>/", views.licence, name="licence"),
     path("portfolio/", views.portfolio_edit, name="portfolio_edit"),
     path("p/<slug:slug>/", views.portfolio, name="portfolio"),
 ]

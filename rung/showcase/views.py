@@ -17,14 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rung.accounts.requests import request_user
 from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.errors import DomainError, NotFound
+from rung.lib.money import format_money
 from rung.profiles.models import Skill
 from rung.projects.models import Project, ProjectStatus
-from rung.showcase import selectors, services
+from rung.showcase import licensing, selectors, services
 from rung.showcase.models import (
     Catalogue,
     CatalogueKind,
     ConsentStatus,
     CurationStatus,
+    LicenceOffer,
+    LicencePurchase,
+    OfferStatus,
     Portfolio,
     Report,
     ShowcaseItem,
@@ -128,8 +132,24 @@ def _item_context(request: HttpRequest, item: ShowcaseItem) -> dict[str, Any]:
         invite_projects = list(
             Project.objects.filter(organisation_id__in=org_ids, status=ProjectStatus.PUBLISHED).order_by("title")
         )
+    offer = LicenceOffer.objects.filter(item=item).first()
+    buy_orgs = []
+    if user is not None and offer is not None and offer.status == OfferStatus.OFFERED and not is_author:
+        from rung.orgs.models import Organisation
+
+        buy_orgs = list(
+            Organisation.objects.filter(memberships__user=user, memberships__role__in=["owner", "manager"]).exclude(
+                pk=item.organisation_id
+            )
+        )
     return {
         "item": item,
+        "offer": offer,
+        "offer_price": format_money(offer.price_minor, offer.currency) if offer else "",
+        "licensable": licensing.employer_percent_for(item) is not None,
+        "not_licensable_reason": licensing.why_not_licensable(item),
+        "buy_orgs": buy_orgs,
+        "OfferStatus": OfferStatus,
         "public": selectors.is_public(item),
         "files": list(item.files.select_related("submission_file")),
         "skills": list(item.skills.all()),
@@ -638,6 +658,93 @@ def moderate(request: HttpRequest, kind: str, target_uuid: uuid.UUID) -> HttpRes
             "target": target,
             "taken_down": selectors.is_taken_down(kind, target_uuid),
             "reports": Report.objects.filter(target_kind=kind, target_uuid=target_uuid).order_by("-created_at"),
+            "nav": "showcase",
+        },
+    )
+
+
+# --- Licensing --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def offer_licence(request: HttpRequest, slug: str) -> HttpResponse:
+    post = request.POST
+    return _act(
+        request,
+        slug,
+        lambda i, u: licensing.offer_licence(
+            i,
+            author=u,
+            price=post.get("price", ""),
+            currency=post.get("currency", ""),
+            permitted_use=post.get("permitted_use", ""),
+            attribution=post.get("attribution", ""),
+        ),
+        "Offered for licence.",
+    )
+
+
+@login_required
+@require_POST
+def offer_status(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _item(request, slug)
+    offer = LicenceOffer.objects.filter(item=found).first()
+    if offer is None:
+        raise Http404("No licence offer.")
+    try:
+        licensing.set_offer_status(offer, actor=request_user(request), to=request.POST.get("status", ""))
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        flash.success(request, "Licence offer updated.")
+    return redirect("showcase:item", slug=found.slug)
+
+
+@login_required
+@require_POST
+def buy_licence(request: HttpRequest, slug: str) -> HttpResponse:
+    from rung.orgs.models import Organisation
+
+    found = _item(request, slug)
+    offer = LicenceOffer.objects.filter(item=found).first()
+    buyer = Organisation.objects.filter(slug=request.POST.get("organisation", "")).first()
+    if offer is None or buyer is None:
+        flash.error(request, "Choose the organisation that buys the licence.")
+        return redirect("showcase:item", slug=found.slug)
+    try:
+        purchase = licensing.buy_licence(offer, buyer=buyer, actor=request_user(request))
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("showcase:item", slug=found.slug)
+    flash.success(request, "Licence bought. This is your signed licence record.")
+    return redirect("showcase:licence", purchase_uuid=purchase.uuid)
+
+
+@login_required
+@require_GET
+def licence(request: HttpRequest, purchase_uuid: uuid.UUID) -> HttpResponse:
+    from rung.orgs.models import Membership
+
+    user = request_user(request)
+    purchase = LicencePurchase.objects.select_related("offer__item", "buyer").filter(uuid=purchase_uuid).first()
+    if purchase is None:
+        raise Http404("No such licence.")
+    item = purchase.offer.item
+    member_of = Membership.objects.filter(user=user, organisation_id__in=[purchase.buyer_id, item.organisation_id])
+    if not (user.is_staff or item.author_id == user.pk or member_of.exists()):
+        raise Http404("No such licence.")
+    return render(
+        request,
+        "showcase/licence.html",
+        {
+            "purchase": purchase,
+            "item": item,
+            "valid": licensing.verify_record(purchase),
+            "price": format_money(purchase.price_minor, purchase.currency),
+            "author_share": format_money(purchase.author_minor, purchase.currency),
+            "employer_share": format_money(purchase.employer_minor, purchase.currency),
+            "fee": format_money(purchase.fee_minor, purchase.currency),
             "nav": "showcase",
         },
     )

@@ -185,3 +185,29 @@ def test_the_search_filter_leaves_out_projects_without_credit(client, published,
     CreditAgreement.objects.update(status="withdrawn")
     assert published.title not in client.get("/projects/?flags=credit").content.decode()
     assert published.title in client.get("/projects/").content.decode()
+
+
+def test_the_dashboards_lead_to_credit(client_for, candidate, pat, uni):
+    assert "/education/partners/uni/" in client_for(pat).get("/").content.decode()
+    assert 'href="/education/"' in client_for(candidate).get("/").content.decode()
+
+
+def test_students_see_their_progress_towards_stacks(client_for, claim, candidate, pat_m, uni, rey_m):
+    from decimal import Decimal
+
+    services.create_stack(
+        membership=pat_m,
+        partner=uni,
+        name="Certificate in Applied Analytics",
+        required_credits=2,
+        required_skill="python",
+        award_amount=Decimal(5),
+        award_unit="ECTS",
+    )
+    body = client_for(candidate).get("/education/").content.decode()
+    assert "0 of 2 approved credits" in body
+    services.decide_claim(claim, membership=rey_m, approve=True, comment="Good")
+    body = client_for(candidate).get("/education/").content.decode()
+    assert "1 of 2 approved credits" in body
+    assert "One of them in python: done" in body
+    assert "Complete." not in body

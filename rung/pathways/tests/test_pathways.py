@@ -149,7 +149,10 @@ def test_moving_up_refuses_outsiders_viewers_strangers_and_the_top(ladder, nia, 
         services.move_up(ladder, candidate=nia, actor=viewer, reason="Why not")
     with pytest.raises(DomainError, match="not completed"):
         services.move_up(ladder, candidate=charlie, actor=alice, reason="Why not")
-    for _ in range(3):
+    services.move_up(ladder, candidate=nia, actor=alice, reason="Decided at the panel.", to_position=1)
+    with pytest.raises(DomainError, match="just moved"):
+        services.move_up(ladder, candidate=nia, actor=alice, reason="A second click", to_position=1)
+    for _ in range(2):
         services.move_up(ladder, candidate=nia, actor=alice, reason="Decided at the panel.")
     with pytest.raises(DomainError, match="top of the ladder"):
         services.move_up(ladder, candidate=nia, actor=alice, reason="Again")
@@ -178,3 +181,35 @@ def test_the_candidate_sees_ladders_of_every_employer_they_worked_for(ladder, ni
     [standing] = selectors.standings_for_candidate(nia)
     assert standing.pathway == ladder
     assert standing.summary == "4 of 5 criteria met for interview"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_people_moving_the_same_candidate_at_once_make_one_decision(org, alice, bob, rubric_name, nia, complete):
+    import threading
+
+    from django.db import connection as conn
+
+    ladder = services.create_pathway(org, actor=alice, data=ladder_input(rubric_name))
+    complete(nia)
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(actor) -> None:
+        try:
+            barrier.wait()
+            services.move_up(ladder, candidate=nia, actor=actor, reason="Ready.", to_position=1)
+            results.append("moved")
+        except DomainError:
+            results.append("refused")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=decide, args=(a,)) for a in (alice, bob)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["moved", "refused"]
+    assert Decision.objects.count() == 1
+    assert Progress.objects.values_list("step__position", flat=True).get() == 1

@@ -182,3 +182,12 @@ def test_the_vc_api_verifies_an_endorsement_and_refuses_a_tampered_one(client, c
     assert answer.json()["verified"] is True
     document["credentialSubject"]["endorsementComment"] += " (edited)"
     assert post(document).json()["verified"] is False
+
+
+def test_an_endorsement_revoked_on_the_credentials_pages_stops_showing(credential, bob, alice) -> None:
+    from rung.credentials.services import revoke_credential
+
+    endorsement = services.endorse_credential(endorser=bob, credential=credential, statement=STATEMENT)
+    revoke_credential(signed(endorsement), actor=alice, reason="Posted by mistake")
+    assert builder.shown_for(credential) == []
+    assert list(selectors.endorsements_for_portfolio(credential.recipient)) == []

@@ -197,3 +197,29 @@ def test_without_funds_and_without_an_instant_provider_nothing_moves(public_item
         licensing.buy_licence(offer(public_item), buyer=other_org, actor=buyer)
     assert not LicencePurchase.objects.exists()
     assert not LedgerTransaction.objects.filter(kind__in=["licence_sale", "licence_payment"]).exists()
+
+
+def test_the_pages_offer_buy_and_show_the_record_only_to_those_concerned(
+    public_item, other_org, buyer, client_for, charlie, alice
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    author = client_for(public_item.author)
+    author.post(
+        reverse("showcase:offer_licence", args=[public_item.slug]),
+        {"price": "80.00", "currency": "EUR", "permitted_use": TERMS, "attribution": "Nia Candidate"},
+    )
+    made = LicenceOffer.objects.get()
+    assert made.price_minor == 80_00
+    page = client_for(buyer).get(reverse("showcase:item", args=[public_item.slug]))
+    assert b"Buy a licence for" in page.content
+    response = client_for(buyer).post(
+        reverse("showcase:buy_licence", args=[public_item.slug]), {"organisation": "globex"}
+    )
+    purchase = LicencePurchase.objects.get()
+    assert response["Location"] == reverse("showcase:licence", args=[purchase.uuid])
+    for person in (buyer, public_item.author, alice):
+        assert b"Signature valid" in client_for(person).get(response["Location"]).content
+    assert client_for(charlie).get(response["Location"]).status_code == 404
+    assert Client().get(response["Location"]).status_code == 302  # to log in

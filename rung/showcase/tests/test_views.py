@@ -179,3 +179,29 @@ def _other_engagement(item):
 
 
 del pass_all_checks
+
+
+def test_the_portfolio_shows_endorsements_only_when_chosen_and_staff_can_take_one_down(
+    completed, candidate, alice, client_for, sam
+):
+    from rung.recognition import services as recognition
+    from rung.reviews.credential import issue_for_engagement
+
+    credential = issue_for_engagement(completed)
+    assert credential is not None
+    endorsement = recognition.endorse_credential(
+        endorser=alice, credential=credential, statement="Nia cleaned our data with real care and explained it well."
+    )
+    data = services.PortfolioInput(slug="nia-c", display_name="Nia C", published=True)
+    services.save_portfolio(candidate, data=data)
+    assert endorsement.statement not in Client().get(url("portfolio", "nia-c")).content.decode()
+    assert Client().get(url("report", "endorsement", endorsement.uuid)).status_code == 404  # not shown anywhere
+    data.show_endorsements = True
+    services.save_portfolio(candidate, data=data)
+    body = Client().get(url("portfolio", "nia-c")).content.decode()
+    assert endorsement.statement in body
+    assert credential.name in body  # the credential, shown by default
+    Client().post(url("report", "endorsement", endorsement.uuid), {"reason": "This is not a real statement."})
+    assert Report.objects.get().target_kind == "endorsement"
+    services.take_down("endorsement", endorsement.uuid, staff=sam, reason="The statement names a client.")
+    assert endorsement.statement not in Client().get(url("portfolio", "nia-c")).content.decode()

@@ -95,3 +95,24 @@ def test_the_api_for_owners_only(endpoint, delivered, alice, bob, charlie, recei
     assert rotated.json()["secret"] != endpoint.secret
     off = api_for(alice).patch(f"{base}/endpoints/{endpoint.uuid}", {"active": False}, content_type="application/json")
     assert off.json()["active"] is False
+
+
+def test_the_delivery_log_costs_the_same_at_two_sizes(endpoint, org, alice, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            event = WebhookEvent.objects.create(organisation=org, name="outcome.recorded", data={})
+            Delivery.objects.create(endpoint=endpoint, event=event)
+
+    client = client_for(alice)
+    url = reverse("webhooks:endpoint", args=["acme", endpoint.uuid])
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(5)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(url).content.decode()
+    assert body.count("outcome.recorded</a>") == 6
+    assert len(small) == len(large)
