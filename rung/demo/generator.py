@@ -10,6 +10,7 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.demo.conversations import build_conversations
 from rung.demo.mentoring import build_mentoring
+from rung.demo.pilot import build_pilot
 from rung.demo.projects import build_engagements, build_projects
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
@@ -224,6 +225,8 @@ def build_demo(*, small: bool = False) -> list[Login]:
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
+    pilot_interns = [_user(f"intern{i + 1}@pilot.example", f"Pilot Intern {i + 1}") for i in range(12)]
+    build_pilot(northwind, pilot_interns, mentor=meera)
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),
