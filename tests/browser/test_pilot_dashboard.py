@@ -14,10 +14,17 @@ from tests.browser.support import axe_violations, check_page_structure, log_in, 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_employer_creates_a_pilot_and_reads_its_dashboard(new_page, org: Organisation, alice):
+@pytest.fixture
+def project(org: Organisation, alice):
+    """The history is written before the live server starts (see the browser conftest's note on
+    the shared in-memory SQLite connection)."""
     project = make_project(org, "Donor data clean-up")
     fund(project, fee_minor=48000)
     fill(project, people(), mentor=alice)
+    return project
+
+
+def test_an_employer_creates_a_pilot_and_reads_its_dashboard(project, org: Organisation, alice, new_page):
 
     page: Page = new_page(bypass_csp=False)
     log_in(page, alice.email)
