@@ -144,6 +144,7 @@ def _register_routers() -> None:
     from rung.accounts.api import router as accounts_router
     from rung.applications.api import router as applications_router
     from rung.credentials.api import router as credentials_router
+    from rung.education.api import router as education_router
     from rung.engagements.api import offers_router, project_end_router
     from rung.engagements.api import router as engagements_router
     from rung.ledger.api import router as ledger_router
@@ -152,10 +153,12 @@ def _register_routers() -> None:
     from rung.notifications.api import router as notifications_router
     from rung.orgs.api import router as orgs_router
     from rung.outcomes.api import router as outcomes_router
-    from rung.pilots.api import router as pilots_router
     from rung.pathways.api import router as pathways_router
+    from rung.payees.api import router as payees_router
+    from rung.pilots.api import router as pilots_router
     from rung.profiles.api import router as profiles_router
     from rung.projects.api import router as projects_router
+    from rung.recognition.api import router as recognition_router
     from rung.reviews.api import router as reviews_router
     from rung.webhooks.api import router as webhooks_router
 
@@ -175,6 +178,9 @@ def _register_routers() -> None:
     api.add_router("/reviews", reviews_router)
     api.add_router("/conversations", messaging_router)
     api.add_router("/mentoring", mentoring_router)
+    api.add_router("/payout-details", payees_router)
+    api.add_router("/recognition", recognition_router)
+    api.add_router("/education", education_router)
     api.add_router("/outcomes", outcomes_router)
     api.add_router("/pilots", pilots_router)
     api.add_router("/pathways", pathways_router)

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
     "rung.reviews",
     "rung.messaging",
     "rung.mentoring",
+    "rung.recognition",
+    "rung.education",
+    "rung.showcase",
     "rung.outcomes",
     "rung.pilots",
     "rung.pathways",
@@ -270,8 +274,35 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in prod
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (submissions, message attachments) and backups copied off the machine go through
+# Django's storage API: MEDIA_ROOT on this disk by default, or an S3-compatible bucket when
+# RUNG_S3_BUCKET is set, so several web processes and workers on several machines see the same files
+# (docs/operations.md). Objects are private: every download streams through Rung's permission check.
+RUNG_S3_BUCKET = env_str("RUNG_S3_BUCKET")
+if RUNG_S3_BUCKET:
+    _DEFAULT_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RUNG_S3_BUCKET,
+            "endpoint_url": env_str("RUNG_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, Garage, R2 …; AWS: unset
+            "region_name": env_str("RUNG_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_secret("RUNG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("RUNG_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("RUNG_S3_PREFIX").strip("/"),
+            "addressing_style": env_str("RUNG_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted stores
+            "default_acl": None,  # the bucket's own policy: keep it private
+            "file_overwrite": False,  # a second upload with the same name gets a new name, as on disk
+            "querystring_auth": True,
+            "querystring_expire": env_int("RUNG_S3_URL_SECONDS", 300),
+        },
+    }
+    if _DEFAULT_STORAGE["OPTIONS"]["addressing_style"] not in {None, "path", "virtual", "auto"}:
+        raise ConfigError("RUNG_S3_ADDRESSING_STYLE must be path, virtual or auto.")
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("USE_MANIFEST_STATIC", False)
@@ -304,7 +335,16 @@ if CREDENTIALS_DID_METHOD == "web" and not SITE_URL.startswith("https://") and n
         "address, or CREDENTIALS_DID_METHOD=key."
     )
 CREDENTIALS_ISSUER_NAME = env_str("CREDENTIALS_ISSUER_NAME", SITE_NAME)
-# Signing keys live in this file, each private key encrypted with the passphrase (`rung credentials keys`).
+# Where Rung's own signing keys live, each private key encrypted with the passphrase (`rung credentials
+# keys`): "database" (every web process and worker on every machine shares them; a key file found at
+# CREDENTIALS_KEY_FILE is imported on first use) or "file" (CREDENTIALS_KEY_FILE alone, e.g. a secret
+# mounted read-only on every machine). The tests default to "file"; the database store has its own.
+CREDENTIALS_KEY_STORE = env_str("CREDENTIALS_KEY_STORE", "file" if _UNDER_PYTEST else "database")
+if CREDENTIALS_KEY_STORE not in {"database", "file"}:
+    raise ConfigError(f"CREDENTIALS_KEY_STORE must be database or file, not {CREDENTIALS_KEY_STORE!r}")
+# A process reads the keys from the database at most this often (another process's rotation shows
+# within it; the retired key keeps verifying meanwhile).
+CREDENTIALS_KEY_CACHE_SECONDS = env_int("CREDENTIALS_KEY_CACHE_SECONDS", 30)
 CREDENTIALS_KEY_FILE = Path(env_str("CREDENTIALS_KEY_FILE", str(VAR_DIR / "credentials-keys.json")))
 CREDENTIALS_KEY_PASSPHRASE = env_secret("CREDENTIALS_KEY_PASSPHRASE")
 # Create a key on first use instead of refusing to issue. Fine for the demo, development and the tests;

@@ -28,6 +28,10 @@ urlpatterns = [
     path("money/", include("rung.ledger.urls")),
     path("messages/", include("rung.messaging.urls")),
     path("mentoring/", include("rung.mentoring.urls")),
+    path("recognition/", include("rung.recognition.urls")),
+    path("education/", include("rung.education.urls")),
+    # The showcase (/showcase/…), the portfolio editor (/portfolio/) and public portfolios (/p/<slug>/).
+    path("", include("rung.showcase.urls")),
     path("outcomes/", include("rung.outcomes.urls")),
     path("pilots/", include("rung.pilots.urls")),
     path("pathways/", include("rung.pathways.urls")),

@@ -23,7 +23,7 @@ _BEARER_CREDENTIALS = re.compile(r"^(?P<scheme>[!#$%&'*+.^_`|~0-9A-Za-z-]+) +(?P
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API_ROOT = "/api/v1/"
 # Paths (below /api/v1/) whose operations touch money or credentials wherever their router is.
-_MONEY = re.compile(r"^(money/|projects/[^/]+/fund$|engagements/[^/]+/cancel(lation)?$)")
+_MONEY = re.compile(r"^(money/|payout-details$|projects/[^/]+/fund$|engagements/[^/]+/cancel(lation)?$)")
 _CREDENTIALS = re.compile(r"^credentials(/|$)")
 
 

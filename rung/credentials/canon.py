@@ -8,6 +8,15 @@ ride along with a valid signature, so here every one of them is an error instead
 
 pyld 3.3 has no "safe mode" like jsonld.js; it offers an ``on_property_dropped`` hook, which is
 used for dropped keys, and the rest is checked by walking the expanded document.
+
+Speed (issue #11): a credential is expanded once, not twice. The expanded document that was
+checked is turned into RDF directly (pyld's own node-map and graph-to-RDF steps, which is what
+pyld's ``to_rdf`` does after expanding again) and canonicalised with pyld's URDNA2015 (= RDFC-1.0).
+And processed contexts are remembered: pyld caches a processed context per active context, but a
+type-scoped context (Open Badges has one on every type) is applied to a fresh copy of the active
+context each time, so pyld re-processes it for every node of every credential; ``_Processor``
+remembers the result per (frozen active context, local context). ``canonicalize_reference`` is the
+plain pyld path, kept so the tests can check that both give the same N-Quads byte for byte.
 """
 
 import math
@@ -17,8 +26,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cachetools import LRUCache
+from frozendict import frozendict
 from pyld.context_resolver import ContextResolver
-from pyld.jsonld import JsonLdError, JsonLdProcessor
+from pyld.jsonld import URDNA2015, IdentifierIssuer, JsonLdError, JsonLdProcessor, _is_absolute_iri
 
 from rung.credentials.jsonld import (
     CONTEXTS,
@@ -51,6 +61,57 @@ def _resolved_contexts() -> LRUCache[Any, Any]:
     if cache is None:
         cache = _THREAD_STATE.resolved_contexts = LRUCache(maxsize=64)
     return cache
+
+
+def _processed_contexts() -> LRUCache[Any, Any]:
+    cache: LRUCache[Any, Any] | None = getattr(_THREAD_STATE, "processed_contexts", None)
+    if cache is None:
+        cache = _THREAD_STATE.processed_contexts = LRUCache(maxsize=512)
+    return cache
+
+
+class _Processor(JsonLdProcessor):
+    """pyld's processor, remembering processed contexts across nodes and documents (see the module doc).
+
+    Only a frozen active context (one pyld has finished and will not change) with a `_uuid` is a
+    cache key, so a context still being built is never answered from the cache. The local context
+    is matched by identity (it is a term definition's scoped context, or the document's @context
+    list), and the entry keeps a reference to it, so a freed object's reused id cannot match.
+    """
+
+    def _process_context(  # type: ignore[no-untyped-def]  # noqa: PLR0917 (pyld's signature)
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):
+        uuid = active_ctx.get("_uuid") if isinstance(active_ctx, frozendict) else None
+        if uuid is None or options.get("contextResolver") is None:
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
+        key = (
+            uuid,
+            local_ctx if isinstance(local_ctx, str) else id(local_ctx),
+            override_protected,
+            propagate,
+            validate_scoped,
+            options.get("base"),
+            options.get("processingMode"),
+        )
+        cache = _processed_contexts()
+        entry = cache.get(key)
+        if entry is not None and (entry[0] is local_ctx or isinstance(local_ctx, str)):
+            return entry[1]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        cache[key] = (local_ctx, result)
+        return result
 
 
 class CanonicalizationError(ValueError):
@@ -191,14 +252,14 @@ def _pyld_options() -> dict[str, Any]:
     }
 
 
-def expand(document: Mapping[str, Any]) -> list[Any]:
+def expand(document: Mapping[str, Any], *, processor_class: type[JsonLdProcessor] = _Processor) -> list[Any]:
     """Expand a credential-shaped document, refusing anything that would be dropped."""
     if not isinstance(document, Mapping):
         raise CanonicalizationError("the document must be a JSON object")
     check_document_context(document.get("@context"))
     _check_json(document, "")
     dropped: list[str | None] = []
-    processor = JsonLdProcessor(on_property_dropped=dropped.append)
+    processor = processor_class(on_property_dropped=dropped.append)
     try:
         expanded: list[Any] = processor.expand(dict(document), _pyld_options())
     except JsonLdError as exc:
@@ -217,9 +278,33 @@ def expand(document: Mapping[str, Any]) -> list[Any]:
     return expanded
 
 
+def _to_dataset(expanded: list[Any]) -> dict[str, Any]:
+    """The RDF dataset of an expanded document: the steps pyld's to_rdf takes after expanding."""
+    processor = JsonLdProcessor()
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    processor._create_node_map(expanded, node_map, "@default", issuer)
+    options = {"produceGeneralizedRdf": False, "base": None, "processingMode": "json-ld-1.1"}
+    return {
+        graph_name: processor._graph_to_rdf(graph, issuer, options)
+        for graph_name, graph in sorted(node_map.items())
+        if graph_name == "@default" or _is_absolute_iri(graph_name)
+    }
+
+
 def canonicalize(document: Mapping[str, Any]) -> str:
     """The RDFC-1.0 canonical N-Quads of a credential (or proof configuration)."""
     expanded = expand(document)
+    try:
+        nquads: str = URDNA2015().main(_to_dataset(expanded), {"format": "application/n-quads"})
+    except JsonLdError as exc:
+        raise CanonicalizationError(f"cannot canonicalise: {exc.args[0]}") from exc
+    return nquads
+
+
+def canonicalize_reference(document: Mapping[str, Any]) -> str:
+    """The same N-Quads through pyld's public API alone (expanding twice, no context memory): for tests."""
+    expanded = expand(document, processor_class=JsonLdProcessor)
     options = _pyld_options() | {"algorithm": "URDNA2015", "format": "application/n-quads"}
     try:
         nquads: str = JsonLdProcessor().normalize(expanded, options)

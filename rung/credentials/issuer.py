@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 
 from rung.credentials.dids import did_key, did_web, did_web_document
-from rung.credentials.keys import KeyFile, SigningKey, load_keys, private_key, read_key_file
+from rung.credentials.keys import KeyFile, SigningKey, load_keys, private_key, read_keys
 
 
 def site_host() -> str:
@@ -45,7 +45,7 @@ def issuer_did(keys: KeyFile | None = None) -> str:
 def own_dids() -> set[str]:
     """Every DID that is Rung: the did:web, and the did:key of each of its keys (current and retired)."""
     dids = {web_did()}
-    keys = read_key_file()
+    keys = read_keys()
     if keys is not None:
         dids |= {did_key(key.public_key) for key in keys.keys}
     return dids
@@ -53,7 +53,7 @@ def own_dids() -> set[str]:
 
 def own_did_document(did: str) -> dict[str, Any] | None:
     """Rung's DID document for one of its DIDs; None if it is not Rung's or there are no keys yet."""
-    keys = read_key_file()
+    keys = read_keys()
     if keys is None:
         return None
     if did == web_did():
@@ -66,7 +66,7 @@ def own_did_document(did: str) -> dict[str, Any] | None:
 
 def did_document() -> dict[str, Any] | None:
     """What /.well-known/did.json serves: the did:web document with every key under assertionMethod."""
-    keys = read_key_file() or (load_keys() if settings.CREDENTIALS_AUTO_GENERATE_KEY else None)
+    keys = read_keys() or (load_keys() if settings.CREDENTIALS_AUTO_GENERATE_KEY else None)
     if keys is None:
         return None
     return did_web_document(web_did(), [key.public_key for key in keys.keys])

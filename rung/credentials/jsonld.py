@@ -30,6 +30,12 @@ MULTIKEY_V1_URL = "https://w3id.org/security/multikey/v1"
 DID_V1_URL = "https://www.w3.org/ns/did/v1"
 # Bitstring Status List terms for VCDM 1.1 credentials (credentials/v2 defines them already).
 STATUS_LIST_V1_URL = "https://www.w3.org/ns/credentials/status/v1"
+# CLR 2.0 (transcripts) and the OB 3.0 extensions it uses: no npm package ships the CLR context, so
+# both are copied into contexts/ beside this module (sources in contexts/README.md).
+CLR_V2P0_URL = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+OB_V3P0_EXTENSIONS_URL = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+# An absolute path: `context_dir() / path` is then the path itself, wherever node_modules is.
+_LOCAL_CONTEXTS = str(Path(__file__).resolve().parent / "contexts")
 
 # URL -> (path under node_modules, SHA-256 of the file's bytes). Bumping an npm package that
 # changes one of these files must be a deliberate act: update the hash here after checking the diff.
@@ -75,6 +81,14 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     DID_V1_URL: (
         "did-context/contexts/did-v1.jsonld",
         "62c1054bf404d6dd3a4b26b64f830fd72095f6a26edc4469908c94351352ce5f",
+    ),
+    CLR_V2P0_URL: (
+        f"{_LOCAL_CONTEXTS}/clr-v2p0-context-2.0.1.json",
+        "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6",
+    ),
+    OB_V3P0_EXTENSIONS_URL: (
+        f"{_LOCAL_CONTEXTS}/ob-v3p0-extensions-context.json",
+        "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3",
     ),
 }
 

@@ -232,6 +232,39 @@ class OrganisationKey(models.Model):
         return f"{self.key_id} ({'active' if self.retired_at is None else 'retired'})"
 
 
+class PlatformKey(models.Model):
+    """One of Rung's own Ed25519 signing keys, when CREDENTIALS_KEY_STORE is "database" (the default).
+
+    In the database rather than in a file on one machine, so every web process and worker signs with
+    the same key and a rotation reaches them all. Sealed like the key file's (scrypt from
+    CREDENTIALS_KEY_PASSPHRASE with `salt`, then Fernet); a key file imported keeps its sealed keys
+    and salt as they were. Retired keys stay (the DID document lists them, so what they signed keeps
+    verifying); exactly one is active.
+    """
+
+    key_id = models.CharField(max_length=100, unique=True)  # the Ed25519 Multikey, z6Mk…
+    salt = models.CharField(max_length=40)
+    scrypt_n = models.PositiveIntegerField()
+    scrypt_r = models.PositiveIntegerField()
+    scrypt_p = models.PositiveIntegerField()
+    sealed_private_key = models.TextField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    imported_from = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="credentials_one_active_platform_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({'active' if self.active else 'retired'})"
+
+
 class HolderBinding(AppendOnlyModel):
     """A DID a candidate proved they control (a signed DID Authentication presentation).
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
-from rung.credentials import issuer, orgissuers, selectors, services, vcjwt
+from rung.credentials import endorsements, issuer, orgissuers, selectors, services, vcjwt
 from rung.credentials.forms import CredentialDocumentForm, HolderBindingForm, RevokeForm
 from rung.credentials.keys import KeyStoreError
 from rung.credentials.models import ImportedCredential, IssuedCredential, StatusList
@@ -104,6 +104,7 @@ def shared_credential(request: HttpRequest, credential_uuid: UUID) -> HttpRespon
         {
             "credential": credential,
             "report": verify_credential(credential.document),
+            "endorsements": endorsements.shown_for(credential),
             "did_url": _did_document_url(),
             "nav": "verify",
         },
@@ -164,6 +165,7 @@ def wallet_credential(request: HttpRequest, credential_uuid: UUID) -> HttpRespon
         {
             "credential": credential,
             "report": verify_credential(credential.document),
+            "endorsements": endorsements.shown_for(credential),
             "share_url": url,
             "shared": shared,
             "qr": qr_data_uri(url) if shared else "",

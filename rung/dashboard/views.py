@@ -14,8 +14,11 @@ from rung.dashboard.context_processors import request_roles
 from rung.dashboard.roles import Roles
 from rung.engagements.models import Engagement, EngagementStatus
 from rung.engagements.selectors import engagements_for
-from rung.ledger.selectors import overdue_payouts, unmatched_deposits
+from rung.ledger.selectors import overdue_payouts, unmatched_deposits, waiting_payouts_for
+from rung.lib.money import format_money
 from rung.orgs import selectors as org_selectors
+from rung.outcomes.selectors import pending_confirmations
+from rung.pathways.selectors import standings_for_candidate
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
 from rung.projects.models import Project
 from rung.projects.selectors import open_projects_sample, projects_for_staff
@@ -34,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = request_roles(request)
     context: dict[str, Any] = {"nav": "dashboard", "roles": roles}
     context["invitations"] = list(org_selectors.invitations_for_user(user))
+    context["payout_waiting"] = [format_money(t, c) for c, t in waiting_payouts_for(user).items()]
     if roles.candidate:
         context.update(_candidate(user))
     if roles.posting or roles.reviewing or (roles.employer and not roles.mentoring):
@@ -61,6 +65,9 @@ def _candidate(user: Any) -> dict[str, Any]:
         "applications": list(my_applications(user).order_by("-created_at")[:5]),
         "my_engagements": list(engagements_for(user).filter(candidate=user)[:5]),
         "credential_count": wallet_for_user(user).count(),
+        # Ladders of the employers they worked for (bounded: at most three on the dashboard).
+        "pathway_standings": standings_for_candidate(user, limit=3),
+        "outcomes_to_confirm": pending_confirmations(user),
     }
 
 

@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.demo.conversations import build_conversations
+from rung.demo.education import build_education
 from rung.demo.mentoring import build_mentoring
 from rung.demo.pilot import build_pilot
 from rung.demo.projects import build_engagements, build_projects
+from rung.demo.recognition import build_recognition
+from rung.demo.showcase import build_showcase
 from rung.orgs import services as org_services
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from rung.profiles import services as profile_services
@@ -222,11 +225,14 @@ def build_demo(*, small: bool = False) -> list[Login]:
     candidates = _candidate_profiles(rng, 8 if small else 20)
     quickhire = Organisation.objects.get(email_domain="quickhire.example")
     build_projects(rng, [northwind, greenleaf, quickhire], candidates, limit=3 if small else 0)
+    build_education(riverside, northwind, candidates[0])
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
     pilot_interns = [_user(f"intern{i + 1}@pilot.example", f"Pilot Intern {i + 1}") for i in range(12)]
     build_pilot(northwind, pilot_interns, mentor=meera)
+    build_recognition(northwind, owner=olivia, reviewer=ravi, mentor=meera)
+    build_showcase(candidates[0], staff)
     return [
         Login("candidate", "maya@student.example"),
         Login("employer owner", olivia.email),

@@ -102,6 +102,9 @@ class TransactionKind(models.TextChoices):
     PAYOUT = "payout", "Payout started"
     PAYOUT_SETTLED = "payout_settled", "Payout settled"
     PAYOUT_FAILED = "payout_failed", "Payout failed"
+    # A licence bought from the showcase: the buyer's payment in, then one sale paying each royalty and the fee.
+    LICENCE_PAYMENT = "licence_payment", "Licence payment received"
+    LICENCE_SALE = "licence_sale", "Licence sold"
 
 
 class LedgerTransaction(AppendOnlyModel):

@@ -229,3 +229,41 @@ def statement_pdf(
         size=9,
     )
     return doc.render()
+
+
+def yearly_statement_pdf(
+    *,
+    name: str,
+    email: str,
+    year: int,
+    totals: Sequence[Row],
+    by_employer: Sequence[Row],
+    by_month: Sequence[Row],
+) -> bytes:
+    doc = _Document(title=f"Earnings in {year} for {name}")
+    doc.title_line(f"Earnings statement for {year}")
+    doc.facts(
+        [
+            ("For", f"{name} <{email}>"),
+            ("Period", f"1 January {year} to 31 December {year} (UTC)"),
+            ("Prepared on", _date(timezone.now())),
+        ]
+    )
+    doc.heading("Total paid")
+    if totals:
+        doc.grid(["Currency", "Paid to you"], totals, widths=[60, 60], right={1})
+    else:
+        doc.paragraph(f"No payouts arrived in {year}.")
+    if by_employer:
+        doc.heading("By employer")
+        doc.grid(["Employer", "Currency", "Paid"], by_employer, widths=[110, 30, 40], right={2})
+    if by_month:
+        doc.heading("By month")
+        doc.grid(["Month", "Currency", "Paid"], by_month, widths=[110, 30, 40], right={2})
+    doc.paragraph(
+        "Counts every payout that arrived in your bank account in the year, by the day it arrived. Payouts that "
+        "failed are left out (their money was paid again later), and money still on its way counts in the year "
+        "it arrives. Keep this statement for your tax return; it is not tax advice.",
+        size=9,
+    )
+    return doc.render()

@@ -4,11 +4,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -37,6 +37,7 @@ from rung.lib.errors import NotFound, PermissionDenied
 from rung.lib.money import MoneyError, format_money, normalise_currency
 from rung.orgs.models import Membership, Organisation, role_can
 from rung.orgs.selectors import get_org_for_user
+from rung.payees.selectors import account_forms
 
 # --- Balances ------------------------------------------------------------------------------
 
@@ -84,6 +85,7 @@ class InternTotals:
     owed: int = 0  # approved, not yet in a payout
     in_transit: int = 0  # in a payout that has not arrived
     paid: int = 0  # arrived
+    royalties: int = 0  # from licences of showcased work, ever (owed and paid out like stipends)
 
 
 @dataclass
@@ -112,6 +114,18 @@ def statement_for_intern(user: User) -> InternStatement:
     )
     for row in earned:
         totals[row["currency"]].earned = row["total"]
+    royalties = (
+        Entry.objects.filter(
+            account__intern=user,
+            account__kind=AccountKind.INTERN_PAYABLE,
+            transaction__kind=TransactionKind.LICENCE_SALE,
+        )
+        .values("currency")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    for row in royalties:
+        totals[row["currency"]].royalties = row["total"]
     owed = (
         Entry.objects.filter(account__intern=user, account__kind=AccountKind.INTERN_PAYABLE)
         .values("currency")
@@ -137,6 +151,8 @@ class EmployerTotals:
     released: int = 0  # to interns: milestone releases and kill fees
     refunded: int = 0  # from escrow back to the funding balance
     funding_balance: int = 0  # refunded and not yet used
+    royalties: int = 0  # its share of licences sold for its interns' showcased work
+    licences_bought: int = 0  # paid for licences of other employers' interns' work
 
 
 @dataclass
@@ -171,6 +187,23 @@ def statement_for_employer(
             t.released += total
         elif kind == TransactionKind.REFUND and into == AccountKind.EMPLOYER_FUNDING:
             t.refunded += total
+    # Licence sales name the buyer; the original employer's share is an entry into its own funding.
+    licence_lines = (
+        Entry.objects.filter(
+            account__organisation=organisation,
+            account__kind=AccountKind.EMPLOYER_FUNDING,
+            transaction__kind=TransactionKind.LICENCE_SALE,
+        )
+        .values("currency")
+        .annotate(
+            received=Coalesce(Sum("amount_minor", filter=Q(amount_minor__gt=0)), 0),
+            paid=Coalesce(Sum("amount_minor", filter=Q(amount_minor__lt=0)), 0),
+        )
+        .order_by()
+    )
+    for sale in licence_lines:
+        totals[sale["currency"]].royalties += sale["received"]
+        totals[sale["currency"]].licences_bought -= sale["paid"]
     escrow_by_project: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     accounts = (
         Account.objects.filter(organisation=organisation)
@@ -250,6 +283,7 @@ _LINE_DESCRIPTIONS = {
     TransactionKind.KILL_FEE: "Kill fee (engagement cancelled)",
     TransactionKind.PAYOUT: "Payout",
     TransactionKind.PAYOUT_FAILED: "Payout failed; owed again",
+    TransactionKind.LICENCE_SALE: "Royalty from a licence of your showcased work",
 }
 
 
@@ -289,6 +323,90 @@ def intern_statement_lines(user: User) -> list[StatementLine]:
         if line.project_uuid is None and line.engagement_uuid in project_of:
             line.project_uuid = project_of[line.engagement_uuid]
     return lines
+
+
+@dataclass(frozen=True)
+class YearlyLine:
+    employer: str
+    month: int  # 1-12
+    currency: str
+    paid_minor: int
+
+
+@dataclass
+class YearlyStatement:
+    """What arrived in the person's bank account in one calendar year, by employer and by month."""
+
+    year: int
+    lines: list[YearlyLine]  # employer × month × currency, in that order
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({line.currency for line in self.lines})
+
+    def by_employer(self) -> list[tuple[str, str, int]]:
+        totals: dict[tuple[str, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.employer, line.currency)] += line.paid_minor
+        return [(employer, currency, total) for (employer, currency), total in sorted(totals.items())]
+
+    def by_month(self) -> list[tuple[int, str, int]]:
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for line in self.lines:
+            totals[(line.month, line.currency)] += line.paid_minor
+        return [(month, currency, total) for (month, currency), total in sorted(totals.items())]
+
+    def total(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            totals[line.currency] += line.paid_minor
+        return dict(sorted(totals.items()))
+
+
+UNKNOWN_EMPLOYER = "Employer not recorded"
+
+
+def yearly_earnings(user: User, year: int) -> YearlyStatement:
+    """Payouts that arrived (settled) in `year` (UTC), summed in SQL by employer, month and currency.
+
+    Failed payouts never arrived, and money still on its way belongs to the year it arrives in.
+    The employer is the organisation whose escrow released the engagement's money.
+    """
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    employer = Subquery(
+        LedgerTransaction.objects.filter(
+            engagement_uuid=OuterRef("engagement_uuid"),
+            kind__in=[TransactionKind.RELEASE, TransactionKind.KILL_FEE],
+            organisation__isnull=False,
+        )
+        .order_by("pk")
+        .values("organisation__name")[:1]
+    )
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__gte=start, settled_at__lt=end)
+        .annotate(employer=employer, month=ExtractMonth("settled_at", tzinfo=UTC))
+        .values("employer", "month", "currency")
+        .annotate(paid=Sum("amount_minor"))
+        .order_by("employer", "month", "currency")
+    )
+    lines = [
+        YearlyLine(r["employer"] or UNKNOWN_EMPLOYER, int(r["month"]), r["currency"], int(r["paid"])) for r in rows
+    ]
+    lines.sort(key=lambda line: (line.employer.casefold(), line.month, line.currency))
+    return YearlyStatement(year=year, lines=lines)
+
+
+def earning_years(user: User) -> list[int]:
+    """The calendar years in which money arrived for the person, newest first, always with this year."""
+    years = {
+        d.year
+        for d in Payout.objects.filter(intern=user, status=PayoutStatus.SETTLED, settled_at__isnull=False).datetimes(
+            "settled_at", "year", tzinfo=UTC
+        )
+    }
+    years.add(timezone.now().year)
+    return sorted(years, reverse=True)
 
 
 def payouts_for_intern(user: User) -> QuerySet[Payout]:
@@ -402,6 +520,45 @@ def overdue_payouts(*, now: datetime | None = None) -> list[Payout]:
     return [p for p in open_payouts if p.approved_at and add_business_days(p.approved_at, target) < now]
 
 
+def payout_account_forms(payouts: Iterable[Payout]) -> dict[int, tuple[str, str]]:
+    """The account country and form of each payout's intern (never the numbers), to choose its file."""
+    return account_forms(sorted({p.intern_id for p in payouts}))
+
+
+@dataclass(frozen=True)
+class WaitingSummary:
+    count: int
+    interns: int
+    totals: dict[str, int]
+
+
+def waiting_payouts_summary() -> WaitingSummary:
+    """Payouts held because their interns have not given payout details: how many, for whom, how much."""
+    rows = (
+        Payout.objects.filter(status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(n=Count("pk"), total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    people = Payout.objects.filter(status=PayoutStatus.WAITING).values("intern_id").distinct().count()
+    return WaitingSummary(
+        count=sum(r["n"] for r in rows), interns=people, totals={r["currency"]: r["total"] for r in rows}
+    )
+
+
+def waiting_payouts_for(user: User) -> dict[str, int]:
+    """Currency → amount of the person's payouts held until they give payout details (empty if none)."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        Payout.objects.filter(intern=user, status=PayoutStatus.WAITING)
+        .values("currency")
+        .annotate(total=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    return {r["currency"]: r["total"] for r in rows}
+
+
 def payout_batch_csv(reference: str) -> str:
     """The CSV of an exported batch again (account columns empty: plain details leave only at export, audited)."""
     payouts = Payout.objects.filter(batch_reference=reference).select_related("intern").order_by("created_at", "pk")
@@ -472,6 +629,7 @@ def check_ledger() -> list[str]:
     problems += _check_once_only(txns)
     problems += _check_payouts(txns, accounts, balances)
     problems += _check_deposits(txns, accounts)
+    problems += _check_licence_sales(txns, accounts)
     return problems
 
 
@@ -612,4 +770,31 @@ def _check_deposits(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, s
             expected[(TransactionKind.ESCROW_FUNDING, AccountKind.PLATFORM_FEES)] = fee
         if got != expected:
             problems.append(f"Deposit {reference} is confirmed but its postings do not match its amounts.")
+    return problems
+
+
+def _check_licence_sales(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, str, bool]]) -> list[str]:
+    """A sale takes the price from the buyer's funding only and pays one author, maybe the original
+    employer, and the fee; a licence payment only funds a sale under the same reference."""
+    problems = []
+    sales = {t.key.removeprefix("licence_sale:") for t in txns.values() if t.kind == TransactionKind.LICENCE_SALE}
+    for txn in txns.values():
+        if txn.kind == TransactionKind.LICENCE_SALE:
+            if not txn.key.startswith("licence_sale:"):
+                problems.append(f"Licence sale {txn.key} should have a key licence_sale:<sale>.")
+            taken = [(accounts[a][1], amount) for a, _, amount in txn.lines if amount < 0]
+            given = [(accounts[a][1], amount) for a, _, amount in txn.lines if amount > 0]
+            if len(taken) != 1 or taken[0][0] != AccountKind.EMPLOYER_FUNDING:
+                problems.append(f"Licence sale {txn.key} must take its price from one buyer's funding balance.")
+            if sum(1 for kind, _ in given if kind == AccountKind.INTERN_PAYABLE) != 1 or any(
+                kind not in (AccountKind.INTERN_PAYABLE, AccountKind.EMPLOYER_FUNDING, AccountKind.PLATFORM_FEES)
+                for kind, _ in given
+            ):
+                problems.append(f"Licence sale {txn.key} must pay one author, the employer's share and the fee.")
+        elif txn.kind == TransactionKind.LICENCE_PAYMENT:
+            kinds = sorted(accounts[a][1] for a, _, _ in txn.lines)
+            if kinds != sorted([AccountKind.EMPLOYER_FUNDING, AccountKind.EXTERNAL_WORLD]):
+                problems.append(f"Licence payment {txn.key} must move money from outside into a funding balance.")
+            if txn.key.removeprefix("licence_payment:") not in sales:
+                problems.append(f"Licence payment {txn.key} funded no licence sale.")
     return problems

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,9 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from sepaxml.validation import ValidationError as SepaValidationError
 
 from rung.accounts.models import User
 from rung.audit.services import record
@@ -50,16 +54,22 @@ from rung.ledger.providers import (
     PayoutProvider,
     PayoutResult,
     PayoutState,
+    SandboxProvider,
+    SepaDebtor,
     get_payment_provider,
     get_payout_provider,
+    render_sepa,
+    require_sandbox_allowed,
 )
 from rung.ledger.selectors import overdue_payouts, payout_target_business_days
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.events import emit
 from rung.lib.money import MAX_MINOR, MoneyError, format_money, normalise_currency, percent_of
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
-from rung.payees.selectors import has_payout_details, users_with_details
+from rung.payees.models import AccountFormChoice
+from rung.payees.selectors import account_forms, has_payout_details, users_with_details
 from rung.payees.services import export_plain_details
+from rung.payees.validation import in_sepa_zone
 
 logger = logging.getLogger(__name__)
 
@@ -692,6 +702,99 @@ def pay_kill_fee(
         )
 
 
+# --- Licence sales (the showcase) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LicenceSplit:
+    """Who a licence's price goes to, in minor units; the parts add up to the price."""
+
+    author_minor: int
+    employer_minor: int
+    fee_minor: int
+
+    @property
+    def price_minor(self) -> int:
+        return self.author_minor + self.employer_minor + self.fee_minor
+
+
+def sell_licence(
+    *,
+    sale_uuid: uuid.UUID | str,
+    buyer: Organisation,
+    currency: str,
+    split: LicenceSplit,
+    author: User,
+    author_engagement_uuid: uuid.UUID | str,
+    employer: Organisation | None,
+    actor: User,
+    provider: PaymentProvider | None = None,
+    memo: str = "",
+) -> LedgerTransaction:
+    """A licence bought through Rung: funded first, then ONE balanced sale that pays the author's royalty
+    (owed on their engagement and paid out like a stipend), the original employer's share and the fee.
+
+    The buyer's funding balance pays; when it holds too little, a payment provider that confirms at once
+    (the sandbox) takes the price first (`licence_payment:<sale>`); otherwise the buyer funds first. Exactly
+    once per sale (key `licence_sale:<sale uuid>`): a repeated or raced purchase returns the first sale.
+    """
+    sale = _uuid(sale_uuid, "licence sale")
+    engagement = _uuid(author_engagement_uuid, "engagement")
+    currency = normalise_currency(currency)
+    if not _may_fund(buyer, actor):
+        raise PermissionDenied("Only an owner or manager of this organisation can buy licences for it.")
+    price = _amount(split.price_minor, "The price")
+    _amount(split.author_minor, "The author's royalty")
+    for part, what in ((split.employer_minor, "The employer's share"), (split.fee_minor, "The fee")):
+        if isinstance(part, bool) or not isinstance(part, int) or part < 0:
+            raise MoneyError(f"{what} must be a whole number of minor units, zero or more.")
+    if split.employer_minor and employer is None:
+        raise LedgerError("A share for the original employer needs the employer.", code="no_employer")
+    if employer is not None and employer.pk == buyer.pk:
+        raise LedgerError("An employer cannot buy a licence to its own interns' work.", code="own_work")
+    key = f"licence_sale:{sale}"
+    provider = provider or get_payment_provider()
+    with transaction.atomic():
+        funding = _funding(buyer, currency)
+        # One buyer's purchases queue here, so a race sees the first sale once it has committed.
+        _lock_accounts([funding.pk])
+        existing = LedgerTransaction.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        if _balance(funding.pk) < price:
+            if provider.name != SandboxProvider.name:
+                raise InsufficientFunds(
+                    f"Your Rung balance holds less than {format_money(price, currency)}; fund it first."
+                )
+            require_sandbox_allowed()
+            post_transaction(
+                idempotency_key=f"licence_payment:{sale}",
+                kind=TransactionKind.LICENCE_PAYMENT,
+                postings=[Posting(_world(currency), -price, currency), Posting(funding, price, currency)],
+                actor=actor,
+                memo=memo or "Licence payment",
+                organisation=buyer,
+            )
+        postings = [
+            Posting(funding, -price, currency),
+            Posting(_payable(engagement, currency, author), split.author_minor, currency),
+        ]
+        if split.employer_minor and employer is not None:
+            postings.append(Posting(_funding(employer, currency), split.employer_minor, currency))
+        if split.fee_minor:
+            postings.append(Posting(_fees(currency), split.fee_minor, currency))
+        return post_transaction(
+            idempotency_key=key,
+            kind=TransactionKind.LICENCE_SALE,
+            postings=postings,
+            actor=actor,
+            memo=memo or "Licence sold: royalties and the platform fee",
+            organisation=buyer,
+            engagement_uuid=engagement,
+            approved_at=timezone.now(),
+        )
+
+
 # --- Payouts -------------------------------------------------------------------------------
 
 
@@ -1026,36 +1129,123 @@ def run_payouts(
     return run
 
 
+class BatchFormat(StrEnum):
+    CSV = "csv"  # any currency and account form, paid by hand through the bank
+    SEPA = "sepa"  # a pain.001 SEPA credit transfer file: euro payouts to IBANs in the SEPA zone
+
+
 @dataclass(frozen=True)
 class PayoutBatch:
     reference: str
     payouts: list[Payout]
-    csv: str
+    file_format: str = BatchFormat.CSV
+    content: bytes = b""
+
+    @property
+    def csv(self) -> str:
+        return self.content.decode() if self.file_format == BatchFormat.CSV else ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.reference}.{'xml' if self.file_format == BatchFormat.SEPA else 'csv'}"
+
+    @property
+    def content_type(self) -> str:
+        return "application/xml" if self.file_format == BatchFormat.SEPA else "text/csv; charset=utf-8"
 
 
-def export_payout_batch(*, staff: User) -> PayoutBatch:
-    """Claim every pending batch-export payout into one batch and return its CSV for the bank.
+def sepa_debtor() -> SepaDebtor:
+    """Rung's account the SEPA file pays from, checked; refused with what to set when it is missing."""
+    name = str(getattr(settings, "PAYOUT_DEBTOR_NAME", "") or "").strip()
+    raw_iban = str(getattr(settings, "PAYOUT_DEBTOR_IBAN", "") or "").strip()
+    raw_bic = str(getattr(settings, "PAYOUT_DEBTOR_BIC", "") or "").strip()
+    missing = [
+        setting
+        for setting, value in (
+            ("PAYOUT_DEBTOR_NAME", name),
+            ("PAYOUT_DEBTOR_IBAN", raw_iban),
+            ("PAYOUT_DEBTOR_BIC", raw_bic),
+        )
+        if not value
+    ]
+    if missing:
+        raise LedgerError(
+            f"A SEPA file needs Rung's own bank account: set {', '.join(missing)}. "
+            "Until then, export the CSV and pay it through the bank by hand.",
+            code="sepa_not_configured",
+        )
+    try:
+        iban, bic = IBAN(raw_iban), BIC(raw_bic)
+    except SchwiftyException as error:
+        raise LedgerError(
+            f"PAYOUT_DEBTOR_IBAN or PAYOUT_DEBTOR_BIC is not valid ({error}).", code="sepa_not_configured"
+        ) from None
+    return SepaDebtor(name=name[:70], iban=iban.compact, bic=str(bic))
 
-    Exporting marks them sent, so a second export cannot pay them again; the same batch can be
-    downloaded again with `selectors.payout_batch_csv(reference)`.
+
+def sepa_configured() -> bool:
+    try:
+        sepa_debtor()
+    except LedgerError:
+        return False
+    return True
+
+
+def fits_sepa(payout: Payout, forms: Mapping[int, tuple[str, str]]) -> bool:
+    """A euro payout to an intern whose account is an IBAN in the SEPA zone goes in the SEPA file."""
+    country, form = forms.get(payout.intern_id, ("", ""))
+    return payout.currency == "EUR" and form == AccountFormChoice.IBAN and in_sepa_zone(country)
+
+
+def export_payout_batch(*, staff: User, file_format: str = BatchFormat.CSV) -> PayoutBatch:
+    """Claim pending batch-export payouts into one batch and return its file for the bank.
+
+    With Rung's SEPA account configured, euro payouts to SEPA IBANs go in a SEPA credit transfer
+    file (`file_format="sepa"`) and the CSV carries the rest; without it the CSV carries them all
+    (and a SEPA export is refused, saying what to set). Exporting marks the payouts sent, so a
+    second export cannot pay them again; if the file cannot be made, nothing is claimed. The same
+    batch can be listed again with `selectors.payout_batch_csv(reference)`, without account numbers.
     """
     _require_staff(staff, "export payouts")
+    if file_format not in {f.value for f in BatchFormat}:
+        raise LedgerError("Choose the CSV or the SEPA file.", code="invalid_format", field="format")
+    sepa = file_format == BatchFormat.SEPA
+    debtor = sepa_debtor() if sepa else None
+    split = sepa or sepa_configured()
     provider = BatchExportProvider()
     reference = f"BATCH-{timezone.now():%Y%m%d}-{secrets.token_hex(3).upper()}"
-    claimed = [
-        payout.pk
-        for payout in Payout.objects.filter(status=PayoutStatus.PENDING, provider=provider.name).order_by("pk")
-        if _claim_for_sending(payout, actor=staff, batch_reference=reference)
-    ]
-    payouts = list(Payout.objects.filter(pk__in=claimed).select_related("intern").order_by("created_at", "pk"))
-    record(
-        "ledger.payout_batch.exported",
-        actor=staff,
-        data={"reference": reference, "payouts": [str(p.uuid) for p in payouts]},
-    )
-    # The one place plain account details leave Rung, and payees audits it.
-    accounts = export_plain_details([p.intern for p in payouts], staff=staff, reason=reference) if payouts else {}
-    return PayoutBatch(reference=reference, payouts=payouts, csv=provider.render_csv(payouts, accounts))
+    candidates = list(Payout.objects.filter(status=PayoutStatus.PENDING, provider=provider.name).order_by("pk"))
+    forms = account_forms(sorted({p.intern_id for p in candidates}))
+    if split:
+        candidates = [p for p in candidates if fits_sepa(p, forms) == sepa]
+    with transaction.atomic():
+        # One transaction: if the file cannot be made, no payout is left marked sent without one.
+        claimed = [
+            payout.pk for payout in candidates if _claim_for_sending(payout, actor=staff, batch_reference=reference)
+        ]
+        payouts = list(Payout.objects.filter(pk__in=claimed).select_related("intern").order_by("created_at", "pk"))
+        record(
+            "ledger.payout_batch.exported",
+            actor=staff,
+            data={"reference": reference, "format": file_format, "payouts": [str(p.uuid) for p in payouts]},
+        )
+        if not payouts:
+            return PayoutBatch(reference=reference, payouts=[], file_format=file_format)
+        # The one place plain account details leave Rung, and payees audits it.
+        accounts = export_plain_details([p.intern for p in payouts], staff=staff, reason=reference)
+        if debtor is None:
+            content = provider.render_csv(payouts, accounts).encode()
+        else:
+            try:
+                content = render_sepa(
+                    payouts, accounts, debtor=debtor, reference=reference, execution_date=timezone.now().date()
+                )
+            except (SepaValidationError, KeyError) as error:
+                raise LedgerError(
+                    f"The SEPA file could not be made ({type(error).__name__}: {error}); nothing was exported.",
+                    code="sepa_invalid",
+                ) from error
+    return PayoutBatch(reference=reference, payouts=payouts, file_format=file_format, content=content)
 
 
 # --- Timeliness ----------------------------------------------------------------------------

@@ -160,6 +160,8 @@ def org_money(request: HttpRequest, slug: str) -> HttpResponse:
                     "released": format_money(t.released, currency),
                     "refunded": format_money(t.refunded, currency),
                     "funding_balance": format_money(t.funding_balance, currency),
+                    "royalties": format_money(t.royalties, currency) if t.royalties else "",
+                    "licences_bought": format_money(t.licences_bought, currency) if t.licences_bought else "",
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
@@ -267,11 +269,18 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 # --- Interns -------------------------------------------------------------------------------
 
 
+def waiting_amounts(user: Any) -> list[str]:
+    """The person's payouts held for want of payout details, formatted, for the banner asking for them."""
+    return [format_money(total, currency) for currency, total in selectors.waiting_payouts_for(user).items()]
+
+
 def _payout_status(payout: Payout) -> str:
     if payout.status == PayoutStatus.SETTLED and payout.settled_at:
         return f"Paid on {timezone.localtime(payout.settled_at):%d %b %Y}"
     if payout.status == PayoutStatus.FAILED:
         return f"Failed: {payout.failure_reason} (the money is owed to you again)"
+    if payout.status == PayoutStatus.WAITING:
+        return "Waiting for your payout details"
     return payout.get_status_display()
 
 
@@ -305,6 +314,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
                     "pending": format_money(t.owed + t.in_transit, currency),
                     "pending_note": _pending_note(t.owed, t.in_transit, currency),
                     "paid": format_money(t.paid, currency),
+                    "royalties": format_money(t.royalties, currency) if t.royalties else "",
                 }
                 for currency, t in sorted(statement.totals.items())
             ],
@@ -329,6 +339,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             ],
             "more_lines": len(lines) > len(recent),
             "target": target,
+            "payout_waiting": waiting_amounts(user),
             "nav": "earnings",
         },
     )
@@ -403,6 +414,126 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
         ],
     )
     return _download(document, "application/pdf", f"rung-earnings-{timezone.now():%Y-%m-%d}.pdf")
+
+
+FIRST_YEAR = 2000
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _statement_year(raw: str | None) -> tuple[int, str]:
+    """The year asked for, or this year with a message saying why the one asked for was not used."""
+    this_year = timezone.now().year
+    if raw in (None, ""):
+        return this_year, ""
+    try:
+        year = int(str(raw).strip())
+    except ValueError:
+        return this_year, "Choose a year such as 2025."
+    if not FIRST_YEAR <= year <= this_year:
+        return this_year, f"Choose a year from {FIRST_YEAR} to {this_year}."
+    return year, ""
+
+
+def _yearly_rows(statement: selectors.YearlyStatement) -> dict[str, list[dict[str, str]]]:
+    return {
+        "totals": [{"currency": c, "paid": format_money(t, c)} for c, t in statement.total().items()],
+        "by_employer": [
+            {"employer": e, "currency": c, "paid": format_money(t, c)} for e, c, t in statement.by_employer()
+        ],
+        "by_month": [
+            {"month": _MONTHS[m - 1], "currency": c, "paid": format_money(t, c)} for m, c, t in statement.by_month()
+        ],
+        "lines": [
+            {
+                "employer": line.employer,
+                "month": _MONTHS[line.month - 1],
+                "currency": line.currency,
+                "paid": format_money(line.paid_minor, line.currency),
+            }
+            for line in statement.lines
+        ],
+    }
+
+
+@login_required
+def yearly_statement(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    year, error = _statement_year(request.GET.get("year"))
+    statement = selectors.yearly_earnings(user, year)
+    years = selectors.earning_years(user)
+    return render(
+        request,
+        "ledger/yearly.html",
+        {
+            "year": year,
+            "years": years if year in years else sorted({*years, year}, reverse=True),
+            "error": error,
+            "payout_waiting": waiting_amounts(user),
+            **_yearly_rows(statement),
+            "nav": "earnings",
+        },
+        status=400 if error else 200,
+    )
+
+
+def _year_or_404(year: int) -> int:
+    if not FIRST_YEAR <= year <= timezone.now().year:
+        raise Http404("No statement for that year")
+    return year
+
+
+@login_required
+def yearly_statement_csv(request: HttpRequest, year: int) -> HttpResponse:
+    statement = selectors.yearly_earnings(request_user(request), _year_or_404(year))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["year", "employer", "month", "currency", "paid"])
+    for line in statement.lines:
+        writer.writerow(
+            [
+                year,
+                spreadsheet_safe(line.employer),
+                line.month,
+                line.currency,
+                from_minor(line.paid_minor, line.currency),
+            ]
+        )
+    for employer, currency, total in statement.by_employer():
+        writer.writerow([year, spreadsheet_safe(employer), "all", currency, from_minor(total, currency)])
+    for month, currency, total in statement.by_month():
+        writer.writerow([year, "all", month, currency, from_minor(total, currency)])
+    for currency, total in statement.total().items():
+        writer.writerow([year, "all", "all", currency, from_minor(total, currency)])
+    return _download(out.getvalue(), "text/csv; charset=utf-8", f"rung-earnings-{year}.csv")
+
+
+@login_required
+def yearly_statement_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    user = request_user(request)
+    statement = selectors.yearly_earnings(user, _year_or_404(year))
+    rows = _yearly_rows(statement)
+    document = pdf.yearly_statement_pdf(
+        name=user.full_name or user.email,
+        email=user.email,
+        year=year,
+        totals=[pdf.Row([r["currency"], r["paid"]], bold=True) for r in rows["totals"]],
+        by_employer=[pdf.Row([r["employer"], r["currency"], r["paid"]]) for r in rows["by_employer"]],
+        by_month=[pdf.Row([r["month"], r["currency"], r["paid"]]) for r in rows["by_month"]],
+    )
+    return _download(document, "application/pdf", f"rung-earnings-{year}.pdf")
 
 
 # --- Staff ---------------------------------------------------------------------------------
@@ -548,13 +679,21 @@ def _payout_rows(payouts: Iterable[Payout], target: int) -> list[dict[str, Any]]
 def staff_payouts(request: HttpRequest) -> HttpResponse:
     target = selectors.payout_target_business_days()
     pending = selectors.payouts_with_status(PayoutStatus.PENDING)
+    exportable = [p for p in pending if p.provider == BatchExportProvider.name]
+    sepa_ready = services.sepa_configured()
+    forms = selectors.payout_account_forms(exportable) if sepa_ready else {}
+    in_sepa = sum(services.fits_sepa(p, forms) for p in exportable) if sepa_ready else 0
     return render(
         request,
         "ledger/staff_payouts.html",
         {
             "late": _payout_rows(selectors.late_payouts(), target),
             "pending": _payout_rows(pending, target),
-            "exportable": sum(p.provider == BatchExportProvider.name for p in pending),
+            "exportable": len(exportable),
+            "exportable_sepa": in_sepa,
+            "exportable_csv": len(exportable) - in_sepa,
+            "sepa_ready": sepa_ready,
+            "waiting": selectors.waiting_payouts_summary(),
             "sent": _payout_rows(selectors.payouts_with_status(PayoutStatus.SENT), target),
             "failed": _payout_rows(selectors.payouts_with_status(PayoutStatus.FAILED, limit=FAILED_SHOWN), target),
             "failed_shown": FAILED_SHOWN,
@@ -572,13 +711,19 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_export_batch(request: HttpRequest) -> HttpResponse:
-    batch = services.export_payout_batch(staff=request_user(request))
+    try:
+        batch = services.export_payout_batch(
+            staff=request_user(request), file_format=request.POST.get("format", services.BatchFormat.CSV)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:staff_payouts")
     if not batch.payouts:
-        messages.info(request, "There are no pending payouts to export.")
+        messages.info(request, "There are no pending payouts to export in this file.")
         return redirect("ledger:staff_payouts")
     # The file is the batch: its payouts are now marked sent, so it is downloaded at once (and
-    # can be downloaded again from the list of batches).
-    return _download(batch.csv, "text/csv; charset=utf-8", f"{batch.reference}.csv")
+    # can be listed again from the list of batches).
+    return _download(batch.content, batch.content_type, batch.filename)
 
 
 @staff_required

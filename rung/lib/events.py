@@ -166,6 +166,19 @@ EVENT_TYPES: dict[str, EventType] = {
         # recognition and showcase
         _e("showcase.consent_requested", "An intern asked to showcase work.", "item_id", "actor_id"),
         _e("showcase.published", "A showcase item was published.", "item_id"),
+        _e("showcase.consent_decided", "An employer consented to, or declined, showing work.", "item_id", "actor_id"),
+        _e(
+            "showcase.consent_withdrawn",
+            "An employer withdrew consent; the item is unpublished.",
+            "item_id",
+            "actor_id",
+        ),
+        _e("showcase.curated", "A curator sent an item back or declined it.", "item_id", "decision"),
+        _e("showcase.invited_to_apply", "An employer invited a showcase author to apply.", "invitation_id", "actor_id"),
+        _e("showcase.reported", "Someone reported a public item to staff.", "report_id"),
+        _e("showcase.taken_down", "Staff took a public item down; the owner is told why.", "moderation_id"),
+        _e("showcase.restored", "Staff restored an item they had taken down.", "moderation_id"),
+        _e("showcase.licence_sold", "An organisation bought a licence to showcased work.", "purchase_id"),
         _e("endorsement.issued", "Someone endorsed an intern.", "endorsement_id", "actor_id"),
         _e("nomination.awarded", "A nomination round named its winners.", "round_id"),
         # education

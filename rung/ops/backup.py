@@ -5,8 +5,14 @@ A backup is a folder:
     manifest.json           what is in it, and the SHA-256 and size of every other file
     database.sqlite3        SQLite, copied with SQLite's online backup API (consistent while the site runs)
     database.pgdump         or PostgreSQL, in pg_dump's custom format (one consistent snapshot)
-    media/…                 MEDIA_ROOT: submissions and other uploads
-    credentials-keys.json   the credential signing keys (still encrypted with the passphrase)
+    media/…                 the uploaded files (submissions, attachments), read through Django's storage
+                            API: MEDIA_ROOT on disk, or every object of the S3 bucket (RUNG_S3_BUCKET)
+    credentials-keys.json   the credential key file, if there is one (still encrypted with the passphrase);
+                            with CREDENTIALS_KEY_STORE=database the keys are in the database dump
+
+`rung backup DIR --upload` then copies the finished backup into the same storage under
+backups/<DIR's name>/, to get it off the machine (an S3 bucket: off every machine); uploads under
+backups/ are not themselves backed up again.
 
 Restore checks every checksum before it touches anything and refuses a backup that does not match
 its manifest; it restores only into an empty database and empty folders unless told to overwrite.
@@ -25,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -35,6 +43,8 @@ SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 MEDIA_DIR = "media"
 KEY_FILE = "credentials-keys.json"
+# Where `--upload` puts backups in the storage; never part of the uploads a backup copies.
+UPLOAD_PREFIX = "backups"
 
 
 class BackupError(Exception):
@@ -81,6 +91,68 @@ def _empty_dir(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
+# --- Uploaded files, through the storage API ------------------------------------------------------------
+
+
+def _storage_files(storage: Storage, folder: str = "") -> list[str]:
+    """Every file name in the storage (recursively), except backups uploaded into it."""
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        path = f"{folder}/{sub}" if folder else sub
+        if path != UPLOAD_PREFIX:
+            names += _storage_files(storage, path)
+    return sorted(names)
+
+
+def _storage_is_empty(storage: Storage) -> bool:
+    try:
+        return not _storage_files(storage)
+    except FileNotFoundError:
+        return True  # FileSystemStorage before anything was uploaded: MEDIA_ROOT does not exist yet
+
+
+def _storage_name() -> str:
+    return f"the bucket {settings.RUNG_S3_BUCKET}" if settings.RUNG_S3_BUCKET else f"{settings.MEDIA_ROOT} (MEDIA_ROOT)"
+
+
+def _copy_uploads_out(dest: Path, outcome: Outcome) -> None:
+    try:
+        names = _storage_files(default_storage)
+    except FileNotFoundError:
+        names = []
+    if not names:
+        outcome.notes.append(f"No uploaded files in {_storage_name()}.")
+        return
+    for name in names:
+        target = dest / MEDIA_DIR / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, length=1 << 20)
+
+
+def _copy_uploads_in(src: Path, force: bool) -> None:
+    root = src / MEDIA_DIR
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(root).as_posix()
+        if force and default_storage.exists(name):
+            default_storage.delete(name)
+        with path.open("rb") as handle:
+            saved = default_storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise BackupError(f"The storage saved {name} as {saved}; restore into an empty storage.")
+
+
+def _upload_backup(dest: Path) -> str:
+    prefix = f"{UPLOAD_PREFIX}/{dest.name}"
+    if default_storage.exists(f"{prefix}/{MANIFEST}"):
+        raise BackupError(f"{prefix} is already in the storage. Back up into a folder with a new name.")
+    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
+        with path.open("rb") as handle:
+            default_storage.save(f"{prefix}/{path.relative_to(dest).as_posix()}", File(handle))
+    return prefix
+
+
 # --- Backup ------------------------------------------------------------------------------------------
 
 
@@ -103,8 +175,8 @@ def _dump_database(dest: Path) -> str:
     raise BackupError(f"Backing up a {connection.vendor} database is not supported (SQLite and PostgreSQL are).")
 
 
-def create_backup(dest: Path) -> Outcome:
-    """Write a backup of this site into `dest`, a new or empty folder."""
+def create_backup(dest: Path, *, upload: bool = False) -> Outcome:
+    """Write a backup of this site into `dest`, a new or empty folder (and copy it into the storage if `upload`)."""
     started = time.monotonic()
     dest = dest.resolve()
     if not _empty_dir(dest):
@@ -112,16 +184,16 @@ def create_backup(dest: Path) -> Outcome:
     dest.mkdir(parents=True, exist_ok=True)
     outcome = Outcome(path=dest)
     database_file = _dump_database(dest)
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir():
-        shutil.copytree(media_root, dest / MEDIA_DIR, dirs_exist_ok=True)
-    else:
-        outcome.notes.append(f"No uploaded files: {media_root} does not exist.")
+    _copy_uploads_out(dest, outcome)
     key_file = Path(settings.CREDENTIALS_KEY_FILE)
     if key_file.is_file():
         shutil.copy2(key_file, dest / KEY_FILE)
     else:
-        outcome.notes.append(f"No credential key file at {key_file}: no credential has been signed yet.")
+        outcome.notes.append(
+            "The credential signing keys are in the database dump (still sealed)."
+            if settings.CREDENTIALS_KEY_STORE == "database"
+            else f"No credential key file at {key_file}: no credential has been signed yet."
+        )
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.name != MANIFEST):
         relative = path.relative_to(dest).as_posix()
@@ -138,6 +210,8 @@ def create_backup(dest: Path) -> Outcome:
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     outcome.files = len(files)
     outcome.bytes = sum(entry["bytes"] for entry in files.values())
+    if upload:
+        outcome.notes.append(f"Copied into the storage ({_storage_name()}) under {_upload_backup(dest)}/.")
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -216,22 +290,20 @@ def _restore_database(src: Path, manifest: dict[str, Any], *, force: bool) -> No
 
 
 def restore_backup(src: Path, *, force: bool = False) -> Outcome:
-    """Restore the backup in `src` into this site's database, MEDIA_ROOT and credential key file."""
+    """Restore the backup in `src` into this site's database, file storage and credential key file."""
     started = time.monotonic()
     src = src.resolve()
     manifest = read_verified_manifest(src)
-    media_root = Path(settings.MEDIA_ROOT)
     key_file = Path(settings.CREDENTIALS_KEY_FILE)
     # Check every destination before writing anything, so a refusal leaves everything as it was.
-    if manifest.get("media") and not force and not _empty_dir(media_root):
-        raise BackupError(f"{media_root} (MEDIA_ROOT) is not empty. Restore into an empty folder, or pass --force.")
+    if manifest.get("media") and not force and not _storage_is_empty(default_storage):
+        raise BackupError(f"{_storage_name()} is not empty. Restore into an empty storage, or pass --force.")
     if manifest.get("credentials_key_file") and not force and key_file.exists():
         raise BackupError(f"{key_file} (CREDENTIALS_KEY_FILE) already exists. Move it away, or pass --force.")
     _restore_database(src, manifest, force=force)
     outcome = Outcome(path=src, files=len(manifest["files"]))
     if manifest.get("media"):
-        media_root.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(src / manifest["media"], media_root, dirs_exist_ok=True)
+        _copy_uploads_in(src, force)
     if manifest.get("credentials_key_file"):
         key_file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src / manifest["credentials_key_file"], key_file)

@@ -18,7 +18,7 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args: object, candidates: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["candidate"].choices = candidates
+        self.fields["candidate"].choices = candidates  # type: ignore[attr-defined]
 
 
 class AdvanceForm(forms.Form):

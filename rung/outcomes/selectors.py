@@ -17,6 +17,7 @@ Survey answers are confidential: nothing here returns one person's answer, only 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -79,8 +80,9 @@ def pending_confirmations(user: User) -> int:
     return Outcome.objects.filter(candidate=user, candidate_response=CandidateResponse.PENDING).count()
 
 
-def annotate_hire_window(outcomes: QuerySet[Outcome], *, months: int | None = None) -> QuerySet[Outcome]:
-    """Adds `last_engagement_end` and `hired_within_window`, in SQL.
+def annotate_hire_window(outcomes: QuerySet[Outcome], *, months: int | None = None) -> QuerySet[Any]:
+    """Adds `last_engagement_end` and `hired_within_window`, in SQL. (Typed QuerySet[Any] so that
+    callers may filter on the annotations.)
 
     "Within N months" compares calendar months: with m = 12·(Δyear) + Δmonth between the end and the
     start date, the start is within N months when m < N, or m = N and its day of the month is not
@@ -176,7 +178,9 @@ def follow_up_rates(engagements: QuerySet[Engagement]) -> list[FollowUpRate]:
             n_through=Count("pk", filter=Q(employed=True, through_this_employer=True)),
         )
     )
-    found = {r["months"]: r for r in rows}
+    found: dict[int, dict[str, int]] = {
+        r["months"]: {k: int(r[k]) for k in ("n_sent", "n_answered", "n_employed", "n_through")} for r in rows
+    }
     return [
         FollowUpRate(
             months=m,
@@ -236,6 +240,17 @@ def employer_survey_summary(engagements: QuerySet[Engagement]) -> EmployerSurvey
         would_hire_no=Count("pk", filter=Q(would_hire=WouldHire.NO)),
     )
     return EmployerSurveySummary(**{k: v or 0 for k, v in totals.items()})
+
+
+def surveys_owed_by_organisation(org: Organisation) -> QuerySet[Engagement]:
+    """The organisation's completed engagements without its survey (for the outcomes page)."""
+    return (
+        Engagement.objects.filter(
+            project__organisation=org, status=EngagementStatus.COMPLETED, employer_survey__isnull=True
+        )
+        .select_related("project", "candidate")
+        .order_by("-completed_at", "-id")
+    )
 
 
 def surveys_owed_by_candidate(user: User) -> QuerySet[Engagement]:

@@ -118,7 +118,13 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "outcomes/organisation.html",
-        {"org": org, "form": form, "page": page, "advance_form": AdvanceForm()},
+        {
+            "org": org,
+            "form": form,
+            "page": page,
+            "advance_form": AdvanceForm(),
+            "surveys": selectors.surveys_owed_by_organisation(org)[:10],
+        },
     )
 
 

@@ -141,7 +141,7 @@ def move_up(request: HttpRequest, slug: str, pathway_uuid: UUID, payload: MoveUp
     candidate = User.objects.filter(uuid=payload.candidate).first()
     if candidate is None:
         raise NotFound("No such candidate.")
-    services.move_up(pathway, candidate=candidate, actor=user, reason=payload.reason)
+    services.move_up(pathway, candidate=candidate, actor=user, reason=payload.reason, to_position=payload.step)
     standing = selectors.standing_of(selectors.get_pathway(org, str(pathway_uuid)), candidate)
     assert standing is not None  # they were just moved up, so they are in scope
     return standing_out(standing)

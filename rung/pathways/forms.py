@@ -41,4 +41,5 @@ class StepForm(forms.Form):
 
 class MoveUpForm(forms.Form):
     candidate = forms.UUIDField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10)
     reason = forms.CharField(label="Reason (the candidate reads it)", max_length=1000, widget=forms.Textarea)

@@ -82,3 +82,6 @@ class StandingOut(Schema):
 class MoveUpIn(Schema):
     candidate: UUID
     reason: str = Field(max_length=1000)
+    step: int | None = Field(
+        default=None, ge=1, le=10, description="The step you mean to move them to; refused if it is no longer next"
+    )

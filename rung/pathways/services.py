@@ -156,9 +156,12 @@ def create_pathway(organisation: Organisation, *, actor: User, data: PathwayInpu
     return pathway
 
 
-def move_up(pathway: Pathway, *, candidate: User, actor: User, reason: str) -> Progress:
+def move_up(pathway: Pathway, *, candidate: User, actor: User, reason: str, to_position: int | None = None) -> Progress:
     """Move the candidate to the next step: a person's decision, with a reason the candidate reads,
-    recorded with the criteria as they stood (a decision may go ahead of the rubric; it says so)."""
+    recorded with the criteria as they stood (a decision may go ahead of the rubric; it says so).
+
+    `to_position` is the step the person saw as next: if someone moved the candidate meanwhile (or
+    the form was sent twice), the decision is refused instead of moving them two steps."""
     _check(actor, pathway.organisation, "review")
     reason = reason.strip()
     if not reason:
@@ -173,12 +176,14 @@ def move_up(pathway: Pathway, *, candidate: User, actor: User, reason: str) -> P
                 progress, _ = Progress.objects.get_or_create(pathway=pathway, candidate=candidate)
         except IntegrityError:
             progress = Progress.objects.get(pathway=pathway, candidate=candidate)
-        progress = Progress.objects.select_for_update().select_related("step").get(pk=progress.pk)
+        progress = Progress.objects.select_for_update().get(pk=progress.pk)
         standing = selectors.standing_of(pathway, candidate)
         if standing is None:
             raise PathwayError("This candidate has not completed a micro-internship on this ladder.")
         if standing.next_step is None:
             raise PathwayError("This candidate is already at the top of the ladder.")
+        if to_position is not None and to_position != standing.next_step.position:
+            raise PathwayError("Someone has just moved this candidate; please look at the ladder again.")
         previous = progress.step
         progress.step = standing.next_step
         progress.updated_at = timezone.now()

@@ -138,7 +138,11 @@ def move(request: HttpRequest, slug: str, pathway_uuid: str) -> HttpResponse:
         if candidate is None:
             raise DomainError("No such candidate.")
         progress = services.move_up(
-            pathway, candidate=candidate, actor=request_user(request), reason=form.cleaned_data["reason"]
+            pathway,
+            candidate=candidate,
+            actor=request_user(request),
+            reason=form.cleaned_data["reason"],
+            to_position=form.cleaned_data["step"],
         )
         messages.success(
             request, f"Moved up to “{progress.step.title if progress.step else ''}”. The candidate is told."

@@ -31,6 +31,12 @@ def users_with_details(user_ids: list[int]) -> set[int]:
     return set(PayoutDetails.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
 
 
+def account_forms(user_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each person's account country and form (both stored in the clear), to choose a batch file format."""
+    rows = PayoutDetails.objects.filter(user_id__in=user_ids).values_list("user_id", "country", "form")
+    return {user_id: (country, form) for user_id, country, form in rows}
+
+
 def pending_change_for(user: User) -> PayoutDetailsChange | None:
     if not user.is_authenticated:
         return None

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from schwifty import BIC, IBAN
+from schwifty import BIC, IBAN, registry
 from schwifty.exceptions import SchwiftyException
 from stdnum import get_cc_module
 from stdnum.exceptions import ValidationError as StdnumError
@@ -34,6 +34,14 @@ _DOMESTIC = {"GB": AccountForm.UK, "US": AccountForm.US}
 _TAX_MODULES = ("tin", "idnr", "nif", "utr", "ssn", "itin", "cf", "bsn", "pesel", "nir", "cpr", "pin", "dni", "vat")
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def in_sepa_zone(country: str) -> bool:
+    """Whether an IBAN account in this country is reached by a SEPA credit transfer."""
+    try:
+        return bool(registry.get_iban_spec(country.upper()).in_sepa_zone)
+    except (KeyError, SchwiftyException):
+        return False
 
 
 def account_form_for(country: str) -> str:

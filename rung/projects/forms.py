@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from rung.lib.validation import amount_problem, date_problem
 from rung.profiles.widgets import SkillPicker, skill_choices
+from rung.projects import extensions
 from rung.projects.fairpay import minimum_wages
 from rung.projects.models import IpLicence, WorkMode
 
@@ -186,10 +187,12 @@ class SearchForm(forms.Form):
     )
     organisation = forms.CharField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[("recent", "Newest first"), ("relevance", "Best match")])
+    flags = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Only projects that")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skills"].choices = skill_choices()  # type: ignore[attr-defined]
+        self.fields["flags"].choices = extensions.flag_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -221,6 +224,7 @@ class SearchForm(forms.Form):
             "time": ("max_hours_per_week", "durations", "start_from", "start_to"),
             "where": ("work_modes",),
             "skills": ("skills",),
+            "flags": ("flags",),
         }
         return {panel for panel, names in panels.items() if any(self.data.get(n) or n in self.errors for n in names)}
 

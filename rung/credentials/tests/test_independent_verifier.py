@@ -179,3 +179,17 @@ def test_node_verifies_old_credentials_after_a_key_rotation(issue: Any) -> None:
     assert before.verification_method != after.verification_method
     for credential in (before, after):
         assert node_verify_rung(credential) == (0, {"verified": True, "error": None})
+
+
+def test_node_verifies_credentials_a_cohort_signed_in_worker_processes(org: Any, dana: Any, charlie: Any) -> None:
+    from rung.credentials.services import CohortMember, issue_cohort
+    from rung.credentials.tests.conftest import make_achievement
+
+    cohort = [
+        CohortMember(p, make_achievement(org), f"engagement:cohort-node-{i}") for i, p in enumerate([dana, charlie])
+    ]
+    result = issue_cohort(cohort, issued_by=None, processes=2)
+    assert len(result.issued) == 2
+    for credential in result.issued:
+        credential.refresh_from_db()
+        assert node_verify_rung(credential) == (0, {"verified": True, "error": None})

@@ -130,3 +130,28 @@ def test_the_demo_mentor_is_accredited_and_paired_by_the_optimal_matcher(sandbox
     nadia = User.objects.get(email="nadia@riverside.example")
     assert TrainingAttempt.objects.filter(user=nadia, passed=True).count() == 2
     assert not is_accredited(nadia)
+
+
+def test_the_demo_education_partner_has_an_agreement_credit_and_a_transcript(
+    sandbox, django_capture_on_commit_callbacks
+):
+    from rung.credentials.clr import clr_schema_errors
+    from rung.credentials.verify import verify_credential
+    from rung.education.models import CreditAgreement, CreditClaim, Transcript
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=None)
+    riverside = Organisation.objects.get(email_domain="riverside.example")
+    agreement = CreditAgreement.objects.get(partner=riverside)
+    assert agreement.status == "active"
+    assert set(agreement.signatures.values_list("role", flat=True)) == {"partner", "employer"}
+    claim = CreditClaim.objects.get(affiliation__student__email="maya@student.example")
+    assert (claim.status, claim.automatic) == ("approved", True)
+    transcript = Transcript.objects.get(partner=riverside)
+    assert transcript.student.email == "maya@student.example"
+    document = transcript.credential.document
+    assert clr_schema_errors(document) == []
+    assert verify_credential(document).verified
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=None)
+    assert Transcript.objects.filter(partner=riverside).count() == 1

@@ -23,7 +23,9 @@ def test_the_sweep_schedules_and_sends_each_follow_up_once(make_intern, django_c
     follow_up = FollowUp.objects.get()
     assert (follow_up.months, follow_up.due_on, follow_up.status) == (3, date(2026, 11, 30), FollowUpStatus.SENT)
     assert [m.to for m in mail.outbox] == [[person.email]]
-    token = re.search(r"/outcomes/follow-up/([^/\s]+)/", mail.outbox[0].body).group(1)
+    found = re.search(r"/outcomes/follow-up/([^/\s]+)/", str(mail.outbox[0].body))
+    assert found is not None
+    token = found.group(1)
     assert services.follow_up_from_token(token) == follow_up
     with django_capture_on_commit_callbacks(execute=True):
         # the first intern's 6-month one (31 Aug + 6 = 28 Feb) and the second's 3-month one (1 Nov + 3 = 1 Feb)
@@ -105,4 +107,18 @@ def test_concurrent_sweeps_send_each_follow_up_once(make_intern):
         t.join()
     assert sum(results) == 4
     assert FollowUp.objects.filter(status=FollowUpStatus.SENT).count() == 4
-    assert timezone.now() - FollowUp.objects.first().sent_at < timedelta(minutes=5)
+    sent_at = FollowUp.objects.values_list("sent_at", flat=True).first()
+    assert sent_at is not None
+    assert timezone.now() - sent_at < timedelta(minutes=5)
+
+
+def test_the_commands_run_the_sweeps():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("outcomes", "sweep", stdout=out)
+    assert "Sent 0 follow-up e-mail(s)." in out.getvalue()
+    call_command("webhooks", "retry", stdout=out)
+    assert "Made 0 delivery attempt(s)." in out.getvalue()

@@ -1,9 +1,11 @@
 """Every aggregate checked against a hand computation, and its query count at two data sizes."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -17,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(services.timezone, "now", lambda: timezone.datetime(2026, 12, 1, 12, tzinfo=timezone.UTC))
+    monkeypatch.setattr(services.timezone, "now", lambda: datetime(2026, 12, 1, 12, tzinfo=UTC))
+
+
+def in_window(outcomes: QuerySet[Outcome], months: int | None = None) -> bool:
+    row: Any = selectors.annotate_hire_window(outcomes, months=months).get()
+    return row.hired_within_window
 
 
 def hire(org, alice, person, start: date) -> Outcome:
@@ -42,7 +49,7 @@ def hire(org, alice, person, start: date) -> Outcome:
 def test_hired_within_six_months_by_calendar(org, alice, make_intern, end, start, within):
     person, _ = make_intern(end=end)
     outcome = hire(org, alice, person, start)
-    row = selectors.annotate_hire_window(Outcome.objects.filter(pk=outcome.pk)).get()
+    row: Any = selectors.annotate_hire_window(Outcome.objects.filter(pk=outcome.pk)).get()
     assert row.last_engagement_end == end
     assert row.hired_within_window is within
 
@@ -52,12 +59,12 @@ def test_the_window_is_a_setting_and_uses_the_last_engagement(org, alice, make_i
 
     person, _ = make_intern(end=date(2026, 1, 10))
     outcome = hire(org, alice, person, date(2026, 9, 1))
-    assert selectors.annotate_hire_window(Outcome.objects.all()).get().hired_within_window is False
-    assert selectors.annotate_hire_window(Outcome.objects.all(), months=8).get().hired_within_window is True
+    assert in_window(Outcome.objects.all()) is False
+    assert in_window(Outcome.objects.all(), months=8) is True
     # The engagement's end moving later (as a later engagement would) moves the reference date.
     other = Engagement.objects.get(candidate=person)
     finish(other, end=date(2026, 5, 1))
-    assert selectors.annotate_hire_window(Outcome.objects.filter(pk=outcome.pk)).get().hired_within_window is True
+    assert in_window(Outcome.objects.filter(pk=outcome.pk)) is True
 
 
 def build(org, alice, make_intern, n: int) -> None:

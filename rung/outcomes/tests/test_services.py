@@ -1,7 +1,6 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from rung.audit.models import AuditEvent
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
@@ -20,7 +19,7 @@ HIRE = OutcomeInput(
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     # Start dates are checked against today's horizon; keep 2027 within it.
-    monkeypatch.setattr(services.timezone, "now", lambda: timezone.datetime(2026, 12, 1, 12, tzinfo=timezone.UTC))
+    monkeypatch.setattr(services.timezone, "now", lambda: datetime(2026, 12, 1, 12, tzinfo=UTC))
 
 
 def test_it_records_an_invitation_and_asks_the_candidate(org, alice, make_intern, django_capture_on_commit_callbacks):

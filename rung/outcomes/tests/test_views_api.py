@@ -83,6 +83,19 @@ def test_the_survey_page_is_for_the_engagement_people_only(make_intern, charlie,
     assert "Great" not in client_for(person).get(url).content.decode()
 
 
+def test_the_employer_answers_the_survey_from_the_outcomes_page(org, bob, charlie, make_intern, client_for):
+    from rung.outcomes.models import EmployerSurvey
+
+    _, engagement = make_intern()
+    page = client_for(bob).get(reverse("outcomes:organisation", args=["acme"])).content.decode()
+    survey = reverse("outcomes:survey", args=[engagement.uuid])
+    assert survey in page
+    assert client_for(charlie).post(survey, {"platform_score": "8", "would_hire": "yes"}).status_code == 404
+    assert client_for(bob).post(survey, {"platform_score": "8", "would_hire": "yes"}).status_code == 302
+    assert EmployerSurvey.objects.get().would_hire == "yes"
+    assert survey not in client_for(bob).get(reverse("outcomes:organisation", args=["acme"])).content.decode()
+
+
 def test_an_applicant_tracking_system_pushes_through_the_api(org, alice, make_intern, api_for):
     person, _ = make_intern()
     api = api_for(alice)
@@ -134,3 +147,23 @@ def test_the_candidate_answers_through_the_api(invited, charlie, api_for):
     assert [o["uuid"] for o in mine["items"]] == [str(outcome.uuid)]
     answered = api_for(person).post(url, {"confirm": False, "note": "Not true"}, content_type="application/json")
     assert answered.json()["candidate_response"] == "disputed"
+
+
+def test_the_outcome_lists_cost_the_same_at_two_sizes(org, alice, make_intern, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            person, _ = make_intern()
+            services.record_outcome(org, candidate=person, actor=alice, data=OutcomeInput(stage="invited"))
+
+    client = client_for(alice)
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("outcomes:organisation", args=["acme"]))
+    add(4)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(reverse("outcomes:organisation", args=["acme"])).content.decode()
+    assert body.count("Invited to interview</td>") == 5
+    assert len(small) == len(large)

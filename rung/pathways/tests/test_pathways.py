@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rubric_name(project) -> str:
-    return rubric_for(project).criteria.order_by("position", "id").first().name
+    return rubric_for(project).criteria.order_by("position", "id")[0].name
 
 
 @pytest.fixture
@@ -99,6 +99,7 @@ def test_only_people_who_post_projects_build_ladders(org, bob, charlie, rubric_n
 def test_the_criteria_read_the_records_by_hand(ladder, nia, complete):
     complete(nia, changes_on_first=True, level=3)
     standing = selectors.standing_of(ladder, nia)
+    assert standing is not None
     # by hand: 1 completed; 2 milestones approved, 1 of them first time = 50 % (< 75); both handed in
     # (version 1) before their due dates = 100 %; level 3 on the named criterion; no mentor.
     assert [(c.met, c.value) for c in standing.criteria] == [
@@ -125,6 +126,7 @@ def test_moving_up_is_a_recorded_decision_the_candidate_hears_of(
         services.move_up(ladder, candidate=nia, actor=bob, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
         progress = services.move_up(ladder, candidate=nia, actor=bob, reason="Strong, clear work.")
+    assert progress.step is not None
     assert progress.step.title == "Interview"
     decision = Decision.objects.get()
     assert (decision.from_step, decision.to_step.title, decision.reason) == (None, "Interview", "Strong, clear work.")
@@ -133,6 +135,7 @@ def test_moving_up_is_a_recorded_decision_the_candidate_hears_of(
     assert "Interview" in note.title
     assert "Strong, clear work." in note.body
     standing = selectors.standing_of(ladder, nia)
+    assert standing is not None
     assert standing.summary == "0 of 1 criteria met for offer"
 
 
@@ -146,11 +149,14 @@ def test_moving_up_refuses_outsiders_viewers_strangers_and_the_top(ladder, nia, 
         services.move_up(ladder, candidate=nia, actor=viewer, reason="Why not")
     with pytest.raises(DomainError, match="not completed"):
         services.move_up(ladder, candidate=charlie, actor=alice, reason="Why not")
-    for _ in range(3):
+    services.move_up(ladder, candidate=nia, actor=alice, reason="Decided at the panel.", to_position=1)
+    with pytest.raises(DomainError, match="just moved"):
+        services.move_up(ladder, candidate=nia, actor=alice, reason="A second click", to_position=1)
+    for _ in range(2):
         services.move_up(ladder, candidate=nia, actor=alice, reason="Decided at the panel.")
     with pytest.raises(DomainError, match="top of the ladder"):
         services.move_up(ladder, candidate=nia, actor=alice, reason="Again")
-    assert Progress.objects.get().step.position == 3
+    assert Progress.objects.values_list("step__position", flat=True).get() == 3
     assert Decision.objects.count() == 3
 
 
@@ -175,3 +181,35 @@ def test_the_candidate_sees_ladders_of_every_employer_they_worked_for(ladder, ni
     [standing] = selectors.standings_for_candidate(nia)
     assert standing.pathway == ladder
     assert standing.summary == "4 of 5 criteria met for interview"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_people_moving_the_same_candidate_at_once_make_one_decision(org, alice, bob, rubric_name, nia, complete):
+    import threading
+
+    from django.db import connection as conn
+
+    ladder = services.create_pathway(org, actor=alice, data=ladder_input(rubric_name))
+    complete(nia)
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(actor) -> None:
+        try:
+            barrier.wait()
+            services.move_up(ladder, candidate=nia, actor=actor, reason="Ready.", to_position=1)
+            results.append("moved")
+        except DomainError:
+            results.append("refused")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=decide, args=(a,)) for a in (alice, bob)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["moved", "refused"]
+    assert Decision.objects.count() == 1
+    assert Progress.objects.values_list("step__position", flat=True).get() == 1

@@ -20,7 +20,7 @@ def endpoint(org, alice, receiver) -> tuple[Endpoint, str]:
 
 
 def fire(django_capture_on_commit_callbacks, org, name="outcome.recorded", **extra):
-    payload = {
+    payloads: dict[str, dict[str, object]] = {
         "outcome.recorded": {
             "outcome_uuid": "3f0c1f5e-0000-4000-8000-000000000001",
             "candidate_id": 7,
@@ -35,7 +35,8 @@ def fire(django_capture_on_commit_callbacks, org, name="outcome.recorded", **ext
             "application_uuid": "3f0c1f5e-0000-4000-8000-000000000005",
             "project_uuid": "3f0c1f5e-0000-4000-8000-000000000006",
         },
-    }[name]
+    }
+    payload = payloads[name]
     with django_capture_on_commit_callbacks(execute=True):
         emit(name, organisation_id=org.pk, actor_id=1, **payload, **extra)
 

@@ -1,15 +1,21 @@
 """`rung credentials …`: signing keys and known issuers.
 
 rung credentials keys generate     make the first signing key (refuses if there is one)
+rung credentials keys import [--file PATH]  copy the key file's keys into the database (still sealed)
 rung credentials keys rotate       add a new signing key; the old one is retired but kept
 rung credentials keys list         show every key, which one signs, and Rung's DID
 rung credentials orgs keys generate|rotate|list SLUG   an organisation's issuer keys
 rung credentials issuers list      show the outside issuers whose keys Rung trusts
 rung credentials issuers add DID --name NAME (--document FILE | --fetch)
+rung credentials issue-cohort FILE --staff EMAIL [--processes N]
+                                   issue a cohort's credentials at once (FILE: see cohort_from_json)
 """
 
 import json
+import time
 from argparse import ArgumentParser
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         groups = parser.add_subparsers(dest="group", required=True, parser_class=ArgumentParser)
         key_parser = groups.add_parser("keys", help="signing keys")
-        key_parser.add_argument("action", choices=["generate", "rotate", "list"])
+        key_parser.add_argument("action", choices=["generate", "rotate", "list", "import"])
+        key_parser.add_argument("--file", type=Path, default=None, help="import: the key file (CREDENTIALS_KEY_FILE)")
         org_parser = groups.add_parser("orgs", help="organisations' issuer keys")
         org_parser.add_argument("what", choices=["keys"])
         org_parser.add_argument("action", choices=["generate", "rotate", "list"])
@@ -45,13 +52,21 @@ class Command(BaseCommand):
         source = add.add_mutually_exclusive_group(required=True)
         source.add_argument("--document", type=Path, help="a file holding the issuer's DID document")
         source.add_argument("--fetch", action="store_true", help="fetch a did:web's document over HTTPS now")
+        cohort = groups.add_parser("issue-cohort", help="issue the credentials of a whole cohort at once")
+        cohort.add_argument("file", type=Path, help="a JSON file: organisation, achievement and members")
+        cohort.add_argument("--staff", required=True, help="e-mail of the staff member issuing them")
+        cohort.add_argument("--processes", type=int, default=None, help="signing processes (default: one per core)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if options["group"] == "keys":
+            if options["group"] == "keys" and options["action"] == "import":
+                self.keys_import(options["file"])
+            elif options["group"] == "keys":
                 getattr(self, f"keys_{options['action']}")()
             elif options["group"] == "orgs":
                 self.org_keys(options["action"], options["slug"])
+            elif options["group"] == "issue-cohort":
+                self.issue_cohort(options)
             else:
                 getattr(self, f"issuers_{options['action']}")(options)
         except (keys.KeyStoreError, DomainError) as exc:
@@ -62,8 +77,25 @@ class Command(BaseCommand):
     def keys_generate(self) -> None:
         key = keys.generate_key_file()
         record("credential.key.generated", actor=None, data={"key": key.key_id})
-        self.stdout.write(self.style.SUCCESS(f"Made signing key {key.key_id} in {settings.CREDENTIALS_KEY_FILE}."))
+        self.stdout.write(self.style.SUCCESS(f"Made signing key {key.key_id} {self._where()}."))
         self._describe_issuer()
+
+    def _where(self) -> str:
+        return "in the database" if keys.uses_database() else f"in {settings.CREDENTIALS_KEY_FILE}"
+
+    def keys_import(self, path: Path | None) -> None:
+        if not keys.uses_database():
+            raise CommandError(
+                "CREDENTIALS_KEY_STORE is file: the keys are read from the file, there is nothing to import."
+            )
+        imported = keys.import_key_file(path)
+        record("credential.key.imported", actor=None, data={"keys": [k.key_id for k in imported.keys]})
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"The database holds {len(imported.keys)} signing keys from {path or settings.CREDENTIALS_KEY_FILE}; "
+                f"{imported.active_key.key_id} signs. Keep the file in your backups until you no longer need it."
+            )
+        )
 
     def keys_rotate(self) -> None:
         old, new = keys.rotate_key()
@@ -75,9 +107,10 @@ class Command(BaseCommand):
         )
 
     def keys_list(self) -> None:
-        key_file = keys.read_key_file()
+        key_file = keys.read_keys()
         if key_file is None:
-            raise CommandError(f"No key file at {settings.CREDENTIALS_KEY_FILE}. Run `rung credentials keys generate`.")
+            raise CommandError(f"No signing key {self._where()}. Run `rung credentials keys generate`.")
+        self.stdout.write(f"Signing keys {self._where()}:")
         for key in key_file.keys:
             state = "active (signs new credentials)" if key.active else f"retired {key.retired}"
             self.stdout.write(f"{key.key_id}  created {key.created}  {state}")
@@ -137,3 +170,99 @@ class Command(BaseCommand):
             actor=staff, issuer_id=options["issuer_id"], name=options["name"], did_document=document
         )
         self.stdout.write(self.style.SUCCESS(f"Rung now trusts the keys of {known}."))
+
+    # --- a cohort at once -------------------------------------------------------------------------
+
+    def issue_cohort(self, options: dict[str, Any]) -> None:
+        staff = User.objects.filter(email__iexact=options["staff"], is_staff=True).first()
+        if staff is None:
+            raise CommandError(f"{options['staff']} is not a Rung staff account.")
+        if options["processes"] is not None and options["processes"] < 1:
+            raise CommandError("--processes must be 1 or more.")
+        try:
+            raw = json.loads(options["file"].read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read JSON from {options['file']}: {exc}") from None
+        members = cohort_from_json(raw)
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"{done} of {total} signed and stored ({time.monotonic() - started:.1f} s)")
+
+        result = services.issue_cohort(members, issued_by=staff, processes=options["processes"], progress=progress)
+        seconds = time.monotonic() - started
+        rate = f", {len(result.issued) / seconds:.0f} a second" if result.issued and seconds > 0 else ""
+        self.stdout.write(self.style.SUCCESS(f"Issued {len(result.issued)} credentials in {seconds:.1f} s{rate}."))
+        if result.already_issued:
+            self.stdout.write(f"{len(result.already_issued)} had their credential already (left as they are).")
+        for ref, why in result.failed:
+            self.stderr.write(f"Not issued: {ref or '(no engagement)'}: {why}")
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} of the cohort could not be issued (listed above).")
+
+
+def _field(data: dict[str, Any], name: str, kind: type, where: str) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+        raise CommandError(f"{where}: {name!r} must be a {'text' if kind is str else kind.__name__}.")
+    return value
+
+
+def _day(data: dict[str, Any], name: str) -> date:
+    try:
+        return date.fromisoformat(_field(data, name, str, "achievement"))
+    except ValueError:
+        raise CommandError(f"achievement: {name!r} must be a date such as 2026-03-02.") from None
+
+
+def cohort_from_json(raw: object) -> list[services.CohortMember]:
+    """The cohort a file describes; refuses with a message naming the first thing that is wrong.
+
+    {"organisation": "acme",                       the employer, as the achievement's creator
+     "achievement": {"name": …, "description": …, "activity_start": "2026-03-02",
+                     "activity_end": "2026-03-13", "hours": 40, "skills": ["SQL"],
+                     "deliverables": ["…"], "ref": "cohort:spring-2026"},
+     "members": [{"email": "dana@example.org", "engagement_ref": "cohort:spring-2026:dana"}, …]}
+    """
+    if not isinstance(raw, dict):
+        raise CommandError("The file must hold a JSON object.")
+    slug = _field(raw, "organisation", str, "the file")
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        raise CommandError(f"No organisation {slug!r}.")
+    spec = _field(raw, "achievement", dict, "the file")
+    try:
+        hours = Decimal(str(spec.get("hours")))
+    except InvalidOperation:
+        raise CommandError("achievement: 'hours' must be a number.") from None
+    skills = spec.get("skills", [])
+    deliverables = spec.get("deliverables", [])
+    if not isinstance(skills, list) or not all(isinstance(x, str) for x in skills):
+        raise CommandError("achievement: 'skills' must be a list of names.")
+    if not isinstance(deliverables, list) or not all(isinstance(x, str) for x in deliverables):
+        raise CommandError("achievement: 'deliverables' must be a list of texts.")
+    achievement = services.AchievementInput(
+        name=_field(spec, "name", str, "achievement"),
+        description=_field(spec, "description", str, "achievement"),
+        creator=org,
+        activity_start=_day(spec, "activity_start"),
+        activity_end=_day(spec, "activity_end"),
+        hours=hours,
+        deliverables=deliverables,
+        skills=[services.SkillInput(name) for name in skills],
+        achievement_ref=str(spec.get("ref") or ""),
+    )
+    entries = _field(raw, "members", list, "the file")
+    emails = [e.get("email") for e in entries if isinstance(e, dict)]
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=[e for e in emails if isinstance(e, str)])}
+    members = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"member {number}"
+        if not isinstance(entry, dict):
+            raise CommandError(f"{where} must be a JSON object.")
+        email = _field(entry, "email", str, where)
+        user = users.get(email.lower())
+        if user is None:
+            raise CommandError(f"{where}: no account has the e-mail {email}.")
+        members.append(services.CohortMember(user, achievement, _field(entry, "engagement_ref", str, where)))
+    return members

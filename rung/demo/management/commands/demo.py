@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from rung.demo.education import finish_education
 from rung.demo.generator import DEMO_PASSWORD, build_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         # nor bury the logins under a screenful of console e-mails.
         settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
         logins = build_demo()
+        finish_education()  # needs the credit that build_demo's committed work awarded
         self.stdout.write(self.style.SUCCESS(f"\nRung demo is ready at {settings.SITE_URL}\n"))
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}\n")
         width = max(len(login.role) for login in logins)

@@ -8,9 +8,10 @@ from rung.ops.backup import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup made by `rung backup` into this site's database, MEDIA_ROOT and credential key file. "
+        "Restore a backup made by `rung backup` into this site's database, file storage (MEDIA_ROOT or the S3 "
+        "bucket) and credential key file. "
         "Every checksum is verified first; a corrupt backup is refused and nothing is touched. Restores only into "
-        "an empty database and folders unless --force."
+        "an empty database, storage and key file path unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
