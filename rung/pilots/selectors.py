@@ -631,7 +631,14 @@ def over_time(scope: Scope) -> list[Month]:
         project__organisation=OuterRef("organisation"),
     )
     add(
-        annotate_hire_window(Outcome.objects.filter(Exists(completed_here)))
+        annotate_hire_window(
+            # Narrowed to the scope's candidates and employers first, so that the correlated
+            # EXISTS runs over a pilot's outcomes, not over every outcome on the platform.
+            Outcome.objects.filter(
+                candidate__in=scope.engagements().filter(status=EngagementStatus.COMPLETED).values("candidate"),
+                organisation__in=scope.projects.order_by().values("organisation"),
+            ).filter(Exists(completed_here))
+        )
         .filter(hired_within_window=True)  # type: ignore[misc]
         .order_by()
         .annotate(m=TruncMonth("start_date"))
