@@ -197,7 +197,7 @@ def _funnel_rows(scope: Scope) -> QuerySet[Application]:
             f_offered=Exists(reached.filter(to_status=ApplicationStatus.OFFERED)),
             f_interviewed=Exists(same.filter(interviewed_at__isnull=False)),
             f_role_offered=Exists(same.filter(offered_at__isnull=False)),
-            f_hired=Exists(annotate_hire_window(same).filter(hired_within_window=True)),  # type: ignore[misc]
+            f_hired=Exists(annotate_hire_window(same).filter(hired_within_window=True)),
         )
         .annotate(
             f_started=Q(engagement__started_at__isnull=False),
@@ -569,7 +569,7 @@ def mentoring(scope: Scope) -> list[MentoringSplit]:
         scope.engagements()
         .filter(started_at__isnull=False)
         .order_by()
-        .annotate(_paired=Exists(paired), _hired=Exists(annotate_hire_window(same).filter(hired_within_window=True)))  # type: ignore[misc]
+        .annotate(_paired=Exists(paired), _hired=Exists(annotate_hire_window(same).filter(hired_within_window=True)))
         .annotate(_with=Q(_paired=True) | Q(mentor__isnull=False))
         .values("_with")
         .annotate(
@@ -639,7 +639,7 @@ def over_time(scope: Scope) -> list[Month]:
                 organisation__in=scope.projects.order_by().values("organisation"),
             ).filter(Exists(completed_here))
         )
-        .filter(hired_within_window=True)  # type: ignore[misc]
+        .filter(hired_within_window=True)
         .order_by()
         .annotate(m=TruncMonth("start_date"))
         .values("m")
