@@ -8,6 +8,7 @@ shortcut past the services is the one the rest of the demo takes: time cannot be
 the work opens today (its start date is moved to today) and the hires start after the work ends."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -170,6 +171,6 @@ def build_pilot(org: Organisation, interns: list[User], *, mentor: User | None =
             target_interview_percent=50,
             target_hired_percent=30,
             target_nps=40,
-            target_payment_days=3,
+            target_payment_days=Decimal(3),
         ),
     )
