@@ -18,6 +18,7 @@ from rung.mentoring.models import (
     CheckIn,
     Concern,
     MatchRun,
+    MenteeGoals,
     MentoringSettings,
     MentorProfile,
     Pairing,
@@ -34,8 +35,10 @@ from rung.mentoring.schemas import (
     ConcernOut,
     MatchIn,
     MatchRunOut,
+    MenteeGoalsIO,
     MentorAccreditationOut,
     MentorAccreditationRow,
+    MentorConflictIn,
     MentoringSettingsIO,
     MentorProfileIn,
     MentorProfileOut,
@@ -108,6 +111,44 @@ def put_profile(request: HttpRequest, payload: MentorProfileIn) -> MentorProfile
     data = payload.dict()
     profile = services.save_mentor_profile(request_user(request), data=services.MentorProfileInput(**data))
     return _profile_out(profile)
+
+
+def _goals_out(goals: MenteeGoals) -> MenteeGoalsIO:
+    return MenteeGoalsIO(
+        goal_skills=[s.slug for s in goals.goal_skills.all()],
+        languages=goals.languages,
+        timezone=goals.timezone,
+        weekly_windows=[WeeklyWindowSchema(**w) for w in goals.weekly_windows],
+        wants=goals.wants,
+    )
+
+
+@router.get("/goals", response={200: MenteeGoalsIO, **ERRORS}, summary="What you want from mentoring")
+def get_goals(request: HttpRequest) -> MenteeGoalsIO:
+    goals = MenteeGoals.objects.filter(user=request_user(request)).prefetch_related("goal_skills").first()
+    if goals is None:
+        raise NotFound("You have not said what you want from mentoring yet.")
+    return _goals_out(goals)
+
+
+@router.put("/goals", response={200: MenteeGoalsIO, **ERRORS}, summary="Say what you want from mentoring")
+def put_goals(request: HttpRequest, payload: MenteeGoalsIO) -> MenteeGoalsIO:
+    data = payload.dict()
+    goals = services.save_mentee_goals(request_user(request), data=services.MenteeGoalsInput(**data))
+    return _goals_out(MenteeGoals.objects.prefetch_related("goal_skills").get(pk=goals.pk))
+
+
+@router.post(
+    "/conflicts",
+    response={204: None, **ERRORS},
+    summary="Declare a conflict of interest: you are never paired with that person",
+)
+def declare_conflict(request: HttpRequest, payload: MentorConflictIn) -> Status:
+    person = User.objects.filter(email__iexact=payload.email.strip()).first()
+    if person is not None:
+        services.declare_mentor_conflict(request_user(request), person=person, reason=payload.reason)
+    # Whether an address has an account is not the declarer's to learn: the same answer either way.
+    return Status(204, None)
 
 
 @router.get("/pairings", response=list[PairingOut], summary="Pairings you are the mentor or the mentee of")

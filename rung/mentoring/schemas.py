@@ -206,3 +206,16 @@ class SuspendIn(Schema):
 
 class PoolOut(Schema):
     pool_status: str
+
+
+class MenteeGoalsIO(Schema):
+    goal_skills: list[str] = Field(default_factory=list, max_length=40, description="Skill slugs")
+    languages: list[str] = Field(default_factory=list, max_length=10, examples=[["en"]])
+    timezone: str = Field(default="UTC", max_length=64)
+    weekly_windows: list[WeeklyWindowSchema] = Field(default_factory=list, max_length=21)
+    wants: list[str] = Field(default_factory=list, max_length=10)
+
+
+class MentorConflictIn(Schema):
+    email: str = Field(min_length=3, max_length=254, description="The person you must not be paired with")
+    reason: str = Field(min_length=3, max_length=300)

@@ -70,3 +70,48 @@ def test_staff_work_a_concern_and_suspend_a_pairing_others_get_404(api_for, inte
     assert Pairing.objects.get(pk=pairing.pk).status == PairingStatus.SUSPENDED
     resumed = api_for(sam).post(f"/api/v1/mentoring/staff/pairings/{pairing.uuid}/resume")
     assert resumed.json()["status"] == "active"
+
+
+def test_a_mentee_says_what_they_want_and_nobody_else_sees_it(api_for, interns, charlie):
+    from rung.profiles.models import Skill
+
+    intern = interns[0].candidate
+    skill = Skill.objects.filter(curated=True).first()
+    assert skill is not None
+    assert api_for(intern).get("/api/v1/mentoring/goals").status_code == 404  # nothing said yet
+    body = {
+        "goal_skills": [skill.slug],
+        "languages": ["en"],
+        "timezone": "Europe/Berlin",
+        "weekly_windows": [{"day": 1, "start": "18:00", "end": "20:00"}],
+        "wants": [],
+    }
+    response = api_for(intern).put("/api/v1/mentoring/goals", body, content_type=JSON)
+    assert response.status_code == 200, response.content
+    assert response.json()["goal_skills"] == [skill.slug]
+    assert api_for(intern).get("/api/v1/mentoring/goals").json()["timezone"] == "Europe/Berlin"
+    # Someone else reads their own (absent) goals, never the intern's.
+    assert api_for(charlie).get("/api/v1/mentoring/goals").status_code == 404
+    refused = api_for(intern).put(
+        "/api/v1/mentoring/goals", {**body, "goal_skills": ["no-such-skill"]}, content_type=JSON
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "goal_skills"
+    assert api_for(intern).get("/api/v1/mentoring/goals").json()["goal_skills"] == [skill.slug]  # kept
+
+
+def test_a_mentor_declares_a_conflict_and_the_answer_never_says_who_has_an_account(api_for, mentor, interns):
+    from rung.profiles.models import Conflict
+
+    intern = interns[0].candidate
+    url = "/api/v1/mentoring/conflicts"
+    assert (
+        api_for(mentor).post(url, {"email": intern.email, "reason": "My cousin"}, content_type=JSON).status_code == 204
+    )
+    assert Conflict.objects.filter(holder=mentor, person=intern).count() == 1
+    unknown = api_for(mentor).post(url, {"email": "nobody@x.example", "reason": "A friend"}, content_type=JSON)
+    assert unknown.status_code == 204
+    assert Conflict.objects.filter(holder=mentor).count() == 1
+    myself = api_for(mentor).post(url, {"email": mentor.email, "reason": "Myself"}, content_type=JSON)
+    assert myself.status_code == 400
+    assert api_for(mentor).post(url, {"email": intern.email, "reason": ""}, content_type=JSON).status_code == 422
