@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from uuid import UUID
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -234,6 +235,7 @@ def _edit(
     membership: Membership | None,
     project: Project | None,
     initial_data: services.ProjectInput | None,
+    template_uuid: str | None = None,
 ) -> HttpResponse:
     rubrics = _rubric_choices(org)
     if request.method == "POST":
@@ -241,6 +243,7 @@ def _edit(
         milestones = MilestoneFormSet(request.POST, prefix="milestones")
         if form.is_valid() and milestones.is_valid():
             data = _input_from_forms(form, milestones)
+            data.template_uuid = template_uuid
             try:
                 if project is None:
                     project = services.create_project(org, membership=membership, data=data)
@@ -281,6 +284,10 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     initial = None
     template_uuid = request.GET.get("template")
     if template_uuid:
+        try:
+            UUID(template_uuid)
+        except ValueError:
+            raise Http404("No such template") from None
         template = selectors.templates_for(org.pk).filter(uuid=template_uuid).first()
         if template is None:
             raise Http404("No such template")
@@ -288,7 +295,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         initial = services.input_from_template(
             template, application_deadline=today + timedelta(days=14), start_date=today + timedelta(days=21)
         )
-    return _edit(request, org, membership, None, initial)
+    return _edit(request, org, membership, None, initial, template_uuid=template_uuid or None)
 
 
 @login_required
