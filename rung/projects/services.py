@@ -295,9 +295,7 @@ def _template_for(organisation: Organisation, template_uuid: str | None) -> Proj
     except ValueError:
         key = None
     template = (
-        ProjectTemplate.objects.filter(Q(public=True) | Q(organisation=organisation), uuid=key).first()
-        if key
-        else None
+        ProjectTemplate.objects.filter(Q(public=True) | Q(organisation=organisation), uuid=key).first() if key else None
     )
     if template is None:
         raise ProjectError("That template is not in the catalogue or your organisation's templates.", field="template")

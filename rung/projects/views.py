@@ -1,8 +1,8 @@
 from collections.abc import Sequence
-from uuid import UUID
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -235,6 +235,7 @@ def _edit(
     membership: Membership | None,
     project: Project | None,
     initial_data: services.ProjectInput | None,
+    *,
     template_uuid: str | None = None,
 ) -> HttpResponse:
     rubrics = _rubric_choices(org)
@@ -443,14 +444,16 @@ def template_catalogue(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     orgs = list(org_selectors.orgs_for_user(user))
     skill = request.GET.get("skill", "")
-    templates = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
+    found = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
     if skill:
-        templates = templates.filter(skills__slug=skill)
+        found = found.filter(skills__slug=skill)
+    templates = list(found)
+    notes = extensions.template_notes_for(templates)
     return render(
         request,
         "projects/templates.html",
         {
-            "templates": templates,
+            "templates": [(t, notes[t.pk]) for t in templates],
             "orgs": [o for o in orgs if o.kind == "employer"],
             "skill": skill,
             "nav": "projects",
