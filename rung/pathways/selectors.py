@@ -8,6 +8,7 @@ scope (`scope_engagements`): completed, with the employer, in its projects or sk
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -299,8 +300,8 @@ def template_outcomes(templates: Sequence[ProjectTemplate]) -> dict[int, Templat
         return {}
     e = "projects__engagements"
     done = Q(**{f"{e}__status": EngagementStatus.COMPLETED})
-    counts = {
-        row["pk"]: row
+    counts: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
         for row in ProjectTemplate.objects.filter(pk__in=ids)
         .order_by()
         .values("pk")
@@ -335,7 +336,7 @@ def template_outcomes(templates: Sequence[ProjectTemplate]) -> dict[int, Templat
         levels.setdefault(pk, []).append((position, name, CriterionLevel(name, label, n, total)))
     result = {}
     for pk in ids:
-        c = counts.get(pk, {})
+        c: dict[str, Any] = counts.get(pk, {})
         result[pk] = TemplateOutcomes(
             projects=c.get("n_projects", 0),
             started=c.get("n_started", 0),
