@@ -34,7 +34,7 @@ def untried(db) -> ProjectTemplate:
 
 
 @pytest.fixture
-def project(org, owner_membership, sandbox_payments, template):  # noqa: F811  (started from the template)
+def project(org, owner_membership, sandbox_payments, template):  # started from the template
     p = projects.create_project(
         org, membership=owner_membership, data=make_input(seats=8, template_uuid=str(template.uuid))
     )
