@@ -3,6 +3,7 @@ rubric levels and the share of interns who went on to an interview. Built throug
 (apply → offer → sign → hand in → review) and checked against a hand count."""
 
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -128,8 +129,15 @@ def test_the_catalogue_is_for_signed_in_people(client, template):
 
 
 def test_under_three_engagements_or_without_outcomes_the_figures_stay_hidden():
-    def html(**figures) -> str:
-        data = {"projects": 1, "started": 3, "completed": 2, "levels": (), "known": 0, "interviewed": 0} | figures
+    def html(**figures: int) -> str:
+        data: dict[str, Any] = {
+            "projects": 1,
+            "started": 3,
+            "completed": 2,
+            "levels": (),
+            "known": 0,
+            "interviewed": 0,
+        } | figures
         return render_to_string("pathways/_template_outcomes.html", {"notes": [TemplateOutcomes(**data)]})
 
     assert "Not enough data yet" in html(started=2, completed=2)
