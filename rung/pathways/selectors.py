@@ -6,7 +6,9 @@ those figures, which costs no queries. The figures come from the engagements in 
 scope (`scope_engagements`): completed, with the employer, in its projects or skills.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -14,6 +16,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -29,6 +32,7 @@ from rung.lib.errors import NotFound
 from rung.mentoring.models import Pairing
 from rung.orgs.models import Organisation
 from rung.pathways.models import Criterion, CriterionKind, Pathway, PathwayStep, Progress
+from rung.projects.models import ProjectTemplate
 from rung.reviews.models import Decision as ReviewDecision
 from rung.reviews.models import ReviewScore, Submission
 
@@ -240,3 +244,110 @@ def standings_for_candidate(user: User, *, limit: int = 5) -> list[Standing]:
     )
     found = [standing_of(p, user) for p in pathways]
     return [s for s in found if s is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes of the project template catalogue. Pathways is the lowest layer that may read both the
+# reviews and the outcomes, so the figures are computed here and shown on the catalogue page (in
+# rung/projects) through `projects.extensions.register_template_notes`.
+
+TEMPLATE_MIN_ENGAGEMENTS = 3  # fewer engagements started than this: "Not enough data yet"
+
+
+@dataclass(frozen=True)
+class CriterionLevel:
+    criterion: str
+    level: str  # the most common level in the approved final reviews (ties: the higher level)
+    count: int  # approved scores at that level
+    of: int  # approved scores for the criterion
+
+
+@dataclass(frozen=True)
+class TemplateOutcomes:
+    projects: int  # projects started from the template
+    started: int  # engagements on those projects that started (signed and under way, or done)
+    completed: int
+    levels: tuple[CriterionLevel, ...]
+    known: int  # completed engagements with an outcome recorded (the base of the interview rate)
+    interviewed: int  # of those, engagements whose candidate reached an interview
+
+    @property
+    def minimum(self) -> int:
+        return TEMPLATE_MIN_ENGAGEMENTS
+
+    @property
+    def enough(self) -> bool:
+        return self.started >= TEMPLATE_MIN_ENGAGEMENTS
+
+    @property
+    def completion_percent(self) -> int:
+        return round(100 * self.completed / self.started) if self.started else 0
+
+    @property
+    def interview_percent(self) -> int:
+        return round(100 * self.interviewed / self.known) if self.known else 0
+
+
+def template_outcomes(templates: Sequence[ProjectTemplate]) -> dict[int, TemplateOutcomes]:
+    """Per template pk, what happened on the projects started from it. Two queries whatever the
+    number of templates or engagements: the counts, then the rubric levels grouped in SQL.
+
+    The levels are those of approved reviews (the version accepted for each milestone) of completed
+    engagements; an outcome counts for the interview rate when it is linked to a completed
+    engagement on such a project and reached "interviewed" (also when it later moved on)."""
+    ids = [t.pk for t in templates]
+    if not ids:
+        return {}
+    e = "projects__engagements"
+    done = Q(**{f"{e}__status": EngagementStatus.COMPLETED})
+    counts: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in ProjectTemplate.objects.filter(pk__in=ids)
+        .order_by()
+        .values("pk")
+        .annotate(
+            n_projects=Count("projects", distinct=True),
+            n_started=Count(e, filter=Q(**{f"{e}__started_at__isnull": False}) | done, distinct=True),
+            n_completed=Count(e, filter=done, distinct=True),
+            n_known=Count(e, filter=done & Q(**{f"{e}__outcomes__isnull": False}), distinct=True),
+            n_interviewed=Count(e, filter=done & Q(**{f"{e}__outcomes__interviewed_at__isnull": False}), distinct=True),
+        )
+    }
+    eng = "review__submission__milestone__engagement"
+    rows = (
+        ReviewScore.objects.filter(
+            review__decision=ReviewDecision.APPROVE,
+            **{f"{eng}__status": EngagementStatus.COMPLETED, f"{eng}__project__template_id__in": ids},
+        )
+        .order_by()
+        .values("criterion_name", "level_label", "score", template_pk=F(f"{eng}__project__template_id"))
+        .annotate(n=Count("id"), position=Min("criterion__position"))
+    )
+    # (template, criterion) -> [position, total, best (n, score, label)]
+    tally: dict[tuple[int, str], list] = {}
+    for row in rows:
+        key = (row["template_pk"], row["criterion_name"])
+        entry = tally.setdefault(key, [row["position"], 0, (0, -1, "")])
+        entry[0] = min(entry[0], row["position"])
+        entry[1] += row["n"]
+        entry[2] = max(entry[2], (row["n"], row["score"], row["level_label"]))
+    levels: dict[int, list[tuple[int, str, CriterionLevel]]] = {}
+    for (pk, name), (position, total, (n, _score, label)) in tally.items():
+        levels.setdefault(pk, []).append((position, name, CriterionLevel(name, label, n, total)))
+    result = {}
+    for pk in ids:
+        c: dict[str, Any] = counts.get(pk, {})
+        result[pk] = TemplateOutcomes(
+            projects=c.get("n_projects", 0),
+            started=c.get("n_started", 0),
+            completed=c.get("n_completed", 0),
+            levels=tuple(level for _, _, level in sorted(levels.get(pk, []), key=lambda x: (x[0], x[1]))),
+            known=c.get("n_known", 0),
+            interviewed=c.get("n_interviewed", 0),
+        )
+    return result
+
+
+def template_outcome_notes(templates: Sequence[ProjectTemplate]) -> dict[int, list[TemplateOutcomes]]:
+    """The catalogue's note provider: one block per template, also when it has no data yet."""
+    return {pk: [outcomes] for pk, outcomes in template_outcomes(templates).items()}

@@ -93,6 +93,7 @@ def _input(payload: ProjectIn) -> services.ProjectInput:
         blind_review=payload.blind_review,
         offer_valid_days=payload.offer_valid_days,
         review_rounds=payload.review_rounds,
+        template_uuid=str(payload.template) if payload.template else None,
     )
 
 

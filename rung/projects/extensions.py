@@ -3,7 +3,9 @@ know about a project (e.g. "counts for credit") without importing them.
 
 A note provider turns a page of projects into, per project pk, the notes to show, in a bounded number
 of queries whatever the page size; a search flag narrows the search queryset (an EXISTS, so counts stay
-flat). Both are optional: with no app registered, pages and search behave as before."""
+flat). A template note provider does the same for a page of catalogue templates (e.g. the outcomes of
+projects started from each). All are optional: with no app registered, pages and search behave as
+before."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ class NoteBlock:
 
 
 _providers: list[tuple[str, NoteProvider]] = []
+_template_providers: list[tuple[str, NoteProvider]] = []
 _flags: dict[str, tuple[str, SearchFlag]] = {}
 
 
@@ -30,17 +33,31 @@ def register_notes(template: str, provider: NoteProvider) -> None:
         _providers.append((template, provider))
 
 
+def register_template_notes(template: str, provider: NoteProvider) -> None:
+    if all(t != template for t, _ in _template_providers):
+        _template_providers.append((template, provider))
+
+
 def register_search_flag(name: str, label: str, narrow: SearchFlag) -> None:
     _flags[name] = (label, narrow)
 
 
-def notes_for(projects: Sequence[Any]) -> dict[int, list[NoteBlock]]:
-    blocks: dict[int, list[NoteBlock]] = {p.pk: [] for p in projects}
-    for template, provider in _providers:
-        for pk, notes in provider(projects).items():
+def _blocks(objects: Sequence[Any], providers: list[tuple[str, NoteProvider]]) -> dict[int, list[NoteBlock]]:
+    blocks: dict[int, list[NoteBlock]] = {o.pk: [] for o in objects}
+    for template, provider in providers:
+        for pk, notes in provider(objects).items():
             if notes and pk in blocks:
                 blocks[pk].append(NoteBlock(template=template, notes=notes))
     return blocks
+
+
+def notes_for(projects: Sequence[Any]) -> dict[int, list[NoteBlock]]:
+    return _blocks(projects, _providers)
+
+
+def template_notes_for(templates: Sequence[Any]) -> dict[int, list[NoteBlock]]:
+    """Per catalogue template pk, the blocks to show beside it."""
+    return _blocks(templates, _template_providers)
 
 
 def flag_choices() -> list[tuple[str, str]]:

@@ -119,6 +119,14 @@ class Project(models.Model):
     timezone_to = models.SmallIntegerField(null=True, blank=True, help_text="Latest UTC offset, hours")
     screening_questions = models.JSONField(default=list, blank=True)
     rubric = models.ForeignKey(Rubric, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    template = models.ForeignKey(
+        "ProjectTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        help_text="The catalogue template this project was started from, if one",
+    )
     ip_licence = models.CharField(max_length=16, choices=IpLicence.choices, default=IpLicence.NON_EXCLUSIVE)
     blind_review = models.BooleanField(default=True)
     offer_valid_days = models.PositiveSmallIntegerField(default=5)

@@ -82,6 +82,9 @@ class ProjectIn(Schema):
     timezone_to: StrictInt | None = Field(None, ge=-12, le=14)
     screening_questions: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=3)
     rubric: UUID | None = None
+    template: UUID | None = Field(
+        None, description="The catalogue template the draft starts from (recorded on create; a replace keeps it)"
+    )
     ip_licence: IpLicence = IpLicence.NON_EXCLUSIVE
     blind_review: StrictBool = True
     offer_valid_days: StrictInt = Field(5, ge=1, le=14)

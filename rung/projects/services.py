@@ -1,11 +1,13 @@
 """Every change to projects: drafts, publishing (fair pay, verified employer, funded escrow),
 closing, cancelling, duplicating, templates and rubrics."""
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -73,6 +75,7 @@ class ProjectInput:
     blind_review: bool = True
     offer_valid_days: int = 5
     review_rounds: int = 2
+    template_uuid: str | None = None  # the template it was started from (recorded on create only)
 
 
 def _require_poster(membership: Membership | None) -> Membership:
@@ -274,12 +277,29 @@ def create_project(organisation: Organisation, *, membership: Membership | None,
     if organisation.kind != OrgKind.EMPLOYER:
         raise ProjectError("Only employers post projects.", code="not_employer")
     cleaned = validate_project_input(data, organisation=organisation)
+    template = _template_for(organisation, data.template_uuid)
     with transaction.atomic():
-        project = Project(organisation=organisation, created_by=poster.user)
+        project = Project(organisation=organisation, created_by=poster.user, template=template)
         _write(project, cleaned, data.milestones)
         ProjectEvent.objects.create(project=project, to_status=ProjectStatus.DRAFT, actor=poster.user)
         record("project.created", actor=poster.user, obj=project)
     return project
+
+
+def _template_for(organisation: Organisation, template_uuid: str | None) -> ProjectTemplate | None:
+    """The template a new project starts from: a public one or the organisation's own."""
+    if not template_uuid:
+        return None
+    try:
+        key = uuid.UUID(str(template_uuid))
+    except ValueError:
+        key = None
+    template = (
+        ProjectTemplate.objects.filter(Q(public=True) | Q(organisation=organisation), uuid=key).first() if key else None
+    )
+    if template is None:
+        raise ProjectError("That template is not in the catalogue or your organisation's templates.", field="template")
+    return template
 
 
 def update_project(project: Project, *, membership: Membership | None, data: ProjectInput) -> Project:
@@ -477,7 +497,7 @@ def save_as_template(project: Project, *, membership: Membership | None, name: s
     if not name.strip():
         raise ProjectError("Name the template.", field="name")
     data = asdict(project_to_input(project))
-    for key in ("application_deadline", "start_date"):
+    for key in ("application_deadline", "start_date", "template_uuid"):
         data.pop(key)
     with transaction.atomic():
         template = ProjectTemplate.objects.create(organisation=project.organisation, name=name.strip()[:120], data=data)
@@ -488,8 +508,15 @@ def save_as_template(project: Project, *, membership: Membership | None, name: s
 
 def input_from_template(template: ProjectTemplate, *, application_deadline: date, start_date: date) -> ProjectInput:
     data = dict(template.data)
+    data.pop("template_uuid", None)
     milestones = [MilestoneInput(**m) for m in data.pop("milestones", [])]
-    return ProjectInput(**data, milestones=milestones, application_deadline=application_deadline, start_date=start_date)
+    return ProjectInput(
+        **data,
+        milestones=milestones,
+        application_deadline=application_deadline,
+        start_date=start_date,
+        template_uuid=str(template.uuid),
+    )
 
 
 def curate_template(template: ProjectTemplate, *, staff: User, featured: bool, public: bool) -> ProjectTemplate:

@@ -2,6 +2,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -234,6 +235,8 @@ def _edit(
     membership: Membership | None,
     project: Project | None,
     initial_data: services.ProjectInput | None,
+    *,
+    template_uuid: str | None = None,
 ) -> HttpResponse:
     rubrics = _rubric_choices(org)
     if request.method == "POST":
@@ -241,6 +244,7 @@ def _edit(
         milestones = MilestoneFormSet(request.POST, prefix="milestones")
         if form.is_valid() and milestones.is_valid():
             data = _input_from_forms(form, milestones)
+            data.template_uuid = template_uuid
             try:
                 if project is None:
                     project = services.create_project(org, membership=membership, data=data)
@@ -281,6 +285,10 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     initial = None
     template_uuid = request.GET.get("template")
     if template_uuid:
+        try:
+            UUID(template_uuid)
+        except ValueError:
+            raise Http404("No such template") from None
         template = selectors.templates_for(org.pk).filter(uuid=template_uuid).first()
         if template is None:
             raise Http404("No such template")
@@ -288,7 +296,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         initial = services.input_from_template(
             template, application_deadline=today + timedelta(days=14), start_date=today + timedelta(days=21)
         )
-    return _edit(request, org, membership, None, initial)
+    return _edit(request, org, membership, None, initial, template_uuid=template_uuid or None)
 
 
 @login_required
@@ -436,14 +444,16 @@ def template_catalogue(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     orgs = list(org_selectors.orgs_for_user(user))
     skill = request.GET.get("skill", "")
-    templates = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
+    found = ProjectTemplate.objects.filter(public=True).prefetch_related("skills")
     if skill:
-        templates = templates.filter(skills__slug=skill)
+        found = found.filter(skills__slug=skill)
+    templates = list(found)
+    notes = extensions.template_notes_for(templates)
     return render(
         request,
         "projects/templates.html",
         {
-            "templates": templates,
+            "templates": [(t, notes[t.pk]) for t in templates],
             "orgs": [o for o in orgs if o.kind == "employer"],
             "skill": skill,
             "nav": "projects",
