@@ -447,6 +447,7 @@ MENTORING_RESPONSE_DAYS = env_int("MENTORING_RESPONSE_DAYS", 3)
 MENTOR_ACCREDITATION_MIN_CHECKINS = env_int("MENTOR_ACCREDITATION_MIN_CHECKINS", 6)
 MENTOR_ACCREDITATION_MIN_RATING = env_str("MENTOR_ACCREDITATION_MIN_RATING", "4.0")
 MENTOR_ACCREDITATION_MONTHS = env_int("MENTOR_ACCREDITATION_MONTHS", 12)
+MENTOR_ACCREDITATION_RENEW_DAYS = env_int("MENTOR_ACCREDITATION_RENEW_DAYS", 60)  # renewable this long before it lapses
 
 # --- Outcomes, pathways and webhooks --------------------------------------------------------
 # docs/pathways.md. A hire counts as "within six months" when its start date is within this many

@@ -11,6 +11,7 @@ from rung.accounts.models import User
 from rung.demo.conversations import build_conversations
 from rung.demo.education import build_education
 from rung.demo.mentoring import build_mentoring
+from rung.demo.pilot import build_pilot
 from rung.demo.projects import build_engagements, build_projects
 from rung.demo.recognition import build_recognition
 from rung.demo.showcase import build_showcase
@@ -228,6 +229,8 @@ def build_demo(*, small: bool = False) -> list[Login]:
     build_engagements(candidates[0])
     build_conversations(candidates[0], candidates[1])
     build_mentoring(northwind, meera, nadia)
+    pilot_interns = [_user(f"intern{i + 1}@pilot.example", f"Pilot Intern {i + 1}") for i in range(12)]
+    build_pilot(northwind, pilot_interns, mentor=meera)
     build_recognition(northwind, owner=olivia, reviewer=ravi, mentor=meera)
     build_showcase(candidates[0], staff)
     return [

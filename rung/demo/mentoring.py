@@ -53,6 +53,9 @@ def build_mentoring(org: Organisation, mentor: User, trainee: User) -> None:
         Accreditation.objects.create(
             mentor=mentor, awarded_at=now, valid_until=now + timedelta(days=365), checkins_held=8, mean_rating="4.60"
         )
+    for accreditation in Accreditation.objects.filter(mentor=mentor, credential_uuid__isnull=True):
+        # The verifiable "Accredited mentor" credential, signed like every other one.
+        training.issue_accreditation_credential(accreditation)
     owner = Membership.objects.filter(organisation=org, role=Role.OWNER).select_related("user").first()
     assert owner is not None
     try:

@@ -11,25 +11,50 @@ from rung.accounts.requests import request_user
 from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.api import ErrorOut, Pagination
 from rung.lib.errors import NotFound
-from rung.mentoring import checkins, safeguarding, selectors, services, training
-from rung.mentoring.models import CheckIn, MatchRun, MentorProfile, Pairing, TrainingModule
+from rung.mentoring import checkins, protocols, safeguarding, selectors, services, training
+from rung.mentoring.evidence import evidence_record
+from rung.mentoring.models import (
+    Accreditation,
+    CheckIn,
+    Concern,
+    MatchRun,
+    MenteeGoals,
+    MentoringSettings,
+    MentorProfile,
+    Pairing,
+    Protocol,
+    TrainingModule,
+)
 from rung.mentoring.schemas import (
     AnswerIn,
     AttemptIn,
     AttemptOut,
     CheckInOut,
     ConcernIn,
+    ConcernMoveIn,
     ConcernOut,
     MatchIn,
     MatchRunOut,
+    MenteeGoalsIO,
+    MentorAccreditationOut,
+    MentorAccreditationRow,
+    MentorConflictIn,
+    MentoringSettingsIO,
     MentorProfileIn,
     MentorProfileOut,
+    MentorRecordOut,
+    MentorRecordPairing,
     PairIn,
     PairingOut,
+    PoolOut,
     ProposalRow,
+    ProtocolIO,
+    ProtocolStepIO,
     PublishedOut,
+    RankingsIn,
     RateIn,
     RecordIn,
+    SuspendIn,
     WeeklyWindowSchema,
 )
 from rung.orgs.models import Organisation
@@ -88,6 +113,44 @@ def put_profile(request: HttpRequest, payload: MentorProfileIn) -> MentorProfile
     return _profile_out(profile)
 
 
+def _goals_out(goals: MenteeGoals) -> MenteeGoalsIO:
+    return MenteeGoalsIO(
+        goal_skills=[s.slug for s in goals.goal_skills.all()],
+        languages=goals.languages,
+        timezone=goals.timezone,
+        weekly_windows=[WeeklyWindowSchema(**w) for w in goals.weekly_windows],
+        wants=goals.wants,
+    )
+
+
+@router.get("/goals", response={200: MenteeGoalsIO, **ERRORS}, summary="What you want from mentoring")
+def get_goals(request: HttpRequest) -> MenteeGoalsIO:
+    goals = MenteeGoals.objects.filter(user=request_user(request)).prefetch_related("goal_skills").first()
+    if goals is None:
+        raise NotFound("You have not said what you want from mentoring yet.")
+    return _goals_out(goals)
+
+
+@router.put("/goals", response={200: MenteeGoalsIO, **ERRORS}, summary="Say what you want from mentoring")
+def put_goals(request: HttpRequest, payload: MenteeGoalsIO) -> MenteeGoalsIO:
+    data = payload.dict()
+    goals = services.save_mentee_goals(request_user(request), data=services.MenteeGoalsInput(**data))
+    return _goals_out(MenteeGoals.objects.prefetch_related("goal_skills").get(pk=goals.pk))
+
+
+@router.post(
+    "/conflicts",
+    response={204: None, **ERRORS},
+    summary="Declare a conflict of interest: you are never paired with that person",
+)
+def declare_conflict(request: HttpRequest, payload: MentorConflictIn) -> Status:
+    person = User.objects.filter(email__iexact=payload.email.strip()).first()
+    if person is not None:
+        services.declare_mentor_conflict(request_user(request), person=person, reason=payload.reason)
+    # Whether an address has an account is not the declarer's to learn: the same answer either way.
+    return Status(204, None)
+
+
 @router.get("/pairings", response=list[PairingOut], summary="Pairings you are the mentor or the mentee of")
 @paginate(Pagination)
 def list_pairings(request: HttpRequest) -> list[PairingOut]:
@@ -119,6 +182,91 @@ def _org(request: HttpRequest, slug: str) -> Organisation:
     if org is None or not selectors.can_coordinate(request_user(request), org):
         raise NotFound("No such organisation.")
     return org
+
+
+@router.get("/orgs/{slug}/settings", response={200: MentoringSettingsIO, **ERRORS}, summary="Match weights")
+def get_settings(request: HttpRequest, slug: str) -> MentoringSettingsIO:
+    org = _org(request, slug)
+    config = MentoringSettings.objects.filter(organisation=org).first()
+    return MentoringSettingsIO(
+        weights=selectors.weights_for(org), allow_unaccredited=bool(config and config.allow_unaccredited)
+    )
+
+
+@router.put("/orgs/{slug}/settings", response={200: MentoringSettingsIO, **ERRORS}, summary="Set the match weights")
+def put_settings(request: HttpRequest, slug: str, payload: MentoringSettingsIO) -> MentoringSettingsIO:
+    org = _org(request, slug)
+    services.update_settings(
+        org, actor=request_user(request), weights=payload.weights, allow_unaccredited=payload.allow_unaccredited
+    )
+    return get_settings(request, slug)
+
+
+def _protocol_out(protocol: Protocol) -> ProtocolIO:
+    return ProtocolIO(
+        uuid=protocol.uuid,
+        name=protocol.name,
+        minutes=protocol.minutes,
+        steps=[
+            ProtocolStepIO(kind=s.kind, title=s.title, agenda=s.agenda, prompts=list(s.prompts))
+            for s in protocol.steps.all()
+        ],
+    )
+
+
+@router.get("/orgs/{slug}/protocol", response={200: ProtocolIO, **ERRORS}, summary="The protocol new pairings follow")
+def get_protocol(request: HttpRequest, slug: str) -> ProtocolIO:
+    org = _org(request, slug)
+    config = MentoringSettings.objects.filter(organisation=org).select_related("protocol").first()
+    return _protocol_out(config.protocol if config and config.protocol else checkins.default_protocol())
+
+
+@router.put("/orgs/{slug}/protocol", response={200: ProtocolIO, **ERRORS}, summary="Write your own protocol")
+def put_protocol(request: HttpRequest, slug: str, payload: ProtocolIO) -> ProtocolIO:
+    org = _org(request, slug)
+    protocol = protocols.save_protocol(
+        org,
+        actor=request_user(request),
+        name=payload.name,
+        minutes=payload.minutes,
+        steps=[
+            protocols.StepInput(kind=s.kind, title=s.title, agenda=s.agenda, prompts=s.prompts) for s in payload.steps
+        ],
+    )
+    return _protocol_out(protocol)
+
+
+@router.get(
+    "/orgs/{slug}/mentors/{uuid:mentor_uuid}/record",
+    response={200: MentorRecordOut, **ERRORS},
+    summary="A coordinator's record of one mentor",
+)
+def get_mentor_record(request: HttpRequest, slug: str, mentor_uuid: UUID) -> MentorRecordOut:
+    org = _org(request, slug)
+    item = selectors.org_mentor_record(org, str(mentor_uuid))
+    overall = item.overall
+    return MentorRecordOut(
+        mentor=_name(item.mentor),
+        accredited=item.accredited,
+        repeated_misses=item.repeated_misses,
+        mean_checkin_rating=str(overall.mean_rating) if overall.mean_rating is not None else None,
+        checkin_ratings=overall.ratings,
+        mean_mentoring_rating=str(overall.engagement_mean) if overall.engagement_mean is not None else None,
+        pairings=[
+            MentorRecordPairing(
+                pairing=r.pairing.uuid,
+                intern=_name(r.pairing.engagement.candidate),
+                project=r.pairing.engagement.project.title,
+                status=r.pairing.status,
+                due=r.due,
+                held_on_time=r.held_on_time,
+                held_late=r.held_late,
+                missed=r.missed,
+                flagged_overdue=r.flagged_overdue,
+            )
+            for r in item.rows
+        ],
+    )
 
 
 @router.post("/orgs/{slug}/pairings", response={201: PairingOut, **ERRORS}, summary="A coordinator pairs by hand")
@@ -245,6 +393,41 @@ def attempt(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[Attem
     )
 
 
+def _accreditation_out(user: User) -> MentorAccreditationOut:
+    rows = list(Accreditation.objects.filter(mentor=user).order_by("-awarded_at")[:20])
+    current = selectors.accreditation_progress(user).accreditation
+    return MentorAccreditationOut(
+        accredited=current is not None,
+        renewable_from=training.renewal_opens(current) if current else None,
+        accreditations=[
+            MentorAccreditationRow(
+                uuid=a.uuid,
+                awarded_at=a.awarded_at,
+                valid_until=a.valid_until,
+                withdrawn_at=a.withdrawn_at,
+                credential=a.credential_uuid,
+            )
+            for a in rows
+        ],
+    )
+
+
+@router.get("/accreditation", response={200: MentorAccreditationOut, **ERRORS}, summary="Your accreditations")
+def get_accreditation(request: HttpRequest) -> MentorAccreditationOut:
+    return _accreditation_out(request_user(request))
+
+
+@router.post(
+    "/accreditation/renew",
+    response={201: MentorAccreditationOut, **ERRORS},
+    summary="Renew your accreditation in its last weeks (a new credential)",
+)
+def renew_accreditation(request: HttpRequest) -> Status[MentorAccreditationOut]:
+    user = request_user(request)
+    training.renew_accreditation(user)
+    return Status(201, _accreditation_out(user))
+
+
 @router.post(
     "/engagements/{uuid:engagement_uuid}/concerns",
     response={201: ConcernOut, **ERRORS},
@@ -255,3 +438,96 @@ def concern(request: HttpRequest, engagement_uuid: UUID, payload: ConcernIn) -> 
     engagement = get_engagement_for_user(user, str(engagement_uuid))
     item = safeguarding.report_concern(engagement, reporter=user, text=payload.text)
     return Status(201, ConcernOut(uuid=item.uuid, status=item.status, created_at=item.created_at))
+
+
+# --- the remaining actions of the pages -----------------------------------------------------------------
+
+
+@router.post("/matching/{uuid:run_uuid}/discard", response={200: MatchRunOut, **ERRORS}, summary="Discard a proposal")
+def discard(request: HttpRequest, run_uuid: UUID) -> MatchRunOut:
+    user = request_user(request)
+    run = selectors.get_run_for_user(user, str(run_uuid))
+    return _run_out(services.discard_matching(run, actor=user))
+
+
+@router.post("/pool", response={200: PoolOut, **ERRORS}, summary="Offer to mentor anyone on Rung (staff approve)")
+def join_pool(request: HttpRequest) -> PoolOut:
+    return PoolOut(pool_status=services.join_pool(request_user(request)).pool_status)
+
+
+@router.delete("/pool", response={200: PoolOut, **ERRORS}, summary="Leave the platform pool")
+def leave_pool(request: HttpRequest) -> PoolOut:
+    return PoolOut(pool_status=services.leave_pool(request_user(request)).pool_status)
+
+
+@router.put(
+    "/engagements/{uuid:engagement_uuid}/rankings",
+    response={200: list[str], **ERRORS},
+    summary="The intern ranks up to three suggested mentors",
+)
+def put_rankings(request: HttpRequest, engagement_uuid: UUID, payload: RankingsIn) -> list[str]:
+    user = request_user(request)
+    engagement = get_engagement_for_user(user, str(engagement_uuid))
+    mentors = []
+    for email in payload.mentor_emails:
+        mentor = User.objects.filter(email__iexact=email.strip()).first()
+        if mentor is None:
+            raise NotFound("No such mentor.")
+        mentors.append(mentor)
+    rows = services.rank_mentors(engagement, actor=user, mentors=mentors)
+    return [r.mentor.email for r in rows]
+
+
+@router.get("/evidence", summary="Your evidence record (training, check-ins held, accreditations)")
+def get_evidence(request: HttpRequest) -> dict[str, object]:
+    return evidence_record(request_user(request))
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request_user(request)
+    if not user.is_staff:
+        raise NotFound("Not found.")
+    return user
+
+
+@router.post(
+    "/staff/concerns/{uuid:concern_uuid}/move", response={200: ConcernOut, **ERRORS}, summary="Staff move a concern"
+)
+def move_concern(request: HttpRequest, concern_uuid: UUID, payload: ConcernMoveIn) -> ConcernOut:
+    user = _staff(request)
+    item = Concern.objects.filter(uuid=concern_uuid).first()
+    if item is None:
+        raise NotFound("No such concern.")
+    if payload.to not in {"in_review", "resolved", "upheld"}:
+        raise services.MentoringError("A concern can move to in_review, resolved or upheld.", field="to")
+    item = safeguarding.move_concern(item, actor=user, to=payload.to, note=payload.note)
+    return ConcernOut(uuid=item.uuid, status=item.status, created_at=item.created_at)
+
+
+def _staff_pairing(request: HttpRequest, pairing_uuid: UUID) -> tuple[User, Pairing]:
+    user = _staff(request)
+    pairing = Pairing.objects.filter(uuid=pairing_uuid).first()
+    if pairing is None:
+        raise NotFound("No such pairing.")
+    return user, pairing
+
+
+@router.post("/staff/pairings/{uuid:pairing_uuid}/suspend", response={200: PairingOut, **ERRORS})
+def suspend(request: HttpRequest, pairing_uuid: UUID, payload: SuspendIn) -> PairingOut:
+    user, pairing = _staff_pairing(request, pairing_uuid)
+    return pairing_out(services.suspend_pairing(pairing, actor=user, reason=payload.reason))
+
+
+@router.post("/staff/pairings/{uuid:pairing_uuid}/resume", response={200: PairingOut, **ERRORS})
+def resume(request: HttpRequest, pairing_uuid: UUID) -> PairingOut:
+    user, pairing = _staff_pairing(request, pairing_uuid)
+    return pairing_out(services.resume_pairing(pairing, actor=user))
+
+
+@router.post("/staff/pool/{uuid:profile_uuid}", response={200: PoolOut, **ERRORS}, summary="Staff decide a volunteer")
+def decide_pool(request: HttpRequest, profile_uuid: UUID, approve: bool) -> PoolOut:
+    user = _staff(request)
+    profile = MentorProfile.objects.filter(uuid=profile_uuid).first()
+    if profile is None:
+        raise NotFound("No such mentor profile.")
+    return PoolOut(pool_status=services.decide_pool(profile, actor=user, approve=approve).pool_status)

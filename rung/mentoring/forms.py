@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from rung.mentoring.models import OFFER_CHOICES
+from rung.mentoring.models import OFFER_CHOICES, StepKind
 from rung.mentoring.scoring import LANGUAGE_NAMES
 from rung.profiles.models import TIMEZONE_CHOICES, Skill
 
@@ -156,3 +156,59 @@ class MatchForm(forms.Form):
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = project_choices
         self.fields["projects"].help_text = "Leave all unticked for every live project of the organisation."
+
+
+WEIGHT_LABELS = {
+    "skill": "Per shared skill (the project's or the mentee's goals)",
+    "overlap_hour": "Per hour a week both are available (up to 10 hours)",
+    "language": "A shared language",
+    "timezone": "Per hour closer than 12 hours apart",
+    "preference": "Per thing the mentee asked for that the mentor offers",
+    "ranked": "The mentee's own ranking (3× for their first choice, 2× second, 1× third)",
+}
+
+
+class MentoringSettingsForm(forms.Form):
+    allow_unaccredited = forms.BooleanField(
+        required=False,
+        label="Let optimal matching propose mentors who are not (yet) accredited",
+        help_text="Default: off — optimal matching uses accredited mentors only.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from rung.mentoring.models import DEFAULT_WEIGHTS
+
+        super().__init__(*args, **kwargs)
+        for key, default in DEFAULT_WEIGHTS.items():
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                min_value=0, max_value=1000, label=WEIGHT_LABELS[key], help_text=f"Default: {default}."
+            )
+
+    def weights(self) -> dict[str, int]:
+        return {
+            name.removeprefix("weight_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("weight_")
+        }
+
+
+class ProtocolForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Name of your protocol")
+    minutes = forms.IntegerField(min_value=15, max_value=120, initial=30, label="Length of each check-in (minutes)")
+
+
+class ProtocolStepForm(forms.Form):
+    kind = forms.ChoiceField(
+        required=False,
+        label="When",
+        choices=[("", "— not used —"), *StepKind.choices],
+        help_text="Kickoff: first two days. Weekly: each later week. Mid-point: halfway. Wrap-up: last days.",
+    )
+    title = forms.CharField(required=False, max_length=120, label="Title")
+    agenda = forms.CharField(required=False, max_length=2000, label="Agenda", widget=forms.Textarea(attrs={"rows": 3}))
+    prompts = forms.CharField(
+        required=False, label="Prompts, one a line", widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+
+
+ProtocolStepFormSet = forms.formset_factory(ProtocolStepForm, extra=2, max_num=12)

@@ -368,6 +368,8 @@ class Accreditation(models.Model):
     awarded_at = models.DateTimeField(default=now)
     valid_until = models.DateTimeField()
     credential_uuid = models.UUIDField(null=True, blank=True)
+    # Set when an upheld safeguarding concern withdrew it (valid_until is then moved to that moment).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The evidence of practice at the time of the award, kept for the record.
     checkins_held = models.PositiveIntegerField()
     mean_rating = models.DecimalField(max_digits=3, decimal_places=2)

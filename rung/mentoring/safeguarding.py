@@ -11,6 +11,7 @@ from rung.engagements.selectors import engagements_for
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.events import emit
 from rung.mentoring.models import CONCERN_TRANSITIONS, Concern, ConcernEvent, ConcernStatus
+from rung.mentoring.training import withdraw_accreditation
 
 MAX_TEXT = 5000
 
@@ -58,6 +59,8 @@ def move_concern(concern: Concern, *, actor: User, to: str, note: str = "") -> C
         concern.refresh_from_db()
         ConcernEvent.objects.create(concern=concern, from_status=old, to_status=to, actor=actor, note=note)
         record(f"concern.{to}", actor=actor, obj=concern, data={"from": old})
+        if to == ConcernStatus.UPHELD and concern.about is not None:
+            withdraw_accreditation(concern.about, actor=actor, reason="A safeguarding concern was upheld.")
     if closing:
         emit("concern.closed", concern_id=concern.pk)
     return concern

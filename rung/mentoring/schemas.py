@@ -123,6 +123,20 @@ class AttemptOut(Schema):
     accredited: bool
 
 
+class MentorAccreditationRow(Schema):
+    uuid: UUID
+    awarded_at: datetime
+    valid_until: datetime
+    withdrawn_at: datetime | None
+    credential: UUID | None = Field(description="The IssuedCredential's uuid: GET /verify/{uuid}/credential.json")
+
+
+class MentorAccreditationOut(Schema):
+    accredited: bool
+    renewable_from: datetime | None
+    accreditations: list[MentorAccreditationRow]
+
+
 class ConcernIn(Schema):
     text: str = Field(min_length=1, max_length=5000)
 
@@ -131,3 +145,77 @@ class ConcernOut(Schema):
     uuid: UUID
     status: str
     created_at: datetime
+
+
+class MentoringSettingsIO(Schema):
+    weights: dict[str, int] = Field(
+        description="Points per factor; keys skill, overlap_hour, language, timezone, preference, ranked. "
+        "Missing keys keep Rung's defaults (10, 4, 15, 2, 12, 60)."
+    )
+    allow_unaccredited: bool = False
+
+
+class ProtocolStepIO(Schema):
+    kind: str = Field(description="kickoff, weekly, midpoint or wrapup")
+    title: str = Field(max_length=120)
+    agenda: str = Field(max_length=2000)
+    prompts: list[str] = Field(default=[], max_length=8)
+
+
+class ProtocolIO(Schema):
+    uuid: UUID | None = None
+    name: str = Field(max_length=120)
+    minutes: int = 30
+    steps: list[ProtocolStepIO] = Field(max_length=12)
+
+
+class MentorRecordPairing(Schema):
+    pairing: UUID
+    intern: str
+    project: str
+    status: str
+    due: int
+    held_on_time: int
+    held_late: int
+    missed: int
+    flagged_overdue: int
+
+
+class MentorRecordOut(Schema):
+    mentor: str
+    accredited: bool
+    repeated_misses: bool
+    mean_checkin_rating: str | None = Field(description="Shown once at least 3 check-ins are rated")
+    checkin_ratings: int
+    mean_mentoring_rating: str | None = Field(description="Interns' mentoring rating, shown once 3 or more rated")
+    pairings: list[MentorRecordPairing]
+
+
+class RankingsIn(Schema):
+    mentor_emails: list[str] = Field(max_length=3, description="Your choices, first choice first (up to three)")
+
+
+class ConcernMoveIn(Schema):
+    to: str = Field(description="in_review, resolved or upheld")
+    note: str = Field(default="", max_length=5000)
+
+
+class SuspendIn(Schema):
+    reason: str = Field(default="", max_length=500)
+
+
+class PoolOut(Schema):
+    pool_status: str
+
+
+class MenteeGoalsIO(Schema):
+    goal_skills: list[str] = Field(default_factory=list, max_length=40, description="Skill slugs")
+    languages: list[str] = Field(default_factory=list, max_length=10, examples=[["en"]])
+    timezone: str = Field(default="UTC", max_length=64)
+    weekly_windows: list[WeeklyWindowSchema] = Field(default_factory=list, max_length=21)
+    wants: list[str] = Field(default_factory=list, max_length=10)
+
+
+class MentorConflictIn(Schema):
+    email: str = Field(min_length=3, max_length=254, description="The person you must not be paired with")
+    reason: str = Field(min_length=3, max_length=300)

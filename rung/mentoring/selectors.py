@@ -48,6 +48,16 @@ def is_accredited(user: User, *, at: datetime | None = None) -> bool:
     return Accreditation.objects.filter(mentor=user, valid_until__gt=at or timezone.now()).exists()
 
 
+def accredited_ids(user_ids: "list[int] | set[int]") -> set[int]:
+    """Which of these people hold an accreditation in force now (one query)."""
+    now = timezone.now()
+    return set(
+        Accreditation.objects.filter(mentor_id__in=list(user_ids), valid_until__gt=now).values_list(
+            "mentor_id", flat=True
+        )
+    )
+
+
 def live_load(mentor: User) -> int:
     return Pairing.objects.filter(mentor=mentor, status__in=HOLDING_STATUSES).count()
 
@@ -348,3 +358,89 @@ def pairing_of(engagement: Engagement) -> Pairing | None:
 
 def active_statuses() -> tuple[str, ...]:
     return (PairingStatus.ACTIVE,)
+
+
+@dataclass(frozen=True)
+class PairingRecordRow:
+    pairing: Pairing
+    due: int
+    held_on_time: int
+    held_late: int
+    missed: int
+    flagged_overdue: int
+
+
+@dataclass(frozen=True)
+class OrgMentorRecord:
+    mentor: User
+    rows: list[PairingRecordRow]
+    overall: MentorRecord  # across every organisation; ratings only once MIN_RATINGS_SHOWN rated
+    accredited: bool
+
+    @property
+    def missed(self) -> int:
+        return sum(r.missed for r in self.rows)
+
+    @property
+    def flagged_overdue(self) -> int:
+        return sum(r.flagged_overdue for r in self.rows)
+
+    @property
+    def repeated_misses(self) -> bool:
+        """Two or more check-ins missed or left unrecorded past their day, for this organisation."""
+        return self.missed + self.flagged_overdue >= 2
+
+
+def org_mentor_record(org: Organisation, mentor_uuid: str, *, now: datetime | None = None) -> OrgMentorRecord:
+    """A coordinator's view of one mentor: their pairings with this organisation's interns, the
+    check-ins of each (held on time, late, missed, flagged overdue), counted in SQL. NotFound unless
+    the person mentored or may mentor for this organisation."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    now = now or timezone.now()
+    mentor = User.objects.filter(uuid=mentor_uuid).first() if _is_uuid(mentor_uuid) else None
+    if mentor is None:
+        raise NotFound("No such mentor.")
+    pairings = list(
+        pairings_for_org(org)
+        .filter(mentor=mentor)
+        .annotate(
+            due=Count("checkins", filter=Q(checkins__due_at__lte=now)),
+            on_time=Count(
+                "checkins",
+                filter=Q(
+                    checkins__status=CheckInStatus.HELD,
+                    checkins__recorded_at__lte=F("checkins__due_at") + timedelta(days=1),
+                ),
+            ),
+            held=Count("checkins", filter=Q(checkins__status=CheckInStatus.HELD)),
+            missed=Count("checkins", filter=Q(checkins__status=CheckInStatus.MISSED)),
+            flagged=Count("checkins", filter=Q(checkins__flagged_overdue_at__isnull=False)),
+        )
+    )
+    if not pairings and mentor.pk not in {m.pk for m in eligible_mentors(org, accredited_only=False)}:
+        raise NotFound("No such mentor.")
+    rows = [
+        PairingRecordRow(
+            pairing=p,
+            due=p.due,
+            held_on_time=p.on_time,
+            held_late=p.held - p.on_time,
+            missed=p.missed,
+            flagged_overdue=p.flagged,
+        )
+        for p in pairings
+    ]
+    return OrgMentorRecord(mentor=mentor, rows=rows, overall=mentor_record(mentor), accredited=is_accredited(mentor))
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
+from rung.credentials.models import IssuedCredential
 from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.errors import DomainError, NotFound
-from rung.mentoring import checkins, safeguarding, selectors, services, training
+from rung.mentoring import checkins, protocols, safeguarding, selectors, services, training
 from rung.mentoring.evidence import evidence_record
 from rung.mentoring.forms import (
     ConcernForm,
@@ -28,12 +29,16 @@ from rung.mentoring.forms import (
     DeclineForm,
     MatchForm,
     MenteeGoalsForm,
+    MentoringSettingsForm,
     MentorProfileForm,
+    ProtocolForm,
+    ProtocolStepFormSet,
     RateForm,
     RecordForm,
     windows_to_text,
 )
 from rung.mentoring.models import (
+    Accreditation,
     CheckIn,
     CheckInStatus,
     Concern,
@@ -43,6 +48,7 @@ from rung.mentoring.models import (
     Pairing,
     PairingStatus,
     PoolStatus,
+    Protocol,
     StepKind,
     TrainingModule,
 )
@@ -134,7 +140,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your mentor profile is saved.")
             return redirect("mentoring:profile")
-    context = {"form": form, "profile": existing, "conflict_form": ConflictForm(), "nav": "mentoring"}
+    context = {
+        "form": form,
+        "profile": existing,
+        "conflict_form": ConflictForm(),
+        "nav": "mentoring",
+        **_accreditation_context(user),
+    }
     return render(request, "mentoring/profile.html", context, status=400 if form.errors else 200)
 
 
@@ -393,10 +405,108 @@ def coordinate(request: HttpRequest, slug: str) -> HttpResponse:
         "cohort_size": len(cohort),
         "pairings": pairings,
         "adherence": selectors.adherence_for_org(org),
+        "accredited": selectors.accredited_ids({m.pk for m in mentors}),
         "runs": MatchRun.objects.filter(organisation=org)[:10],
         "nav": "mentoring",
     }
     return render(request, "mentoring/coordinate.html", context, status=400 if form.errors else 200)
+
+
+def _protocol_initial(protocol: Protocol | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if protocol is None:
+        return {"name": "", "minutes": 30}, []
+    steps = [
+        {"kind": s.kind, "title": s.title, "agenda": s.agenda, "prompts": "\n".join(s.prompts)}
+        for s in protocol.steps.all()
+    ]
+    return {"name": protocol.name, "minutes": protocol.minutes}, steps
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Owners and managers set the match weights, whether unaccredited mentors may be matched, and
+    write their own protocol (or go back to the platform's)."""
+    from rung.mentoring.models import DEFAULT_WEIGHTS, MentoringSettings
+
+    user = request_user(request)
+    org = _coordinated_org(request, slug)
+    config = MentoringSettings.objects.filter(organisation=org).select_related("protocol").first()
+    weights = selectors.weights_for(org)
+    settings_form = MentoringSettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={"allow_unaccredited": bool(config and config.allow_unaccredited)}
+        | {f"weight_{k}": v for k, v in weights.items()},
+    )
+    own = config.protocol if config and config.protocol and config.protocol.organisation_id == org.pk else None
+    default = checkins.default_protocol()
+    head, steps = _protocol_initial(own or default)
+    posted = request.POST if request.POST.get("form") == "protocol" else None
+    protocol_form = ProtocolForm(posted, initial=head)
+    step_forms = ProtocolStepFormSet(posted, initial=steps, prefix="step")
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "settings":
+                if settings_form.is_valid():
+                    services.update_settings(
+                        org,
+                        actor=user,
+                        weights=settings_form.weights(),
+                        allow_unaccredited=settings_form.cleaned_data["allow_unaccredited"],
+                    )
+                    messages.success(request, "The mentoring settings are saved.")
+                    return redirect("mentoring:settings", slug=org.slug)
+            elif request.POST.get("form") == "default":
+                protocols.use_default_protocol(org, actor=user)
+                messages.success(request, "New pairings follow the platform's protocol.")
+                return redirect("mentoring:settings", slug=org.slug)
+            elif protocol_form.is_valid() and step_forms.is_valid():
+                chosen = [
+                    protocols.StepInput(
+                        kind=f.cleaned_data["kind"],
+                        title=f.cleaned_data.get("title", ""),
+                        agenda=f.cleaned_data.get("agenda", ""),
+                        prompts=f.cleaned_data.get("prompts", "").splitlines(),
+                    )
+                    for f in step_forms
+                    if f.cleaned_data.get("kind")
+                ]
+                protocols.save_protocol(
+                    org,
+                    actor=user,
+                    name=protocol_form.cleaned_data["name"],
+                    minutes=protocol_form.cleaned_data["minutes"],
+                    steps=chosen,
+                )
+                messages.success(request, "Your protocol is saved: new pairings follow it.")
+                return redirect("mentoring:settings", slug=org.slug)
+        except DomainError as exc:
+            target = settings_form if request.POST.get("form") == "settings" else protocol_form
+            target.add_error(None, exc.message)
+        status = 400
+    context = {
+        "org": org,
+        "settings_form": settings_form,
+        "protocol_form": protocol_form,
+        "step_forms": step_forms,
+        "own_protocol": own,
+        "default_protocol": default,
+        "defaults": DEFAULT_WEIGHTS,
+        "nav": "mentoring",
+    }
+    return render(request, "mentoring/settings.html", context, status=status)
+
+
+@login_required
+@require_GET
+def mentor_record(request: HttpRequest, slug: str, mentor_uuid: Any) -> HttpResponse:
+    """A coordinator's record of one mentor: pairings with the organisation's interns, check-ins held
+    on time or missed, repeated misses, and the mentees' mean rating once enough of them rated."""
+    org = _coordinated_org(request, slug)
+    item = _or_404(lambda: selectors.org_mentor_record(org, str(mentor_uuid)))
+    context = {"org": org, "record": item, "min_ratings": selectors.MIN_RATINGS_SHOWN, "nav": "mentoring"}
+    return render(request, "mentoring/mentor_record.html", context)
 
 
 @login_required
@@ -447,11 +557,18 @@ def run(request: HttpRequest, run_uuid: Any) -> HttpResponse:
     }
     mentors = {u.pk: u for u in User.objects.filter(pk__in=[r["mentor"] for r in item.proposal])}
     rows = [
-        {"engagement": engagements.get(str(r["engagement"])), "mentor": mentors.get(int(str(r["mentor"]))), **r}
+        # The stored ids first, then the objects they name (the template shows names, not ids).
+        {**r, "engagement": engagements.get(str(r["engagement"])), "mentor": mentors.get(int(str(r["mentor"])))}
         for r in item.proposal
     ]
     unpaired = [engagements.get(u) for u in item.unpaired]
-    context = {"run": item, "rows": rows, "unpaired": [e for e in unpaired if e], "nav": "mentoring"}
+    context = {
+        "run": item,
+        "rows": rows,
+        "unpaired": [e for e in unpaired if e],
+        "accredited": selectors.accredited_ids(set(mentors)),
+        "nav": "mentoring",
+    }
     return render(request, "mentoring/run.html", context)
 
 
@@ -465,7 +582,42 @@ def training_home(request: HttpRequest) -> HttpResponse:
     progress = selectors.accreditation_progress(user)
     passed = {m.pk for m in progress.modules_passed}
     modules = [(m, m.pk in passed) for m in TrainingModule.objects.all()]
-    return render(request, "mentoring/training.html", {"modules": modules, "progress": progress, "nav": "mentoring"})
+    context = {"modules": modules, "progress": progress, "nav": "mentoring", **_accreditation_context(user)}
+    return render(request, "mentoring/training.html", context)
+
+
+def _accreditation_context(user: User) -> dict[str, Any]:
+    """The accreditations a mentor holds or held, each with its credential, and when renewal opens."""
+    accreditations = list(Accreditation.objects.filter(mentor=user).order_by("-awarded_at")[:10])
+    credentials = {
+        c.uuid: c
+        for c in IssuedCredential.objects.filter(
+            uuid__in=[a.credential_uuid for a in accreditations if a.credential_uuid]
+        )
+    }
+    now = timezone.now()
+    current = next((a for a in accreditations if a.valid_until > now), None)
+    return {
+        "accreditations": [
+            (a, credentials.get(a.credential_uuid) if a.credential_uuid else None) for a in accreditations
+        ],
+        "current_accreditation": current,
+        "renewal_opens": training.renewal_opens(current) if current else None,
+        "can_renew": current is not None and now >= training.renewal_opens(current),
+    }
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    try:
+        training.renew_accreditation(user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "Renewed: your new “Accredited mentor” credential is valid for another year.")
+    return redirect("mentoring:training")
 
 
 @login_required

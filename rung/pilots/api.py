@@ -25,13 +25,17 @@ def _full(pilot: Pilot) -> Pilot:
 
 def _input(payload: PilotIn) -> services.PilotInput:
     return services.PilotInput(
-        name=payload.name, starts_on=payload.starts_on, ends_on=payload.ends_on,
+        name=payload.name,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
         project_uuids=[str(u) for u in payload.projects],
         protocol_uuid=str(payload.protocol) if payload.protocol else None,
         pathway_uuid=str(payload.pathway) if payload.pathway else None,
-        target_interview_percent=payload.target_interview_percent, target_hired_percent=payload.target_hired_percent,
-        target_nps=payload.target_nps, target_payment_days=payload.target_payment_days,
-    )  # fmt: skip
+        target_interview_percent=payload.target_interview_percent,
+        target_hired_percent=payload.target_hired_percent,
+        target_nps=payload.target_nps,
+        target_payment_days=payload.target_payment_days,
+    )
 
 
 def _manager(membership):  # type: ignore[no-untyped-def]
@@ -74,9 +78,10 @@ def delete_pilot(request: HttpRequest, slug: str, pilot_uuid: UUID) -> Status[No
 
 
 @router.get(
-    "/orgs/{slug}/{uuid:pilot_uuid}/dashboard", response={200: PilotDashboardOut, **ERRORS},
+    "/orgs/{slug}/{uuid:pilot_uuid}/dashboard",
+    response={200: PilotDashboardOut, **ERRORS},
     summary="A pilot's dashboard: every table, as numbers",
-)  # fmt: skip
+)
 def pilot_dashboard(request: HttpRequest, slug: str, pilot_uuid: UUID) -> dict[str, object]:
     pilot, _ = selectors.get_pilot_for_user(request_user(request), slug, str(pilot_uuid))
     return report.as_json(selectors.pilot_dashboard(pilot))
@@ -92,8 +97,13 @@ def platform_dashboard(request: HttpRequest) -> dict[str, object]:
 def _answers_out(row: DiversityAnswers | None) -> DiversityAnswersOut:
     if row is None:
         return DiversityAnswersOut()
-    return DiversityAnswersOut(gender=row.gender, ethnicity=row.ethnicity, first_generation=row.first_generation,
-                               disability=row.disability, age_band=row.age_band)  # fmt: skip
+    return DiversityAnswersOut(
+        gender=row.gender,
+        ethnicity=row.ethnicity,
+        first_generation=row.first_generation,
+        disability=row.disability,
+        age_band=row.age_band,
+    )
 
 
 @router.get("/me/diversity", response={200: DiversityAnswersOut, **ERRORS}, summary="Your own diversity answers")
@@ -112,5 +122,3 @@ def put_my_diversity(request: HttpRequest, payload: DiversityAnswersIn) -> Diver
 def delete_my_diversity(request: HttpRequest) -> Status[None]:
     services.withdraw_diversity_answers(request_user(request))
     return Status(204, None)
-
-

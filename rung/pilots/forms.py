@@ -13,21 +13,37 @@ class PilotForm(forms.Form):
     protocol = forms.ChoiceField(label="Mentorship protocol", required=False)
     pathway = forms.ChoiceField(label="Career pathway", required=False)
     target_interview_percent = forms.IntegerField(
-        label="Interview conversion target (%)", required=False, min_value=0, max_value=100,
+        label="Interview conversion target (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
         help_text="Interviewed, of those who completed",
-    )  # fmt: skip
+    )
     target_hired_percent = forms.IntegerField(
-        label="Hired within six months target (%)", required=False, min_value=0, max_value=100,
+        label="Hired within six months target (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
         help_text="Hired, of those who completed",
-    )  # fmt: skip
+    )
     target_nps = forms.IntegerField(label="Intern NPS target", required=False, min_value=-100, max_value=100)
     target_payment_days = forms.DecimalField(
-        label="Median days from approval to payment, at most", required=False, min_value=0, max_value=365,
-        decimal_places=1, max_digits=5,
-    )  # fmt: skip
+        label="Median days from approval to payment, at most",
+        required=False,
+        min_value=0,
+        max_value=365,
+        decimal_places=1,
+        max_digits=5,
+    )
 
-    def __init__(self, *args: object, projects: list[tuple[str, str]], protocols: list[tuple[str, str]],
-                 pathways: list[tuple[str, str]], **kwargs: object) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *args: object,
+        projects: list[tuple[str, str]],
+        protocols: list[tuple[str, str]],
+        pathways: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["projects"].choices = projects  # type: ignore[attr-defined]
         self.fields["protocol"].choices = [("", "None"), *protocols]  # type: ignore[attr-defined]

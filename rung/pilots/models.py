@@ -24,29 +24,47 @@ class Pilot(models.Model):
     ends_on = models.DateField()
     projects = models.ManyToManyField(Project, related_name="pilots", blank=True)
     protocol = models.ForeignKey(
-        Protocol, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Protocol,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The mentorship protocol the pilot's mentors follow, if any",
-    )  # fmt: skip
+    )
     pathway = models.ForeignKey(
-        Pathway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Pathway,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The career ladder the pilot leads to, if any",
-    )  # fmt: skip
+    )
     target_interview_percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
         help_text="Interviewed, as a share of completed micro-internships (%)",
-    )  # fmt: skip
+    )
     target_hired_percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
         help_text="Hired within six months, as a share of completed micro-internships (%)",
-    )  # fmt: skip
+    )
     target_nps = models.SmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
         help_text="Interns' net promoter score, −100 to 100",
-    )  # fmt: skip
+    )
     target_payment_days = models.DecimalField(
-        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)],
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Median days from a milestone's approval to the intern's payment",
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -6,6 +6,7 @@ Diversity answers are read only here, only as counts per group, and any count of
 replaced by "fewer than 5" before it leaves this module.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -50,7 +51,9 @@ FOUR_FIFTHS = Decimal("0.8")
 
 
 def pilots_for_organisation(org: Organisation) -> QuerySet[Pilot]:
-    return Pilot.objects.filter(organisation=org).annotate(project_count=Count("projects")).order_by("-starts_on", "-id")
+    return (
+        Pilot.objects.filter(organisation=org).annotate(project_count=Count("projects")).order_by("-starts_on", "-id")
+    )
 
 
 def _membership(user: User, org: Organisation) -> Membership | None:
@@ -78,7 +81,11 @@ def get_org_for_pilots(user: User, slug: str) -> tuple[Organisation, Membership 
 
 def get_pilot_for_user(user: User, slug: str, pilot_uuid: str) -> tuple[Pilot, Membership | None]:
     org, membership = get_org_for_pilots(user, slug)
-    pilot = Pilot.objects.filter(organisation=org, uuid=pilot_uuid).select_related("organisation", "protocol", "pathway").first()
+    pilot = (
+        Pilot.objects.filter(organisation=org, uuid=pilot_uuid)
+        .select_related("organisation", "protocol", "pathway")
+        .first()
+    )
     if pilot is None:
         raise NotFound("No such pilot.")
     return pilot, membership
@@ -306,9 +313,7 @@ def diversity(scope: Scope) -> list[DiversityTable]:
             counts = found.setdefault(r[f"g_{name}"], dict.fromkeys(stage_keys, 0))
             for k in stage_keys:
                 counts[k] += r[k] or 0
-        ratios = {
-            stage: _ratios(found, stage, before) for before, stage in zip(stage_keys, stage_keys[1:], strict=False)
-        }
+        ratios = {stage: _ratios(found, stage, before) for before, stage in itertools.pairwise(stage_keys)}
         groups: list[DiversityGroup] = []
         for value, label in [*choices.choices, ("", "Not given")]:
             counts = found.get(value, dict.fromkeys(stage_keys, 0))
@@ -626,7 +631,14 @@ def over_time(scope: Scope) -> list[Month]:
         project__organisation=OuterRef("organisation"),
     )
     add(
-        annotate_hire_window(Outcome.objects.filter(Exists(completed_here)))
+        annotate_hire_window(
+            # Narrowed to the scope's candidates and employers first, so that the correlated
+            # EXISTS runs over a pilot's outcomes, not over every outcome on the platform.
+            Outcome.objects.filter(
+                candidate__in=scope.engagements().filter(status=EngagementStatus.COMPLETED).values("candidate"),
+                organisation__in=scope.projects.order_by().values("organisation"),
+            ).filter(Exists(completed_here))
+        )
         .filter(hired_within_window=True)
         .order_by()
         .annotate(m=TruncMonth("start_date"))
@@ -684,7 +696,9 @@ def _goals(pilot: Pilot, board: Dashboard) -> list[Goal]:
     if pilot.target_nps is not None:
         s = board.satisfaction
         actual = "no answers" if s.nps is None else f"{s.nps} ({s.nps_answers} answers)"
-        goals.append(Goal("Intern NPS", f"≥ {pilot.target_nps}", actual, None if s.nps is None else s.nps >= pilot.target_nps))
+        goals.append(
+            Goal("Intern NPS", f"≥ {pilot.target_nps}", actual, None if s.nps is None else s.nps >= pilot.target_nps)
+        )
     if pilot.target_payment_days is not None:
         t = board.timeliness
         actual = "no payments" if t.median_days is None else f"{t.median_days} days ({t.settled} payments)"

@@ -112,8 +112,12 @@ def update_pilot(pilot: Pilot, *, membership: Membership | None, data: PilotInpu
             pilot.updated_at = timezone.now()
             pilot.save()
             pilot.projects.set(projects)
-            record("pilots.pilot.updated", actor=membership.user if membership else None, obj=pilot,
-                   data={"projects": len(projects)})  # fmt: skip
+            record(
+                "pilots.pilot.updated",
+                actor=membership.user if membership else None,
+                obj=pilot,
+                data={"projects": len(projects)},
+            )
     except IntegrityError:
         raise PilotError("You already have a pilot with that name.", field="name") from None
     return pilot
@@ -123,7 +127,9 @@ def delete_pilot(pilot: Pilot, *, membership: Membership | None) -> None:
     """A pilot holds no data of its own (only a view over projects), so removing it loses nothing."""
     _check_manager(pilot.organisation, membership)
     with transaction.atomic():
-        record("pilots.pilot.deleted", actor=membership.user if membership else None, obj=pilot, data={"name": pilot.name})
+        record(
+            "pilots.pilot.deleted", actor=membership.user if membership else None, obj=pilot, data={"name": pilot.name}
+        )
         pilot.delete()
 
 

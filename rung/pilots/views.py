@@ -35,11 +35,11 @@ def _guard(fetch: Callable[[], Any]) -> Any:
 
 
 def _org(request: HttpRequest, slug: str) -> tuple[Organisation, Membership | None]:
-    return _guard(lambda: selectors.get_org_for_pilots(request_user(request), slug))  # type: ignore[no-any-return]
+    return _guard(lambda: selectors.get_org_for_pilots(request_user(request), slug))
 
 
 def _pilot(request: HttpRequest, slug: str, pilot_uuid: object) -> tuple[Pilot, Membership | None]:
-    return _guard(lambda: selectors.get_pilot_for_user(request_user(request), slug, str(pilot_uuid)))  # type: ignore[no-any-return]
+    return _guard(lambda: selectors.get_pilot_for_user(request_user(request), slug, str(pilot_uuid)))
 
 
 def _manager(membership: Membership | None) -> Membership:
@@ -61,12 +61,17 @@ def _form(org: Organisation, data: Any = None, initial: dict[str, Any] | None = 
 def _input(form: PilotForm) -> services.PilotInput:
     d = form.cleaned_data
     return services.PilotInput(
-        name=d["name"], starts_on=d["starts_on"], ends_on=d["ends_on"], project_uuids=list(d["projects"]),
-        protocol_uuid=d["protocol"] or None, pathway_uuid=d["pathway"] or None,
+        name=d["name"],
+        starts_on=d["starts_on"],
+        ends_on=d["ends_on"],
+        project_uuids=list(d["projects"]),
+        protocol_uuid=d["protocol"] or None,
+        pathway_uuid=d["pathway"] or None,
         target_interview_percent=d["target_interview_percent"],
-        target_hired_percent=d["target_hired_percent"], target_nps=d["target_nps"],
+        target_hired_percent=d["target_hired_percent"],
+        target_nps=d["target_nps"],
         target_payment_days=d["target_payment_days"],
-    )  # fmt: skip
+    )
 
 
 def _save(request: HttpRequest, form: PilotForm, save: Callable[[services.PilotInput], Pilot]) -> Pilot | None:
@@ -98,7 +103,9 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         if pilot is not None:
             messages.success(request, f"Pilot “{pilot.name}” created.")
             return redirect("pilots:detail", slug=org.slug, pilot_uuid=pilot.uuid)
-    return render(request, "pilots/form.html", {"org": org, "form": form, "pilot": None}, status=400 if form.errors else 200)
+    return render(
+        request, "pilots/form.html", {"org": org, "form": form, "pilot": None}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -107,13 +114,17 @@ def edit(request: HttpRequest, slug: str, pilot_uuid: object) -> HttpResponse:
     pilot, membership = _pilot(request, slug, pilot_uuid)
     manager = _manager(membership)
     initial = {
-        "name": pilot.name, "starts_on": pilot.starts_on, "ends_on": pilot.ends_on,
+        "name": pilot.name,
+        "starts_on": pilot.starts_on,
+        "ends_on": pilot.ends_on,
         "projects": [str(u) for u in pilot.projects.values_list("uuid", flat=True)],
         "protocol": str(pilot.protocol.uuid) if pilot.protocol else "",
         "pathway": str(pilot.pathway.uuid) if pilot.pathway else "",
-        "target_interview_percent": pilot.target_interview_percent, "target_hired_percent": pilot.target_hired_percent,
-        "target_nps": pilot.target_nps, "target_payment_days": pilot.target_payment_days,
-    }  # fmt: skip
+        "target_interview_percent": pilot.target_interview_percent,
+        "target_hired_percent": pilot.target_hired_percent,
+        "target_nps": pilot.target_nps,
+        "target_payment_days": pilot.target_payment_days,
+    }
     form = _form(pilot.organisation, request.POST or None, initial=initial)
     if request.method == "POST":
         saved = _save(request, form, lambda data: services.update_pilot(pilot, membership=manager, data=data))
@@ -121,9 +132,11 @@ def edit(request: HttpRequest, slug: str, pilot_uuid: object) -> HttpResponse:
             messages.success(request, "Pilot saved.")
             return redirect("pilots:detail", slug=slug, pilot_uuid=saved.uuid)
     return render(
-        request, "pilots/form.html", {"org": pilot.organisation, "form": form, "pilot": pilot},
+        request,
+        "pilots/form.html",
+        {"org": pilot.organisation, "form": form, "pilot": pilot},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -153,10 +166,15 @@ def detail(request: HttpRequest, slug: str, pilot_uuid: object) -> HttpResponse:
     pilot, membership = _pilot(request, slug, pilot_uuid)
     board = selectors.pilot_dashboard(pilot)
     return _dashboard_page(
-        request, board,
-        {"pilot": pilot, "org": pilot.organisation, "can_manage": membership is not None,
-         "projects": list(pilot.projects.order_by("title").values_list("title", flat=True)[:50])},
-    )  # fmt: skip
+        request,
+        board,
+        {
+            "pilot": pilot,
+            "org": pilot.organisation,
+            "can_manage": membership is not None,
+            "projects": list(pilot.projects.order_by("title").values_list("title", flat=True)[:50]),
+        },
+    )
 
 
 def _filename(name: str, ext: str) -> str:
@@ -216,8 +234,11 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.GET.getlist("pilot"):
         chosen = pilots[:MAX_COMPARED]
     boards = [(p, selectors.pilot_dashboard(p)) for p in chosen]
-    return render(request, "pilots/compare.html", {"org": org, "pilots": pilots, "boards": boards,
-                                                   "chosen": {str(p.uuid) for p in chosen}, "most": MAX_COMPARED})  # fmt: skip
+    return render(
+        request,
+        "pilots/compare.html",
+        {"org": org, "pilots": pilots, "boards": boards, "chosen": {str(p.uuid) for p in chosen}, "most": MAX_COMPARED},
+    )
 
 
 def _staff(request: HttpRequest) -> None:
@@ -269,12 +290,14 @@ def diversity(request: HttpRequest) -> HttpResponse:
             return redirect("pilots:diversity")
         if form.is_valid():
             try:
-                services.save_diversity_answers(user, answers={k: v for k, v in form.cleaned_data.items()})
+                services.save_diversity_answers(user, answers=dict(form.cleaned_data))
                 messages.success(request, "Thank you. Your answers are saved.")
                 return redirect("pilots:diversity")
             except DomainError as exc:
                 form.add_error(None, exc.message)
     return render(
-        request, "pilots/diversity.html", {"form": form, "current": current, "asked": asked},
+        request,
+        "pilots/diversity.html",
+        {"form": form, "current": current, "asked": asked},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )

@@ -26,7 +26,8 @@ from rung.credentials.orgissuers import org_did_document
 from rung.credentials.schema import schema_errors
 from rung.credentials.services import CredentialError, revoke_credential
 from rung.credentials.statuslist import status_list_credential
-from rung.credentials.tests.test_independent_verifier import NODE, REPO, SCRIPT, pytestmark as node_marks
+from rung.credentials.tests.test_independent_verifier import NODE, REPO, SCRIPT
+from rung.credentials.tests.test_independent_verifier import pytestmark as node_marks
 from rung.credentials.verify import verify_credential
 from rung.lib.errors import PermissionDenied
 from rung.orgs.models import Organisation, Verification
@@ -66,7 +67,8 @@ def test_the_credential_states_the_achievement_and_passes_the_ob3_schema(accredi
     assert schema_errors(document) == []
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert document["issuer"]["id"] == accredited.issuer_did == issuer.issuer_did()
-    assert "validUntil" in document and accredited.valid_until is not None
+    assert "validUntil" in document
+    assert accredited.valid_until is not None
     achievement = document["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "Certificate"
     assert achievement["name"] == "Accredited mentor"

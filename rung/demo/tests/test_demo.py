@@ -121,6 +121,13 @@ def test_the_demo_mentor_is_accredited_and_paired_by_the_optimal_matcher(sandbox
         call_command("demo")
     meera = User.objects.get(email="meera@northwind.example")
     assert is_accredited(meera)
+    from rung.credentials.models import IssuedCredential
+    from rung.credentials.verify import verify_credential
+
+    badge = IssuedCredential.objects.get(recipient=meera, name="Accredited mentor")
+    assert badge.document["credentialSubject"]["achievement"]["achievementType"] == "Certificate"
+    assert verify_credential(badge.document).verified
+    assert meera.accreditations.get().credential_uuid == badge.uuid
     pairings = Pairing.objects.filter(mentor=meera, status=PairingStatus.ACTIVE)
     assert pairings.exists()
     assert set(pairings.values_list("mode", flat=True)) == {PairingMode.OPTIMAL}

@@ -49,25 +49,38 @@ class Person:
 def make_project(org: Organisation, title: str, *, stipend_minor: int = 60000, currency: str = "EUR") -> Project:
     start = _t0().date()
     return Project.objects.create(
-        organisation=org, status=ProjectStatus.PUBLISHED, title=title, summary="A three-week project.",
-        duration_weeks=3, estimated_hours=60, stipend_minor=stipend_minor, currency=currency, seats=50,
-        application_deadline=start, start_date=start, published_at=_t0(),
-    )  # fmt: skip
+        organisation=org,
+        status=ProjectStatus.PUBLISHED,
+        title=title,
+        summary="A three-week project.",
+        duration_weeks=3,
+        estimated_hours=60,
+        stipend_minor=stipend_minor,
+        currency=currency,
+        seats=50,
+        application_deadline=start,
+        start_date=start,
+        published_at=_t0(),
+    )
 
 
 def fund(project: Project, *, fee_minor: int, currency: str = "EUR") -> None:
     """The platform fee of funding `project`, as the ledger records it (escrow funding)."""
     fees, _ = Account.objects.get_or_create(
-        key=f"{AccountKind.PLATFORM_FEES}:{currency}", defaults={"kind": AccountKind.PLATFORM_FEES, "currency": currency}
+        key=f"{AccountKind.PLATFORM_FEES}:{currency}",
+        defaults={"kind": AccountKind.PLATFORM_FEES, "currency": currency},
     )
     funding, _ = Account.objects.get_or_create(
         key=f"{AccountKind.EMPLOYER_FUNDING}:{project.organisation.uuid}:{currency}",
         defaults={"kind": AccountKind.EMPLOYER_FUNDING, "currency": currency, "organisation": project.organisation},
     )
     tx = LedgerTransaction.objects.create(
-        idempotency_key=f"test-funding:{project.uuid}", kind=TransactionKind.ESCROW_FUNDING, fingerprint="-",
-        organisation=project.organisation, project_uuid=project.uuid,
-    )  # fmt: skip
+        idempotency_key=f"test-funding:{project.uuid}",
+        kind=TransactionKind.ESCROW_FUNDING,
+        fingerprint="-",
+        organisation=project.organisation,
+        project_uuid=project.uuid,
+    )
     Entry.objects.bulk_create(
         [
             Entry(transaction=tx, account=funding, amount_minor=-fee_minor, currency=currency),
@@ -121,13 +134,18 @@ def fill(project: Project, people: list[Person], *, prefix: str = "p", mentor: U
     engagements = Engagement.objects.bulk_create(
         [
             Engagement(
-                project=project, application=a, candidate_id=a.candidate_id,
+                project=project,
+                application=a,
+                candidate_id=a.candidate_id,
                 mentor=mentor if p.mentor else None,
                 status=_engagement_status(p),
-                start_date=start, end_date=end, stipend_minor=project.stipend_minor, currency=cur,
+                start_date=start,
+                end_date=end,
+                stipend_minor=project.stipend_minor,
+                currency=cur,
                 started_at=t0 + timedelta(days=7),
                 completed_at=t0 + timedelta(days=28) if _reached(p, "completed") else None,
-            )  # fmt: skip
+            )
             for a, p in started
         ]
     )
@@ -136,18 +154,22 @@ def fill(project: Project, people: list[Person], *, prefix: str = "p", mentor: U
     milestones = EngagementMilestone.objects.bulk_create(
         [
             EngagementMilestone(
-                engagement=e, position=0, title="Final report", due_date=end, share_percent=100,
-                amount_minor=e.stipend_minor, status=MilestoneStatus.APPROVED, change_rounds_used=p.rounds,
+                engagement=e,
+                position=0,
+                title="Final report",
+                due_date=end,
+                share_percent=100,
+                amount_minor=e.stipend_minor,
+                status=MilestoneStatus.APPROVED,
+                change_rounds_used=p.rounds,
                 approved_at=approved_at,
-            )  # fmt: skip
+            )
             for e, p in done
         ]
     )
     _reviews(milestones, [p for _, p in done])
     _money(project, [(e, p) for e, (_, p) in zip(engagements, started, strict=True)], approved_at)
-    Outcome.objects.bulk_create(
-        [o for e, p in done if (o := _outcome(org, e, p, end, approved_at)) is not None]
-    )
+    Outcome.objects.bulk_create([o for e, p in done if (o := _outcome(org, e, p, end, approved_at)) is not None])
     InternSurvey.objects.bulk_create(
         [InternSurvey(engagement=e, recommend=p.recommend) for e, p in done if p.recommend is not None]
     )
@@ -181,23 +203,40 @@ def _reviews(milestones: list[EngagementMilestone], people: list[Person]) -> Non
     subs = Submission.objects.bulk_create(
         [
             Submission(
-                milestone=m, version=1, submitted_by_id=m.engagement.candidate_id,
-                status=SubmissionStatus.APPROVED, review_due_at=m.approved_at,
-            )  # fmt: skip
+                milestone=m,
+                version=1,
+                submitted_by_id=m.engagement.candidate_id,
+                status=SubmissionStatus.APPROVED,
+                review_due_at=m.approved_at or _t0(),
+            )
             for m in milestones
         ]
     )
     reviews = Review.objects.bulk_create(
         [
-            Review(submission=s, reviewer_id=m.engagement.candidate_id, decision=Decision.APPROVE, feedback="Good.",
-                   rubric=rubric, points=p.level * len(criteria), max_points=4 * len(criteria))  # fmt: skip
+            Review(
+                submission=s,
+                reviewer_id=m.engagement.candidate_id,
+                decision=Decision.APPROVE,
+                feedback="Good.",
+                rubric=rubric,
+                points=p.level * len(criteria),
+                max_points=4 * len(criteria),
+            )
             for s, m, p in zip(subs, milestones, people, strict=True)
         ]
     )
     ReviewScore.objects.bulk_create(
         [
-            ReviewScore(review=r, criterion=c, criterion_name=c.name, weight=1, score=p.level, max_score=4,
-                        level_label=f"Level {p.level}")  # fmt: skip
+            ReviewScore(
+                review=r,
+                criterion=c,
+                criterion_name=c.name,
+                weight=1,
+                score=p.level,
+                max_score=4,
+                level_label=f"Level {p.level}",
+            )
             for r, p in zip(reviews, people, strict=True)
             for c in criteria
         ]
@@ -210,13 +249,22 @@ def _money(project: Project, started: list[tuple[Engagement, Person]], approved_
     done = [(e, p) for e, p in started if _reached(p, "completed") or p.kill_fee_minor]
     escrow, _ = Account.objects.get_or_create(
         key=f"{AccountKind.ESCROW}:{project.uuid}:{cur}",
-        defaults={"kind": AccountKind.ESCROW, "currency": cur, "project_uuid": project.uuid,
-                  "organisation": project.organisation},
-    )  # fmt: skip
+        defaults={
+            "kind": AccountKind.ESCROW,
+            "currency": cur,
+            "project_uuid": project.uuid,
+            "organisation": project.organisation,
+        },
+    )
     payables = Account.objects.bulk_create(
         [
-            Account(key=f"{AccountKind.INTERN_PAYABLE}:{e.uuid}:{cur}", kind=AccountKind.INTERN_PAYABLE, currency=cur,
-                    engagement_uuid=e.uuid, intern_id=e.candidate_id)  # fmt: skip
+            Account(
+                key=f"{AccountKind.INTERN_PAYABLE}:{e.uuid}:{cur}",
+                kind=AccountKind.INTERN_PAYABLE,
+                currency=cur,
+                engagement_uuid=e.uuid,
+                intern_id=e.candidate_id,
+            )
             for e, _ in done
         ]
     )
@@ -228,11 +276,15 @@ def _money(project: Project, started: list[tuple[Engagement, Person]], approved_
             if amount:
                 txs.append(
                     LedgerTransaction(
-                        idempotency_key=f"test-{kind}:{e.uuid}", kind=kind, fingerprint="-",
-                        organisation=project.organisation, project_uuid=project.uuid, engagement_uuid=e.uuid,
+                        idempotency_key=f"test-{kind}:{e.uuid}",
+                        kind=kind,
+                        fingerprint="-",
+                        organisation=project.organisation,
+                        project_uuid=project.uuid,
+                        engagement_uuid=e.uuid,
                         milestone_uuid=uuid.uuid4() if kind == TransactionKind.RELEASE else None,
                         approved_at=approved_at,
-                    )  # fmt: skip
+                    )
                 )
                 lines.append((len(txs) - 1, payable, amount))
     txs = LedgerTransaction.objects.bulk_create(txs)
@@ -249,10 +301,15 @@ def _money(project: Project, started: list[tuple[Engagement, Person]], approved_
     Payout.objects.bulk_create(
         [
             Payout(
-                intern_id=e.candidate_id, engagement_uuid=e.uuid, amount_minor=e.stipend_minor, currency=cur,
-                status=PayoutStatus.SETTLED, provider="sandbox", approved_at=approved_at,
+                intern_id=e.candidate_id,
+                engagement_uuid=e.uuid,
+                amount_minor=e.stipend_minor,
+                currency=cur,
+                status=PayoutStatus.SETTLED,
+                provider="sandbox",
+                approved_at=approved_at,
                 settled_at=approved_at + timedelta(days=p.paid_after_days),
-            )  # fmt: skip
+            )
             for e, p in done
             if p.paid_after_days is not None and _reached(p, "completed")
         ]
@@ -266,10 +323,15 @@ def _outcome(org: Organisation, e: Engagement, p: Person, end: date, at: datetim
     month = end.month - 1 + p.hire_months_after_end
     start = date(end.year + month // 12, month % 12 + 1, min(end.day, 28))
     return Outcome(
-        organisation=org, candidate_id=e.candidate_id, engagement=e,
-        stage=OutcomeStage.HIRED if hired else (OutcomeStage.OFFERED if _reached(p, "role_offered") else OutcomeStage.INTERVIEWED),
-        invited_at=at, interviewed_at=at,
+        organisation=org,
+        candidate_id=e.candidate_id,
+        engagement=e,
+        stage=OutcomeStage.HIRED
+        if hired
+        else (OutcomeStage.OFFERED if _reached(p, "role_offered") else OutcomeStage.INTERVIEWED),
+        invited_at=at,
+        interviewed_at=at,
         offered_at=at if _reached(p, "role_offered") else None,
         hired_at=at if hired else None,
         start_date=start if hired else None,
-    )  # fmt: skip
+    )

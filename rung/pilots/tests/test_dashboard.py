@@ -9,49 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from rung.ledger.models import business_days_between
 from rung.pilots import selectors
-from rung.pilots.models import Pilot
+from rung.pilots.tests.conftest import people
 from rung.pilots.tests.fill import Person, _t0, fill, fund, make_project
-
-W, M, NB = {"gender": "woman"}, {"gender": "man"}, {"gender": "non_binary"}
-
-
-def people() -> list[Person]:
-    return [
-        Person("applied", diversity=W),
-        Person("applied", diversity=M),
-        Person("applied", diversity=M),
-        Person("applied", rejected=True, decided_after_days=1, diversity=M),
-        Person("shortlisted", diversity=W),
-        Person("shortlisted", diversity=NB),
-        Person("offered", diversity=M),
-        Person("started", mentor=True, kill_fee_minor=15000, diversity=W),
-        Person("completed", rounds=1, level=2, recommend=5, decided_after_days=3, diversity=M),
-        Person("completed", rounds=1, level=2, recommend=9, decided_after_days=3, diversity=W),
-        Person("completed", rounds=1, level=2, recommend=10, decided_after_days=3, diversity=M),
-        Person("interviewed", mentor=True, recommend=8, paid_after_days=2, diversity=W),
-        Person("role_offered", recommend=9, paid_after_days=5, diversity=NB),
-        Person("hired", mentor=True, level=4, recommend=10, paid_after_days=0.5, diversity=W),
-        Person("hired", mentor=True, level=4, recommend=10, paid_after_days=0.5, diversity=M),
-        Person("hired", rounds=2, hire_months_after_end=8, paid_after_days=None, decided_after_days=10, diversity=M),
-    ]
-
-
-@pytest.fixture
-def pilot(org, alice) -> Pilot:
-    project = make_project(org, "Data clean-up")
-    fund(project, fee_minor=48000)
-    fill(project, people(), mentor=alice)
-    pilot = Pilot.objects.create(
-        organisation=org, name="Spring pilot", starts_on=_t0().date(), ends_on=_t0().date() + timedelta(days=90),
-        target_interview_percent=50, target_hired_percent=30, target_nps=40, target_payment_days=3,
-    )  # fmt: skip
-    pilot.projects.add(project)
-    return pilot
-
-
-@pytest.fixture
-def board(pilot) -> selectors.Dashboard:
-    return selectors.pilot_dashboard(pilot)
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -67,9 +26,15 @@ def test_the_funnel_counts_distinct_candidates_at_each_stage(board):
     # 16 applied; 12 shortlisted (not the 3 waiting or the 1 rejected); the later stages follow the
     # specs; the last hire started eight months after the work, outside the six-month window.
     assert counts == {
-        "applied": 16, "shortlisted": 12, "offered": 10, "started": 9, "completed": 8,
-        "interviewed": 5, "role_offered": 4, "hired": 2,
-    }  # fmt: skip
+        "applied": 16,
+        "shortlisted": 12,
+        "offered": 10,
+        "started": 9,
+        "completed": 8,
+        "interviewed": 5,
+        "role_offered": 4,
+        "hired": 2,
+    }
 
 
 def test_each_rate_has_the_wilson_interval_by_hand(board):
@@ -100,7 +65,9 @@ def test_quality_of_work(board):
     criteria = {c for c, _ in per_level}
     assert len(criteria) == 2
     for c in criteria:  # each approving review scores both criteria
-        assert per_level[(c, 2)] == 3 and per_level[(c, 3)] == 3 and per_level[(c, 4)] == 2
+        assert per_level[(c, 2)] == 3
+        assert per_level[(c, 3)] == 3
+        assert per_level[(c, 4)] == 2
 
 
 def test_nps_by_hand(board):
@@ -153,7 +120,8 @@ def test_cost_leaves_out_other_projects(org, pilot):
 
 def test_mentoring_with_and_without(board):
     with_m, without = board.mentoring
-    assert with_m.with_mentor and not without.with_mentor
+    assert with_m.with_mentor
+    assert not without.with_mentor
     assert (with_m.started, with_m.completion.k, with_m.conversion.k, with_m.conversion.n) == (4, 3, 2, 3)
     assert (without.started, without.completion.k, without.conversion.k, without.conversion.n) == (5, 5, 0, 5)
 
@@ -168,8 +136,10 @@ def test_goals_beside_the_figures(board):
 
 
 def test_figures_over_time(board):
-    (march_or_april, *rest) = board.months
-    assert march_or_april.month.month == 3 and march_or_april.applied == 16 and march_or_april.completed == 8
+    (march_or_april, *_rest) = board.months
+    assert march_or_april.month.month == 3
+    assert march_or_april.applied == 16
+    assert march_or_april.completed == 8
     hires = {m.month.month: m.hired for m in board.months if m.hired}
     assert hires == {5: 2}  # two months after the end of March
 
@@ -178,7 +148,8 @@ def test_the_whole_platform_for_staff_adds_every_project(org, pilot):
     other = make_project(org, "Another")
     fill(other, [Person("completed")], prefix="x")
     board = selectors.dashboard(selectors.scope_for_platform())
-    assert board.stage("applied").count == 17 and board.stage("completed").count == 9
+    assert board.stage("applied").count == 17
+    assert board.stage("completed").count == 9
 
 
 @pytest.mark.parametrize("extra", [0])
