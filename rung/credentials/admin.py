@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from rung.accounts.models import User
-from rung.credentials import services
+from rung.credentials import imports
 from rung.credentials.models import ImportedCredential, IssuedCredential, KnownIssuer, Revocation, StatusList
 from rung.lib.errors import DomainError
 
@@ -64,7 +64,7 @@ class KnownIssuerForm(forms.ModelForm):
         cleaned: dict[str, Any] = super().clean() or {}
         if "did_document" in cleaned and "issuer_id" in cleaned:
             try:
-                services._check_did_document(cleaned["issuer_id"], cleaned["did_document"])
+                imports._check_did_document(cleaned["issuer_id"], cleaned["did_document"])
             except DomainError as exc:
                 self.add_error("did_document", exc.message)
         return cleaned
@@ -81,7 +81,7 @@ class KnownIssuerAdmin(admin.ModelAdmin):
         # Through the service, so the change is audited like every other.
         assert isinstance(request.user, User)
         try:
-            saved = services.save_known_issuer(
+            saved = imports.save_known_issuer(
                 actor=request.user,
                 issuer_id=obj.issuer_id,
                 name=obj.name,

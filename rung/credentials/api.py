@@ -7,7 +7,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from rung.accounts.requests import request_user
-from rung.credentials import selectors, services
+from rung.credentials import imports, selectors, services
 from rung.credentials.models import ImportedCredential, IssuedCredential
 from rung.credentials.schemas import (
     CredentialDetailOut,
@@ -94,10 +94,10 @@ def import_credential(request: HttpRequest) -> Status[ImportedOut]:
     # walks it: a credential from outside is hostile input until proven otherwise.
     if len(request.body) > MAX_DOCUMENT_BYTES + 1024:
         raise services.CredentialError("That is too big to be a credential.", code="too_large")
-    body = services.parse_document(request.body)
+    body = imports.parse_document(request.body)
     if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
         raise services.CredentialError('Send {"credential": {…}}.', field="credential")
-    item = services.import_credential(owner=request_user(request), document=body["credential"])
+    item = imports.import_credential(owner=request_user(request), document=body["credential"])
     return Status(201, _imported_out(item))
 
 
@@ -109,7 +109,7 @@ def get_imported(request: HttpRequest, item_uuid: UUID) -> ImportedOut:
 @router.delete("/imported/{uuid:item_uuid}", response={204: None, **ERRORS}, summary="Remove an imported credential")
 def remove_imported(request: HttpRequest, item_uuid: UUID) -> Status[None]:
     user = request_user(request)
-    services.remove_imported_credential(selectors.get_imported_credential(user, item_uuid), actor=user)
+    imports.remove_imported_credential(selectors.get_imported_credential(user, item_uuid), actor=user)
     return Status(204, None)
 
 

@@ -3,7 +3,8 @@ from typing import Any
 from django import forms
 
 from rung.credentials import vcjwt
-from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError, parse_document
+from rung.credentials.imports import parse_document
+from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError
 
 
 class CredentialDocumentForm(forms.Form):

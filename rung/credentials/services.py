@@ -1,27 +1,24 @@
-"""Every change to credentials: issuing, revoking, sharing, importing, and the list of known issuers.
+"""Issuing, revoking and sharing credentials, and the helpers the other credential modules build on.
 
-The lifecycle calls `issue_credential` when an engagement completes; `issue_cohort` issues many at
-once (a cohort finishing together), signing in one worker process per core. Each function checks who is
+The lifecycle calls `issue_credential` when an engagement completes; `rung.credentials.cohort` issues
+many at once, `rung.credentials.imports` keeps credentials from elsewhere and the known issuers, and
+`rung.credentials.holders` binds a holder's DID. Each function checks who is
 acting, writes inside one transaction with an audit event, and raises CredentialError (or
 PermissionDenied) with a message for the person who asked.
 """
 
 import copy
 import hashlib
-import json
 import logging
-import random
 import secrets
-import urllib.request
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,15 +26,8 @@ from django.utils.text import slugify
 from rung.accounts.models import User
 from rung.audit.services import record
 from rung.credentials import vcjwt
-from rung.credentials.bulk import CohortSigner, SigningFailed, default_processes, sign_and_check
-from rung.credentials.dids import (
-    DID_KEY_PREFIX,
-    DID_WEB_PREFIX,
-    DidResolutionError,
-    did_web_document_url,
-    resolve_verification_method,
-)
-from rung.credentials.issuer import Signer, issuer_profile, signer_for, site_host
+from rung.credentials.bulk import SigningFailed, sign_and_check
+from rung.credentials.issuer import Signer, issuer_profile, signer_for
 from rung.credentials.jsonld import (
     CREDENTIALS_V1_URL,
     CREDENTIALS_V2_URL,
@@ -48,9 +38,7 @@ from rung.credentials.jsonld import (
 from rung.credentials.keys import KeyStoreError
 from rung.credentials.models import (
     HolderBinding,
-    ImportedCredential,
     IssuedCredential,
-    KnownIssuer,
     Revocation,
     ShareLink,
     StatusList,
@@ -58,8 +46,7 @@ from rung.credentials.models import (
     canonical_json,
     sha256_hex,
 )
-from rung.credentials.orgissuers import org_signer, organisation_for_did, signer_for_any
-from rung.credentials.proofs import unsecured_document
+from rung.credentials.orgissuers import org_signer, signer_for_any
 from rung.credentials.schema import is_open_badge
 from rung.credentials.selectors import revoking_capacity
 from rung.credentials.verify import (
@@ -68,8 +55,6 @@ from rung.credentials.verify import (
     depth_exceeds,
     issuer_of,
     parse_datetime,
-    verify_credential,
-    verify_presentation,
 )
 from rung.lib.errors import DomainError, PermissionDenied
 from rung.lib.mail import send_templated_mail
@@ -191,6 +176,12 @@ def _hours(hours: Decimal | int) -> str:
 def subject_id(user: User) -> str:
     """A stable id for the person across all their credentials, not their internal account id."""
     return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'subject:{user.uuid}')}"
+
+
+def current_holder_did(user: User) -> str | None:
+    """The DID the holder proved is theirs (holders.bind_holder_did), the latest binding; None without one."""
+    binding = HolderBinding.objects.filter(user=user).order_by("-bound_at", "-id").first()
+    return binding.did if binding else None
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -595,232 +586,6 @@ def issue_credential(
     return issued
 
 
-# --- a cohort at once -----------------------------------------------------------------------------
-
-# A cohort is stored in transactions of this many credentials: big enough that the per-transaction
-# cost vanishes, small enough that a single issue waiting for the status-list lock waits seconds,
-# and that an interrupted cohort keeps what it finished (a rerun skips those, see issue_cohort).
-COHORT_BATCH = 500
-COHORT_FLUSH = 50
-
-
-@dataclass(frozen=True)
-class CohortMember:
-    recipient: User
-    achievement: AchievementInput
-    engagement_ref: str
-
-
-@dataclass(frozen=True)
-class CohortResult:
-    issued: list[IssuedCredential]
-    already_issued: list[IssuedCredential]
-    # (engagement_ref, why) for every member that could not be issued; the others are issued regardless.
-    failed: list[tuple[str, str]]
-
-
-def _allocate_status_indexes(did: str, count: int) -> list[tuple[StatusList, int]]:
-    """`count` distinct random unused bits in this issuer's open status lists. Call inside a transaction.
-
-    The same rule as _allocate_status_index (a list takes credentials up to half its length, at
-    random places so an index says nothing about when or to whom it was issued), read once per
-    list instead of once per credential.
-    """
-    picked: list[tuple[StatusList, int]] = []
-    chooser = random.SystemRandom()
-    while len(picked) < count:
-        status_list = (
-            StatusList.objects.select_for_update()
-            .filter(issuer_did=did, purpose=StatusPurpose.REVOCATION, full=False)
-            .order_by("created_at")
-            .first()
-        ) or StatusList.objects.create(issuer_did=did)
-        used = set(IssuedCredential.objects.filter(status_list=status_list).values_list("status_index", flat=True))
-        room = status_list.length // 2 - len(used)
-        if room <= 0:
-            status_list.full = True
-            status_list.save(update_fields=["full"])
-            continue
-        take = min(room, count - len(picked))
-        free = [index for index in range(status_list.length) if index not in used]
-        picked += [(status_list, index) for index in chooser.sample(free, take)]
-        if take == room:
-            status_list.full = True
-            status_list.save(update_fields=["full"])
-    return picked
-
-
-def issue_cohort(
-    members: Sequence[CohortMember],
-    *,
-    issued_by: User | None,
-    processes: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> CohortResult:
-    """Issue the credentials of a whole cohort: the same credentials issue_credential would issue, faster.
-
-    Every member is checked as issue_credential checks one; a member whose engagement has its
-    credential already is skipped (so an interrupted run can be run again), one issued to someone
-    else is refused, and one that cannot be signed is reported without stopping the rest. Signing
-    runs in `processes` worker processes (default: one per core); the database writes stay here, in
-    transactions of COHORT_BATCH. `progress(done, total)` is called after each transaction.
-    """
-    failed: list[tuple[str, str]] = []
-    pending: list[CohortMember] = []
-    seen: set[str] = set()
-    for member in members:
-        ref = member.engagement_ref.strip()
-        if not ref:
-            failed.append(("", "Say which engagement the credential is for."))
-            continue
-        if ref in seen:
-            failed.append((ref, "This engagement is in the cohort twice."))
-            continue
-        seen.add(ref)
-        try:
-            _check_achievement(member.achievement)
-        except CredentialError as exc:
-            failed.append((ref, exc.message))
-            continue
-        pending.append(CohortMember(member.recipient, member.achievement, ref))
-    existing = {
-        c.engagement_ref: c
-        for c in IssuedCredential.objects.filter(engagement_ref__in=[m.engagement_ref for m in pending])
-    }
-    already: list[IssuedCredential] = []
-    todo: list[CohortMember] = []
-    for member in pending:
-        found = existing.get(member.engagement_ref)
-        if found is None:
-            todo.append(member)
-        elif found.recipient_id != member.recipient.pk:
-            failed.append((member.engagement_ref, "A credential for this engagement was issued to someone else."))
-        else:
-            already.append(found)
-    issued: list[IssuedCredential] = []
-    total = len(todo)
-    if progress is not None:
-        progress(0, total)
-    if not todo:
-        return CohortResult(issued=issued, already_issued=already, failed=failed)
-    signer = _signer()
-    profile = issuer_profile(signer.did)
-    holders: dict[int, str] = {}
-    for user_id, did in (
-        HolderBinding.objects.filter(user__in=[m.recipient for m in todo])
-        .order_by("bound_at", "id")
-        .values_list("user_id", "did")
-    ):
-        holders[user_id] = did  # the latest binding wins, as in current_holder_did
-    workers = processes if processes is not None else default_processes()
-    with CohortSigner(
-        private_key=signer.private_key, verification_method=signer.verification_method, processes=workers
-    ) as cohort_signer:
-        for start in range(0, total, COHORT_BATCH):
-            batch = todo[start : start + COHORT_BATCH]
-            try:
-                issued += _issue_cohort_batch(
-                    batch,
-                    signer=signer,
-                    profile=profile,
-                    holders=holders,
-                    cohort_signer=cohort_signer,
-                    issued_by=issued_by,
-                    failed=failed,
-                )
-            except IntegrityError:
-                # Another run issued one of these engagements meanwhile; this batch is rolled back whole.
-                raise CredentialError(
-                    "Some of these credentials were issued by another run at the same time. Run the cohort again: "
-                    "what is issued already is skipped.",
-                    code="conflict",
-                ) from None
-            if progress is not None:
-                progress(min(start + len(batch), total), total)
-    return CohortResult(issued=issued, already_issued=already, failed=failed)
-
-
-def _issue_cohort_batch(
-    batch: Sequence[CohortMember],
-    *,
-    signer: Signer,
-    profile: Mapping[str, Any],
-    holders: Mapping[int, str],
-    cohort_signer: CohortSigner,
-    issued_by: User | None,
-    failed: list[tuple[str, str]],
-) -> list[IssuedCredential]:
-    """Sign and store one batch of a cohort in one transaction; refusals are appended to `failed`."""
-    with transaction.atomic():
-        slots = _allocate_status_indexes(signer.did, len(batch))
-        uuids = [uuid.uuid4() for _ in batch]
-        issued_at = timezone.now()
-        unsigned = [
-            build_credential(
-                credential_uuid=credential_uuid,
-                recipient=member.recipient,
-                achievement=member.achievement,
-                engagement_ref=member.engagement_ref,
-                issuer=profile,
-                status_list=status_list,
-                status_index=index,
-                issued_at=issued_at,
-                subject=holders.get(member.recipient.pk) or subject_id(member.recipient),
-            )
-            for member, credential_uuid, (status_list, index) in zip(batch, uuids, slots, strict=True)
-        ]
-        stored: list[IssuedCredential] = []
-        rows: list[IssuedCredential] = []
-
-        def flush() -> None:
-            # Stored while the workers sign what follows, so the writes overlap the signing.
-            IssuedCredential.objects.bulk_create(rows)
-            ShareLink.objects.bulk_create([ShareLink(credential=row) for row in rows])
-            for row in rows:
-                record(
-                    "credential.issued",
-                    actor=issued_by,
-                    obj=row,
-                    data={
-                        "engagement": row.engagement_ref,
-                        "recipient": row.recipient.email if row.recipient else "",
-                        "key": signer.key_id,
-                        "cohort": True,
-                    },
-                )
-            stored.extend(rows)
-            rows.clear()
-
-        for member, credential_uuid, (status_list, index), signed in zip(
-            batch, uuids, slots, cohort_signer.sign(unsigned), strict=True
-        ):
-            if isinstance(signed, str):
-                failed.append((member.engagement_ref, signed))
-                continue
-            text = canonical_json(signed)
-            rows.append(
-                IssuedCredential(
-                    uuid=credential_uuid,
-                    recipient=member.recipient,
-                    organisation=member.achievement.creator,
-                    engagement_ref=member.engagement_ref,
-                    name=str(signed.get("name") or "Credential")[:300],
-                    issuer_did=signer.did,
-                    verification_method=signer.verification_method,
-                    document_text=text,
-                    document_sha256=sha256_hex(text),
-                    status_list=status_list,
-                    status_index=index,
-                    valid_from=parse_datetime(signed.get("validFrom")) or issued_at,
-                    issued_by=issued_by,
-                )
-            )
-            if len(rows) >= COHORT_FLUSH:
-                flush()
-        flush()
-    return stored
-
-
 # --- the VC API's issue endpoint ------------------------------------------------------------------
 
 
@@ -1021,284 +786,7 @@ def set_share_link(credential: IssuedCredential, *, actor: User, enabled: bool) 
     return link
 
 
-# --- importing outside credentials ----------------------------------------------------------------
-
-
-def parse_document(raw: str | bytes) -> object:
-    """A pasted or uploaded credential as JSON, refusing what is too big, not JSON, or absurdly deep."""
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        raise CredentialError(
-            f"That is too big to be a credential (over {MAX_DOCUMENT_BYTES // 1024} KiB).", code="too_large"
-        )
-    try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        document: object = json.loads(text)
-    except UnicodeDecodeError:
-        raise CredentialError("That file is not text: a credential is a JSON file.", code="bad_json") from None
-    except json.JSONDecodeError as exc:
-        raise CredentialError(
-            f"That is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).", code="bad_json"
-        ) from None
-    except RecursionError:
-        raise CredentialError(f"The JSON nests more than {MAX_DEPTH} levels deep.", code="too_deep") from None
-    if depth_exceeds(document):
-        raise CredentialError(f"The JSON nests more than {MAX_DEPTH} levels deep.", code="too_deep")
-    return document
-
-
-def _imported_fields(report_summary: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": str(report_summary.get("name") or "")[:300],
-        "issuer_id": str(report_summary.get("issuer_id") or "")[:500],
-        "issuer_name": str(report_summary.get("issuer_name") or "")[:300],
-        "issued_on": parse_datetime(report_summary.get("valid_from")),
-    }
-
-
-def import_credential(*, owner: User, document: object) -> ImportedCredential:
-    """Add a credential from elsewhere to `owner`'s wallet, verified now and marked with the outcome.
-
-    A credential that fails verification is still kept (marked not verified): the holder may want to
-    show it, and whoever looks sees the verdict. Something that is not a credential at all is refused.
-    """
-    report = verify_credential(document)
-    format_check = next((check for check in report.checks if check.name == "format"), None)
-    if format_check is None or format_check.outcome == "failed":
-        raise CredentialError(
-            format_check.message if format_check else "That is not a credential.", code="not_a_credential"
-        )
-    text = canonical_json(document)
-    digest = sha256_hex(text)
-    if ImportedCredential.objects.filter(owner=owner, document_sha256=digest).exists():
-        raise CredentialError("This credential is already in your wallet.", code="duplicate")
-    try:
-        with transaction.atomic():
-            item = ImportedCredential.objects.create(
-                owner=owner,
-                document_text=text,
-                document_sha256=digest,
-                verified=report.verified,
-                report=report.as_dict(),
-                **_imported_fields(report.summary),
-            )
-            record("credential.imported", actor=owner, obj=item, data={"verified": report.verified})
-    except IntegrityError:
-        raise CredentialError("This credential is already in your wallet.", code="duplicate") from None
-    return item
-
-
-def recheck_imported_credential(item: ImportedCredential, *, actor: User) -> ImportedCredential:
-    """Verify an imported credential again (it may have been revoked, or its issuer become known)."""
-    if item.owner_id != actor.pk:
-        raise PermissionDenied("Only its owner can check this credential again.")
-    report = verify_credential(item.document)
-    with transaction.atomic():
-        item.verified = report.verified
-        item.report = report.as_dict()
-        item.checked_at = timezone.now()
-        item.save(update_fields=["verified", "report", "checked_at"])
-        record("credential.import.rechecked", actor=actor, obj=item, data={"verified": report.verified})
-    return item
-
-
-def remove_imported_credential(item: ImportedCredential, *, actor: User) -> None:
-    if item.owner_id != actor.pk:
-        raise PermissionDenied("Only its owner can remove this credential.")
-    with transaction.atomic():
-        record("credential.import.removed", actor=actor, obj=item, data={"name": item.name})
-        item.delete()
-
-
-# --- known issuers --------------------------------------------------------------------------------
-
-
-def _check_did_document(issuer_id: str, document: object) -> dict[str, Any]:
-    if not isinstance(document, dict) or document.get("id") != issuer_id:
-        raise CredentialError(f"The DID document must be a JSON object whose id is {issuer_id}.", field="did_document")
-    methods = document.get("assertionMethod")
-    usable = 0
-    for method in methods if isinstance(methods, list) else []:
-        method_id = method.get("id") if isinstance(method, Mapping) else method
-        if isinstance(method_id, str) and method_id.startswith("#"):
-            method_id = issuer_id + method_id
-        try:
-            resolve_verification_method(document, str(method_id))
-            usable += 1
-        except DidResolutionError:
-            continue
-    if not usable:
-        raise CredentialError(
-            "The DID document lists no Ed25519 key (Multikey) under assertionMethod, so no credential "
-            "of this issuer could be checked.",
-            field="did_document",
-        )
-    return document
-
-
-def save_known_issuer(
-    *, actor: User, issuer_id: str, name: str, did_document: object, note: str = "", active: bool = True
-) -> KnownIssuer:
-    """Staff: add or update an outside issuer and the copy of its DID document the verifier trusts."""
-    if not actor.is_staff:
-        raise PermissionDenied("Only Rung staff maintain the list of known issuers.")
-    issuer_id = issuer_id.strip()
-    if not issuer_id or not name.strip():
-        raise CredentialError("Give the issuer's id and name.", field="issuer_id")
-    document = _check_did_document(issuer_id, did_document)
-    with transaction.atomic():
-        known, created = KnownIssuer.objects.update_or_create(
-            issuer_id=issuer_id,
-            defaults={
-                "name": name.strip()[:200],
-                "did_document": document,
-                "note": note,
-                "active": active,
-                "updated_at": timezone.now(),
-                "updated_by": actor,
-            },
-        )
-        record(
-            "credential.known_issuer." + ("added" if created else "updated"),
-            actor=actor,
-            obj=known,
-            data={"issuer": issuer_id, "active": active},
-        )
-    return known
-
-
-def fetch_did_document(issuer_id: str, *, timeout: float = 10.0) -> dict[str, Any]:
-    """Fetch a did:web's document over HTTPS, for staff to cache. Never called while verifying."""
-    if not issuer_id.startswith(DID_WEB_PREFIX):
-        raise CredentialError("Only a did:web's document can be fetched; paste any other.", field="issuer_id")
-    try:
-        url = did_web_document_url(issuer_id)
-    except DidResolutionError as exc:
-        raise CredentialError(str(exc), field="issuer_id") from None
-    request = urllib.request.Request(url, headers={"Accept": "application/did+json, application/json"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only, built above)
-            body = response.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        raise CredentialError(f"Could not fetch {url}: {exc}", code="fetch_failed") from None
-    document = parse_document(body)
-    return _check_did_document(issuer_id, document)
-
-
-# --- holder binding -------------------------------------------------------------------------------
-
-HOLDER_CHALLENGE_SALT = "rung.credentials.holder-binding"
-HOLDER_CHALLENGE_MAX_AGE = 30 * 60
-
-
-def holder_domain() -> str:
-    """The domain a DID Authentication presentation must be signed for: this site's host."""
-    return site_host()
-
-
-def holder_challenge(user: User) -> str:
-    """A fresh, signed challenge for `user` to sign; valid for half an hour and usable once."""
-    return signing.dumps({"u": str(user.uuid), "n": secrets.token_urlsafe(12)}, salt=HOLDER_CHALLENGE_SALT)
-
-
-def current_holder_did(user: User) -> str | None:
-    binding = HolderBinding.objects.filter(user=user).order_by("-bound_at", "-id").first()
-    return binding.did if binding else None
-
-
-def bind_holder_did(*, user: User, presentation: object, challenge: str) -> HolderBinding:
-    """Bind the DID that signed a DID Authentication presentation to `user`'s future credentials.
-
-    The presentation must name its holder (a did:key, resolvable anywhere without Rung), be signed by
-    it with proof purpose "authentication", and answer the challenge and domain Rung gave.
-    """
-    try:
-        data = signing.loads(challenge, salt=HOLDER_CHALLENGE_SALT, max_age=HOLDER_CHALLENGE_MAX_AGE)
-    except signing.SignatureExpired:
-        raise CredentialError("That challenge has expired: start again to get a new one.", field="challenge") from None
-    except signing.BadSignature:
-        raise CredentialError("That is not a challenge Rung gave.", field="challenge") from None
-    if not isinstance(data, dict) or data.get("u") != str(user.uuid):
-        raise CredentialError("That challenge was given to someone else.", field="challenge")
-    if not isinstance(presentation, Mapping):
-        raise CredentialError("Paste the signed presentation (a JSON object).", field="presentation")
-    holder = presentation.get("holder")
-    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
-    if not isinstance(holder_id, str) or not holder_id.startswith(DID_KEY_PREFIX):
-        raise CredentialError(
-            "The presentation must name its holder as a did:key (the DID you want in your credentials).",
-            field="presentation",
-        )
-    report = verify_presentation(presentation, challenge=challenge, domain=holder_domain())
-    signed = any(c.name == "presentationProof" and c.outcome == "passed" for c in report.presentation.checks)
-    if not report.presentation.verified or not signed:
-        reasons = report.presentation.errors or ["the presentation is not signed"]
-        raise CredentialError(
-            "The presentation does not prove control of the DID: " + "; ".join(reasons), field="presentation"
-        )
-    try:
-        with transaction.atomic():
-            binding = HolderBinding.objects.create(
-                user=user, did=holder_id, challenge=challenge, presentation_text=canonical_json(presentation)
-            )
-            record("credential.holder.bound", actor=user, obj=binding, data={"did": holder_id})
-    except IntegrityError:
-        raise CredentialError("That challenge was used already: start again.", field="challenge") from None
-    return binding
-
-
-def reissue_to_holder(credential: IssuedCredential, *, actor: User) -> IssuedCredential:
-    """Re-issue one of the holder's credentials to their bound DID; the old one is revoked.
-
-    The new credential says the same, names the DID as credentialSubject.id, and gets a new id, a
-    new revocation entry and a new proof from the issuer as it is now (after a key rotation, the
-    new key).
-    """
-    if credential.recipient_id is None or credential.recipient_id != actor.pk:
-        raise PermissionDenied("Only the person this credential was issued to can have it re-issued.")
-    did = current_holder_did(actor)
-    if did is None:
-        raise CredentialError("Prove which DID is yours first (Bind a DID, on your wallet page).", code="no_binding")
-    document = unsecured_document(credential.document)
-    subject = document.get("credentialSubject")
-    if not isinstance(subject, dict):
-        raise CredentialError("This credential cannot be re-issued.", code="not_reissuable")
-    if subject.get("id") == did:
-        raise CredentialError("This credential already names your DID.", code="already_bound")
-    org = credential.organisation
-    signer = _org_signer(org) if org is not None and organisation_for_did(credential.issuer_did) else _signer()
-    credential_uuid = uuid.uuid4()
-    with transaction.atomic():
-        locked = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
-        if Revocation.objects.filter(credential=locked).exists():
-            raise CredentialError("This credential is revoked, so it cannot be re-issued.", code="already_revoked")
-        status_list, index = _allocate_status_index(signer.did)
-        subject["id"] = did
-        issuer = document.get("issuer")
-        document["issuer"] = issuer | {"id": signer.did} if isinstance(issuer, dict) else signer.did
-        document["id"] = f"urn:uuid:{credential_uuid}"
-        document["credentialStatus"] = status_entry(status_list, index)
-        if "validFrom" in document:
-            document["validFrom"] = _iso(timezone.now())
-        new = _store(
-            _sign(document, signer),
-            signer=signer,
-            credential_uuid=credential_uuid,
-            recipient=actor,
-            organisation=credential.organisation,
-            engagement_ref="",
-            status_list=status_list,
-            status_index=index,
-            issued_by=actor,
-            replaces=credential,
-        )
-        Revocation.objects.create(
-            credential=credential,
-            reason=f"Re-issued to the holder's DID as {new.credential_id}.",
-            revoked_by=actor,
-            acting_as="holder",
-        )
-        record("credential.reissued", actor=actor, obj=new, data={"replaces": str(credential.uuid), "did": did})
-    return new
+# --- VC-JWT ----------------------------------------------------------------------------------------
 
 
 def vc_jwt_for(credential: IssuedCredential) -> str:

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from rung.accounts.auth import parse_bearer
 from rung.accounts.services import token_for_api_request
-from rung.credentials import services, vcjwt
+from rung.credentials import imports, services, vcjwt
 from rung.credentials.services import MAX_DOCUMENT_BYTES, CredentialError
 from rung.credentials.verify import verify_credential, verify_presentation
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
@@ -116,7 +116,7 @@ def _read_body(request: HttpRequest) -> dict[str, Any]:
     except RequestDataTooBig:
         raise BadRequest(error(400, "The request body is too large.", "too_large")) from None
     try:
-        body = services.parse_document(raw)
+        body = imports.parse_document(raw)
     except CredentialError as exc:
         raise BadRequest(error(400, exc.message, exc.code)) from None
     if not isinstance(body, dict):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
-from rung.credentials import endorsements, issuer, orgissuers, selectors, services, vcjwt
+from rung.credentials import endorsements, holders, imports, issuer, orgissuers, selectors, services, vcjwt
 from rung.credentials.forms import CredentialDocumentForm, HolderBindingForm, RevokeForm
 from rung.credentials.keys import KeyStoreError
 from rung.credentials.models import ImportedCredential, IssuedCredential, StatusList
@@ -142,7 +142,7 @@ def import_credential(request: HttpRequest) -> HttpResponse:
     form = CredentialDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            item = services.import_credential(owner=user, document=form.cleaned_data["document"])
+            item = imports.import_credential(owner=user, document=form.cleaned_data["document"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -218,7 +218,7 @@ def holder_binding(request: HttpRequest) -> HttpResponse:
     form = HolderBindingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            binding = services.bind_holder_did(
+            binding = holders.bind_holder_did(
                 user=user, presentation=form.cleaned_data["presentation"], challenge=form.cleaned_data["challenge"]
             )
         except DomainError as exc:
@@ -227,14 +227,14 @@ def holder_binding(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Your DID {binding.did} is bound: new credentials will name it.")
             return redirect("credentials:holder")
     # Every showing of the page, a failed attempt included, carries a fresh challenge.
-    challenge = services.holder_challenge(user)
+    challenge = holders.holder_challenge(user)
     return render(
         request,
         "credentials/holder.html",
         {
             "form": form,
             "challenge": challenge,
-            "domain": services.holder_domain(),
+            "domain": holders.holder_domain(),
             "current_did": services.current_holder_did(user),
             "reissuable": selectors.reissuable_for_holder(user),
             "nav": "wallet",
@@ -249,7 +249,7 @@ def reissue(request: HttpRequest, credential_uuid: UUID) -> HttpResponse:
     user = request_user(request)
     credential = _fetch(lambda: selectors.get_wallet_credential(user, credential_uuid))
     try:
-        new = services.reissue_to_holder(credential, actor=user)
+        new = holders.reissue_to_holder(credential, actor=user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("credentials:holder")
@@ -272,7 +272,7 @@ def imported_credential(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 def recheck_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
     user = request_user(request)
     item = _fetch(lambda: selectors.get_imported_credential(user, item_uuid))
-    services.recheck_imported_credential(item, actor=user)
+    imports.recheck_imported_credential(item, actor=user)
     messages.success(request, "Checked again just now." + ("" if item.verified else " It is still not verified."))
     return redirect("credentials:imported", item_uuid=item.uuid)
 
@@ -282,7 +282,7 @@ def recheck_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
 def remove_imported(request: HttpRequest, item_uuid: UUID) -> HttpResponse:
     user = request_user(request)
     item = _fetch(lambda: selectors.get_imported_credential(user, item_uuid))
-    services.remove_imported_credential(item, actor=user)
+    imports.remove_imported_credential(item, actor=user)
     messages.success(request, f"“{item.name or 'The credential'}” was removed from your wallet.")
     return redirect("credentials:wallet")
 

@@ -3,7 +3,8 @@ amendments, milestone submissions, approvals (which release the stipend) and cha
 cancellation with the kill fee.
 
 The reviews app calls `mark_submitted`, `request_changes` and `approve_milestone`; money moves only
-through `rung.ledger.services`, inside the same transaction as the change of state that causes it.
+through `rung.ledger.services` (and `rung.ledger.payouts` to pay the intern), inside the same
+transaction as the change of state that causes it.
 """
 
 import logging
@@ -1033,8 +1034,8 @@ def start_payout(engagement: Engagement) -> int:
     ledger commits the "sent" mark before a provider moves money). Returns how many payouts were sent.
     """
     from rung.ledger.models import Payout, PayoutStatus
+    from rung.ledger.payouts import create_payout, send_payout
     from rung.ledger.providers import get_payout_provider
-    from rung.ledger.services import create_payout, send_payout
 
     create_payout(engagement_uuid=engagement.uuid, intern=engagement.candidate, currency=engagement.currency)
     sent = 0

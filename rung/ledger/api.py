@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
+from rung.ledger import payouts as ledger_payouts
 from rung.ledger import selectors, services
 from rung.ledger.models import Deposit, LedgerTransaction, Payout, PayoutStatus
 from rung.ledger.schemas import (
@@ -211,7 +212,7 @@ def _payout(payout_uuid: UUID) -> Payout:
 )
 def settle_payout(request: HttpRequest, payout_uuid: UUID, payload: SettleIn) -> Payout:
     staff = _staff(request)
-    return services.settle_payout(_payout(payout_uuid), actor=staff, provider_reference=payload.reference)
+    return ledger_payouts.settle_payout(_payout(payout_uuid), actor=staff, provider_reference=payload.reference)
 
 
 @router.post(
@@ -221,7 +222,7 @@ def settle_payout(request: HttpRequest, payout_uuid: UUID, payload: SettleIn) ->
 )
 def fail_payout(request: HttpRequest, payout_uuid: UUID, payload: FailIn) -> Payout:
     staff = _staff(request)
-    return services.fail_payout(_payout(payout_uuid), actor=staff, reason=payload.reason)
+    return ledger_payouts.fail_payout(_payout(payout_uuid), actor=staff, reason=payload.reason)
 
 
 @router.post(
@@ -231,4 +232,4 @@ def fail_payout(request: HttpRequest, payout_uuid: UUID, payload: FailIn) -> Pay
 )
 def payout_delay(request: HttpRequest, payout_uuid: UUID, payload: DelayIn) -> Payout:
     staff = _staff(request)
-    return services.record_payout_delay(_payout(payout_uuid), staff=staff, cause=payload.cause, note=payload.note)
+    return ledger_payouts.record_payout_delay(_payout(payout_uuid), staff=staff, cause=payload.cause, note=payload.note)

@@ -11,7 +11,7 @@ from rung.notifications.services import notify
 @subscribe("payout_details.confirmed")
 def release_payouts_of_confirmed_payee(event: Event) -> None:
     # Immediately on confirmation: the intern's waiting payouts join the next batch.
-    from rung.ledger.services import release_waiting_payouts
+    from rung.ledger.payouts import release_waiting_payouts
 
     release_waiting_payouts(user_ids=[int(event.payload["user_id"])])
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.tasks import task
 
-from rung.ledger import services
+from rung.ledger import payouts
 from rung.ledger.models import Payout, PayoutStatus
 from rung.ledger.providers import get_payout_provider
 
@@ -16,8 +16,8 @@ def run_payouts_task() -> dict[str, Any]:
 
     The same as `rung ledger payouts`; every step claims its rows, so overlapping runs are safe.
     """
-    run = services.run_payouts()
-    return {**asdict(run), "overdue_alerts": services.alert_overdue_payouts()}
+    run = payouts.run_payouts()
+    return {**asdict(run), "overdue_alerts": payouts.alert_overdue_payouts()}
 
 
 @task()
@@ -32,4 +32,4 @@ def send_payout_task(payout_id: int) -> str:
         return "missing"
     if payout.status != PayoutStatus.PENDING or not get_payout_provider(payout.provider).automatic:
         return str(payout.status)
-    return str(services.send_payout(payout).status)
+    return str(payouts.send_payout(payout).status)

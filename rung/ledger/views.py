@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rung.accounts.requests import request_user
-from rung.ledger import pdf, selectors, services
+from rung.ledger import payouts, pdf, selectors, services
 from rung.ledger.forms import CancelForm, ConfirmDepositForm, DelayForm, FailPayoutForm, SettlePayoutForm
 from rung.ledger.models import (
     AccountKind,
@@ -680,9 +680,9 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
     target = selectors.payout_target_business_days()
     pending = selectors.payouts_with_status(PayoutStatus.PENDING)
     exportable = [p for p in pending if p.provider == BatchExportProvider.name]
-    sepa_ready = services.sepa_configured()
+    sepa_ready = payouts.sepa_configured()
     forms = selectors.payout_account_forms(exportable) if sepa_ready else {}
-    in_sepa = sum(services.fits_sepa(p, forms) for p in exportable) if sepa_ready else 0
+    in_sepa = sum(payouts.fits_sepa(p, forms) for p in exportable) if sepa_ready else 0
     return render(
         request,
         "ledger/staff_payouts.html",
@@ -712,8 +712,8 @@ def staff_payouts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_export_batch(request: HttpRequest) -> HttpResponse:
     try:
-        batch = services.export_payout_batch(
-            staff=request_user(request), file_format=request.POST.get("format", services.BatchFormat.CSV)
+        batch = payouts.export_payout_batch(
+            staff=request_user(request), file_format=request.POST.get("format", payouts.BatchFormat.CSV)
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -748,7 +748,7 @@ def staff_settle_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRes
     form = SettlePayoutForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
     try:
-        payout = services.settle_payout(payout, actor=request_user(request), provider_reference=reference)
+        payout = payouts.settle_payout(payout, actor=request_user(request), provider_reference=reference)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -767,7 +767,7 @@ def staff_fail_payout(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpRespo
         messages.error(request, "Say why the payout failed, so it can be put right.")
         return _back_to_payouts(payout)
     try:
-        payout = services.fail_payout(payout, actor=request_user(request), reason=form.cleaned_data["reason"])
+        payout = payouts.fail_payout(payout, actor=request_user(request), reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -788,7 +788,7 @@ def staff_payout_delay(request: HttpRequest, payout_uuid: uuid.UUID) -> HttpResp
         messages.error(request, "Choose who caused the delay.")
         return _back_to_payouts(payout)
     try:
-        payout = services.record_payout_delay(
+        payout = payouts.record_payout_delay(
             payout, staff=request_user(request), cause=form.cleaned_data["cause"], note=form.cleaned_data["note"]
         )
     except DomainError as exc:

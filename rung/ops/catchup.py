@@ -8,7 +8,7 @@ so running it at every start, on several workers at once, never pays twice.
 
 import logging
 
-from rung.ledger.services import run_payouts
+from rung.ledger.payouts import run_payouts
 
 log = logging.getLogger("rung.ops")
 

@@ -3,8 +3,9 @@ signed licence record the buyer shows.
 
 Who may offer follows the contract's IP licence (`models.LICENCE_RULES`): an intern who kept ownership
 offers alone; work whose rights sit with the employer only when the employer opted in, and then the
-employer takes its share; openly licensed work is never sold. The money moves in `ledger.sell_licence`:
-the buyer's balance (funded first) pays, and one balanced transaction pays each royalty and the fee.
+employer takes its share; openly licensed work is never sold. The money moves in
+`rung.ledger.licensing.sell_licence`: the buyer's balance (funded first) pays, and one balanced
+transaction pays each royalty and the fee.
 """
 
 import base64
@@ -22,7 +23,8 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.audit.services import record
 from rung.credentials.issuer import signer_for
-from rung.ledger import services as ledger
+from rung.ledger import licensing as ledger_licensing
+from rung.ledger import payouts as ledger_payouts
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.events import emit
 from rung.lib.money import MoneyError, format_money, percent_of, to_minor
@@ -209,7 +211,7 @@ def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> Lic
         raise ShowcaseError("The original employer already holds its licence under the contract.")
     fee = percent_of(offer.price_minor, offer.fee_percent)
     employer_share = percent_of(offer.price_minor, offer.employer_percent)
-    split = ledger.LicenceSplit(
+    split = ledger_licensing.LicenceSplit(
         author_minor=offer.price_minor - fee - employer_share, employer_minor=employer_share, fee_minor=fee
     )
     signer = signer_for()
@@ -235,7 +237,7 @@ def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> Lic
                 verification_method=signer.verification_method,
                 bought_at=now,
             )
-            ledger.sell_licence(
+            ledger_licensing.sell_licence(
                 sale_uuid=purchase.uuid,
                 buyer=buyer,
                 currency=offer.currency,
@@ -265,12 +267,12 @@ def _pay_author(item_id: int) -> None:
     item = ShowcaseItem.objects.select_related("engagement", "author").get(pk=item_id)
     engagement = item.engagement
     try:
-        ledger.create_payout(engagement_uuid=engagement.uuid, intern=item.author, currency=engagement.currency)
+        ledger_payouts.create_payout(engagement_uuid=engagement.uuid, intern=item.author, currency=engagement.currency)
     except DomainError:
         return  # the regular payout run (`rung ledger payouts`) picks it up
     for payout in Payout.objects.filter(engagement_uuid=engagement.uuid, status=PayoutStatus.PENDING).order_by("pk"):
         if get_payout_provider(payout.provider).automatic:
-            ledger.send_payout(payout)
+            ledger_payouts.send_payout(payout)
 
 
 def verify_record(purchase: LicencePurchase) -> bool:

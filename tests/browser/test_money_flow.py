@@ -11,9 +11,10 @@ from playwright.sync_api import Page, expect
 
 from rung.accounts.models import User
 from rung.ledger.models import Deposit, DepositStatus, PayoutStatus
+from rung.ledger.payouts import run_payouts
 from rung.ledger.providers import SandboxProvider
 from rung.ledger.selectors import check_ledger
-from rung.ledger.services import release_milestone, request_deposit, run_payouts
+from rung.ledger.services import release_milestone, request_deposit
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from rung.projects import services as projects
 from rung.projects.models import ProjectStatus

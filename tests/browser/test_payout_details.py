@@ -14,8 +14,9 @@ from playwright.sync_api import Page, expect
 
 from rung.accounts.models import User
 from rung.ledger.models import Payout, PayoutStatus
+from rung.ledger.payouts import create_payout
 from rung.ledger.providers import SandboxProvider
-from rung.ledger.services import create_payout, name_project, release_milestone, request_deposit
+from rung.ledger.services import name_project, release_milestone, request_deposit
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from tests.browser.support import PASSWORD, axe_violations, check_page_structure, log_in, overflow, screenshot
 

@@ -12,10 +12,11 @@ from conftest import make_user
 from rung.accounts.models import User
 from rung.audit.models import AuditEvent
 from rung.credentials.bulk import SigningFailed, sign_and_check
+from rung.credentials.cohort import CohortMember, issue_cohort
 from rung.credentials.issuer import signer_for
 from rung.credentials.models import HolderBinding, IssuedCredential, ShareLink, StatusList
 from rung.credentials.schema import schema_errors
-from rung.credentials.services import CohortMember, issue_cohort, issue_credential, subject_id
+from rung.credentials.services import issue_credential, subject_id
 from rung.credentials.tests.conftest import make_achievement
 from rung.credentials.verify import verify_credential
 from rung.orgs.models import Organisation
@@ -132,9 +133,9 @@ def test_status_lists_fill_to_half_then_a_new_one_opens(org: Organisation, inter
 
 
 def test_progress_is_reported(org: Organisation, interns: list[User], monkeypatch: Any) -> None:
-    from rung.credentials import services
+    from rung.credentials import cohort
 
-    monkeypatch.setattr(services, "COHORT_BATCH", 2)
+    monkeypatch.setattr(cohort, "COHORT_BATCH", 2)
     calls: list[tuple[int, int]] = []
     issue_cohort(members(org, interns), issued_by=None, processes=1, progress=lambda d, t: calls.append((d, t)))
     assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]

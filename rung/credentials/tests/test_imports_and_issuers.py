@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from rung.accounts.models import User
 from rung.audit.models import AuditEvent
-from rung.credentials import selectors, services
+from rung.credentials import imports, selectors, services
 from rung.credentials.dids import did_web, did_web_document
 from rung.credentials.models import ImportedCredential, IssuedCredential, KnownIssuer
 from rung.credentials.proofs import sign_credential
@@ -41,40 +41,40 @@ def outside_credential(unsigned: dict, university_key: Ed25519PrivateKey, univer
 def test_an_outside_credential_from_an_unknown_issuer_is_kept_unverified_then_rechecked(
     dana: User, sam: User, outside_credential: dict, university_document: dict
 ) -> None:
-    item = services.import_credential(owner=dana, document=outside_credential)
+    item = imports.import_credential(owner=dana, document=outside_credential)
     assert not item.verified
     assert item.issuer_name == "Example University"
     assert AuditEvent.objects.filter(verb="credential.imported", actor=dana).exists()
-    services.save_known_issuer(
+    imports.save_known_issuer(
         actor=sam, issuer_id=university_document["id"], name="Example University", did_document=university_document
     )
-    item = services.recheck_imported_credential(item, actor=dana)
+    item = imports.recheck_imported_credential(item, actor=dana)
     assert item.verified
     assert item.report["verified"] is True
 
 
 def test_a_rung_credential_can_be_imported_and_verifies(dana: User, issued: IssuedCredential) -> None:
-    assert services.import_credential(owner=dana, document=issued.document).verified
+    assert imports.import_credential(owner=dana, document=issued.document).verified
 
 
 def test_only_the_owner_rechecks_or_removes(dana: User, charlie: User, outside_credential: dict) -> None:
-    item = services.import_credential(owner=dana, document=outside_credential)
+    item = imports.import_credential(owner=dana, document=outside_credential)
     with pytest.raises(PermissionDenied):
-        services.recheck_imported_credential(item, actor=charlie)
+        imports.recheck_imported_credential(item, actor=charlie)
     with pytest.raises(PermissionDenied):
-        services.remove_imported_credential(item, actor=charlie)
+        imports.remove_imported_credential(item, actor=charlie)
     assert ImportedCredential.objects.filter(pk=item.pk).exists()
 
 
 @pytest.mark.parametrize("raw", ["x" * 300_000, "{", "[" * 5000 + "]" * 5000, b"\xff\xfe"])
 def test_parse_document_refuses_in_plain_words(raw: str | bytes) -> None:
     with pytest.raises(CredentialError):
-        services.parse_document(raw)
+        imports.parse_document(raw)
 
 
 def test_only_staff_maintain_known_issuers(charlie: User, university_document: dict) -> None:
     with pytest.raises(PermissionDenied):
-        services.save_known_issuer(
+        imports.save_known_issuer(
             actor=charlie, issuer_id=university_document["id"], name="Evil", did_document=university_document
         )
 
@@ -89,7 +89,7 @@ def test_only_staff_maintain_known_issuers(charlie: User, university_document: d
 )
 def test_a_did_document_without_usable_keys_is_refused(sam: User, document: object) -> None:
     with pytest.raises(CredentialError):
-        services.save_known_issuer(
+        imports.save_known_issuer(
             actor=sam, issuer_id="did:web:badges.example.edu", name="Example", did_document=document
         )
     assert not KnownIssuer.objects.exists()
@@ -140,11 +140,11 @@ def test_fetching_a_did_web_document_is_https_and_checked(
         seen.append(request.full_url)
         return Response(json.dumps(university_document).encode())
 
-    monkeypatch.setattr(services.urllib.request, "urlopen", fake_urlopen)
-    assert services.fetch_did_document("did:web:badges.example.edu") == university_document
+    monkeypatch.setattr(imports.urllib.request, "urlopen", fake_urlopen)
+    assert imports.fetch_did_document("did:web:badges.example.edu") == university_document
     assert seen == ["https://badges.example.edu/.well-known/did.json"]
     with pytest.raises(CredentialError, match="Only a did:web"):
-        services.fetch_did_document("https://example.edu/issuer")
+        imports.fetch_did_document("https://example.edu/issuer")
 
 
 def test_an_application_shows_rung_and_imported_credentials(
@@ -153,7 +153,7 @@ def test_an_application_shows_rung_and_imported_credentials(
     issue()
     revoked = issue()
     services.revoke_credential(revoked, actor=sam, reason="Issued by mistake")
-    services.import_credential(owner=dana, document=outside_credential)
+    imports.import_credential(owner=dana, document=outside_credential)
     summaries = selectors.credentials_for_applicant(dana)
     # Rung's own first, newest first; then imported ones, each marked verified or not.
     assert [(s.source, s.verified, s.revoked) for s in summaries] == [

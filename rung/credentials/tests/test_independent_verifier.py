@@ -182,7 +182,7 @@ def test_node_verifies_old_credentials_after_a_key_rotation(issue: Any) -> None:
 
 
 def test_node_verifies_credentials_a_cohort_signed_in_worker_processes(org: Any, dana: Any, charlie: Any) -> None:
-    from rung.credentials.services import CohortMember, issue_cohort
+    from rung.credentials.cohort import CohortMember, issue_cohort
     from rung.credentials.tests.conftest import make_achievement
 
     cohort = [

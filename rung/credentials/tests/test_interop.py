@@ -17,18 +17,11 @@ from django.test import Client
 from rung.accounts.models import User
 from rung.credentials import orgissuers
 from rung.credentials.dids import did_key, did_key_verification_method
+from rung.credentials.holders import bind_holder_did, holder_challenge, holder_domain, reissue_to_holder
 from rung.credentials.jsonld import CREDENTIALS_V1_URL, CREDENTIALS_V2_URL
 from rung.credentials.models import HolderBinding, IssuedCredential, OrganisationKey, Revocation
 from rung.credentials.proofs import sign_credential
-from rung.credentials.services import (
-    bind_holder_did,
-    holder_challenge,
-    holder_domain,
-    issue_as_organisation,
-    reissue_to_holder,
-    revoke_credential,
-    vc_jwt_for,
-)
+from rung.credentials.services import issue_as_organisation, revoke_credential, vc_jwt_for
 from rung.credentials.statuslist import bit_is_set, decode_bitstring, status_list_credential
 from rung.credentials.verify import verify_credential, verify_presentation
 from rung.orgs.models import Organisation

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from rung.accounts.models import User
+from rung.credentials.imports import import_credential
 from rung.credentials.models import ImportedCredential, IssuedCredential, Revocation, ShareLink
-from rung.credentials.services import import_credential, revoke_credential
+from rung.credentials.services import revoke_credential
 from rung.credentials.statuslist import bit_is_set, decode_bitstring
 from rung.profiles.models import Skill
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.ledger.models import Deposit, Payout
+from rung.ledger.payouts import create_payout
 from rung.ledger.providers import InvoiceProvider, SandboxProvider
-from rung.ledger.services import create_payout, release_milestone, request_deposit
+from rung.ledger.services import release_milestone, request_deposit
 from rung.orgs.models import Organisation
 
 

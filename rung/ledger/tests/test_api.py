@@ -171,7 +171,7 @@ def test_staff_settle_and_fail_batch_payouts_through_the_api(api_for, sam, fund,
     first, second = Payout.objects.order_by("pk")
     refused = _json(staff, "post", f"/api/v1/money/staff/payouts/{first.uuid}/settle", {"reference": "X"})
     assert (refused.status_code, refused.json()["code"]) == (400, "bad_transition")
-    from rung.ledger.services import export_payout_batch
+    from rung.ledger.payouts import export_payout_batch
 
     export_payout_batch(staff=sam)
     settled = _json(staff, "post", f"/api/v1/money/staff/payouts/{first.uuid}/settle", {"reference": "BANK-1"})

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.ledger.models import DelayCause, Payout, PayoutStatus
+from rung.ledger.payouts import create_payout, run_payouts
 from rung.ledger.selectors import employer_caused_delays, payable_balance, waiting_payouts_summary
-from rung.ledger.services import create_payout, name_project, release_milestone, run_payouts
+from rung.ledger.services import name_project, release_milestone
 from rung.ledger.tests.conftest import give_payout_details
 from rung.notifications.models import Notification
 

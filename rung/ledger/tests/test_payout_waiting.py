@@ -10,7 +10,8 @@ from django.utils import timezone
 from rung.accounts.models import User
 from rung.audit.models import AuditEvent
 from rung.ledger.models import DelayCause, Payout, PayoutStatus
-from rung.ledger.services import create_payout, export_payout_batch, release_milestone, run_payouts
+from rung.ledger.payouts import create_payout, export_payout_batch, run_payouts
+from rung.ledger.services import release_milestone
 from rung.ledger.tests.conftest import give_payout_details
 from rung.lib import events
 from rung.payees import services as payees

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from rung.audit.models import AuditEvent
 from rung.ledger.models import Payout, PayoutEvent, PayoutStatus, add_business_days
+from rung.ledger.payouts import create_payout, export_payout_batch, fail_payout, run_payouts, send_payout, settle_payout
 from rung.ledger.providers import PayoutResult, PayoutState, SandboxPayoutProvider
 from rung.ledger.selectors import (
     balance_of,
@@ -15,17 +16,7 @@ from rung.ledger.selectors import (
     payout_batch_csv,
     statement_for_intern,
 )
-from rung.ledger.services import (
-    BadTransition,
-    LedgerError,
-    create_payout,
-    export_payout_batch,
-    fail_payout,
-    release_milestone,
-    run_payouts,
-    send_payout,
-    settle_payout,
-)
+from rung.ledger.services import BadTransition, LedgerError, release_milestone
 from rung.lib.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from rung.audit.models import AppendOnlyError, AuditEvent
 from rung.ledger.models import Account, AccountKind, Entry, LedgerTransaction, PayoutEvent, TransactionKind
+from rung.ledger.payouts import create_payout
 from rung.ledger.selectors import balance, check_ledger
 from rung.ledger.services import (
     IdempotencyConflict,
@@ -17,7 +18,6 @@ from rung.ledger.services import (
     _fees,
     _funding,
     _world,
-    create_payout,
     post_transaction,
     release_milestone,
 )

@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from rung.accounts.models import User
 from rung.ledger.models import Account, AccountKind, Deposit, DepositStatus, LedgerTransaction, Payout, PayoutStatus
+from rung.ledger.payouts import create_payout, export_payout_batch, fail_payout, run_payouts, send_payout, settle_payout
 from rung.ledger.providers import InvoiceProvider, SandboxPayoutProvider, SandboxProvider
 from rung.ledger.selectors import check_ledger, escrow_balance, payable_balance
 from rung.ledger.services import (
@@ -22,16 +23,10 @@ from rung.ledger.services import (
     LedgerError,
     cancel_deposit,
     confirm_deposit,
-    create_payout,
-    export_payout_batch,
-    fail_payout,
     pay_kill_fee,
     refund_escrow,
     release_milestone,
     request_deposit,
-    run_payouts,
-    send_payout,
-    settle_payout,
 )
 from rung.orgs.models import Membership, Organisation, OrgKind, Role
 

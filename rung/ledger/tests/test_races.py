@@ -10,17 +10,10 @@ from django.db import connections
 from django.utils import timezone
 
 from rung.ledger.models import Deposit, LedgerTransaction, Payout, PayoutStatus, TransactionKind
+from rung.ledger.payouts import create_payout, run_payouts, send_payout
 from rung.ledger.providers import InvoiceProvider, PayoutResult, SandboxPayoutProvider
 from rung.ledger.selectors import balance_of, check_ledger, escrow_balance, payable_balance
-from rung.ledger.services import (
-    InsufficientFunds,
-    confirm_deposit,
-    create_payout,
-    release_milestone,
-    request_deposit,
-    run_payouts,
-    send_payout,
-)
+from rung.ledger.services import InsufficientFunds, confirm_deposit, release_milestone, request_deposit
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,9 @@ from django.core.management import call_command
 
 from rung.ledger.checks import sandbox_payments_off
 from rung.ledger.models import Deposit
+from rung.ledger.payouts import alert_overdue_payouts, create_payout
 from rung.ledger.providers import SandboxPayoutProvider, SandboxProvider, get_payment_provider, get_payout_provider
-from rung.ledger.services import alert_overdue_payouts, create_payout, request_deposit
+from rung.ledger.services import request_deposit
 from rung.notifications.models import Notification
 
 ROOT = Path(__file__).resolve().parents[3]

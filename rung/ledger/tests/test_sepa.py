@@ -13,8 +13,9 @@ from conftest import make_user
 from rung.accounts.models import User
 from rung.audit.models import AuditEvent
 from rung.ledger.models import Payout, PayoutStatus
+from rung.ledger.payouts import create_payout, export_payout_batch
 from rung.ledger.selectors import check_ledger
-from rung.ledger.services import LedgerError, create_payout, export_payout_batch, release_milestone
+from rung.ledger.services import LedgerError, release_milestone
 from rung.lib.errors import PermissionDenied
 from rung.payees import crypto
 from rung.payees.models import PayoutDetails
@@ -161,7 +162,7 @@ def test_if_the_sepa_file_cannot_be_made_nothing_is_marked_sent(fund, intern, se
     def broken(*args, **kwargs):
         raise ValidationError("The output SEPA file contains validation errors.")
 
-    monkeypatch.setattr("rung.ledger.services.render_sepa", broken)
+    monkeypatch.setattr("rung.ledger.payouts.render_sepa", broken)
     with pytest.raises(LedgerError, match="nothing was exported"):
         export_payout_batch(staff=sam, file_format="sepa")
     payout.refresh_from_db()

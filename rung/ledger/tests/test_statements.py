@@ -6,14 +6,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from rung.ledger.models import Entry, LedgerTransaction, TransactionKind
+from rung.ledger.payouts import create_payout, run_payouts
 from rung.ledger.selectors import platform_balances, statement_for_employer, statement_for_intern
-from rung.ledger.services import (
-    create_payout,
-    pay_kill_fee,
-    refund_escrow,
-    release_milestone,
-    run_payouts,
-)
+from rung.ledger.services import pay_kill_fee, refund_escrow, release_milestone
 from rung.lib.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db

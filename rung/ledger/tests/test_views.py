@@ -9,8 +9,8 @@ from django.test import Client
 
 from rung.audit.models import AuditEvent
 from rung.ledger.models import DelayCause, Deposit, DepositStatus, Payout, PayoutStatus
+from rung.ledger.payouts import run_payouts
 from rung.ledger.selectors import check_ledger, employer_caused_delays, escrow_balance
-from rung.ledger.services import run_payouts
 from rung.orgs.models import Membership, Organisation, OrgKind, Role
 
 from .conftest import start_payout

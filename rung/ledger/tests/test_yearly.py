@@ -15,16 +15,10 @@ from conftest import make_user
 from rung.accounts.models import User
 from rung.ledger import pdf
 from rung.ledger.models import Payout, PayoutStatus
+from rung.ledger.payouts import create_payout, export_payout_batch, fail_payout, settle_payout
 from rung.ledger.providers import SandboxProvider
 from rung.ledger.selectors import earning_years, yearly_earnings
-from rung.ledger.services import (
-    create_payout,
-    export_payout_batch,
-    fail_payout,
-    release_milestone,
-    request_deposit,
-    settle_payout,
-)
+from rung.ledger.services import release_milestone, request_deposit
 from rung.ledger.tests.conftest import give_payout_details
 from rung.orgs.models import Membership, Organisation, OrgKind, Role
 

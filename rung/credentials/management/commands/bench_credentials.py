@@ -23,19 +23,18 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.credentials.bulk import default_processes
+from rung.credentials.cohort import CohortMember, issue_cohort
 from rung.credentials.dids import key_resolver
 from rung.credentials.issuer import issuer_profile, own_did_document, signer_for
 from rung.credentials.models import IssuedCredential, StatusList
 from rung.credentials.proofs import sign_credential, verify_proof
 from rung.credentials.services import (
     AchievementInput,
-    CohortMember,
     RubricCriterionInput,
     RubricResultInput,
     SkillInput,
     StipendInput,
     build_credential,
-    issue_cohort,
     issue_credential,
 )
 from rung.credentials.verify import verify_credential

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rung.accounts.models import User
 from rung.audit.services import record
-from rung.credentials import issuer, keys, orgissuers, services
+from rung.credentials import cohort, imports, issuer, keys, orgissuers, services
 from rung.credentials.models import KnownIssuer
 from rung.lib.errors import DomainError
 from rung.orgs.models import Organisation
@@ -160,13 +160,13 @@ class Command(BaseCommand):
         if staff is None:
             raise CommandError(f"{options['staff']} is not a Rung staff account.")
         if options["fetch"]:
-            document: object = services.fetch_did_document(options["issuer_id"])
+            document: object = imports.fetch_did_document(options["issuer_id"])
         else:
             try:
                 document = json.loads(options["document"].read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Cannot read a JSON DID document from {options['document']}: {exc}") from None
-        known = services.save_known_issuer(
+        known = imports.save_known_issuer(
             actor=staff, issuer_id=options["issuer_id"], name=options["name"], did_document=document
         )
         self.stdout.write(self.style.SUCCESS(f"Rung now trusts the keys of {known}."))
@@ -189,7 +189,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stdout.write(f"{done} of {total} signed and stored ({time.monotonic() - started:.1f} s)")
 
-        result = services.issue_cohort(members, issued_by=staff, processes=options["processes"], progress=progress)
+        result = cohort.issue_cohort(members, issued_by=staff, processes=options["processes"], progress=progress)
         seconds = time.monotonic() - started
         rate = f", {len(result.issued) / seconds:.0f} a second" if result.issued and seconds > 0 else ""
         self.stdout.write(self.style.SUCCESS(f"Issued {len(result.issued)} credentials in {seconds:.1f} s{rate}."))
@@ -215,7 +215,7 @@ def _day(data: dict[str, Any], name: str) -> date:
         raise CommandError(f"achievement: {name!r} must be a date such as 2026-03-02.") from None
 
 
-def cohort_from_json(raw: object) -> list[services.CohortMember]:
+def cohort_from_json(raw: object) -> list[cohort.CohortMember]:
     """The cohort a file describes; refuses with a message naming the first thing that is wrong.
 
     {"organisation": "acme",                       the employer, as the achievement's creator
@@ -264,5 +264,5 @@ def cohort_from_json(raw: object) -> list[services.CohortMember]:
         user = users.get(email.lower())
         if user is None:
             raise CommandError(f"{where}: no account has the e-mail {email}.")
-        members.append(services.CohortMember(user, achievement, _field(entry, "engagement_ref", str, where)))
+        members.append(cohort.CohortMember(user, achievement, _field(entry, "engagement_ref", str, where)))
     return members

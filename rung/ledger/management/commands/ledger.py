@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rung.ledger.payouts import alert_overdue_payouts, run_payouts
 from rung.ledger.selectors import check_ledger
-from rung.ledger.services import alert_overdue_payouts, run_payouts
 
 
 class Command(BaseCommand):
