@@ -29,6 +29,7 @@ def build_recognition(org: Organisation, *, owner: User, reviewer: User, mentor:
     completed = (
         Engagement.objects.filter(project__organisation=org, status=EngagementStatus.COMPLETED)
         .select_related("candidate", "project")
+        .order_by("pk")  # the demo's first intern (Maya), not the pilot's cohort built after her
         .first()
     )
     if completed is not None and not Endorsement.objects.filter(engagement=completed).exists():

@@ -17,7 +17,7 @@ from rung.projects.tests.conftest import make_input
 from rung.reviews.tests.conftest import accept, all_scores, milestones, review, sign_both, start_now, submit
 from tests.browser.support import PASSWORD, axe_violations, check_page_structure, log_in, overflow, screenshot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _person(email: str, full_name: str) -> User:
