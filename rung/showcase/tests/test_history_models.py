@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from rung.audit.models import StatusHistory
 from rung.showcase.models import ConsentEvent, ItemEvent, ModerationEvent, OfferEvent
 
 
@@ -11,7 +12,7 @@ from rung.showcase.models import ConsentEvent, ItemEvent, ModerationEvent, Offer
     ("model", "fk"),
     [(ConsentEvent, "item"), (ItemEvent, "item"), (OfferEvent, "offer"), (ModerationEvent, "moderation")],
 )
-def test_history_is_ordered_oldest_first_and_names_what_changed(model: type, fk: str) -> None:
+def test_history_is_ordered_oldest_first_and_names_what_changed(model: type[StatusHistory], fk: str) -> None:
     assert model._meta.ordering == ["at", "id"]
     assert not model._meta.abstract
     event = model(**{f"{fk}_id": 42}, from_status="", to_status="published", at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
