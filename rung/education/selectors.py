@@ -107,7 +107,7 @@ def get_claim_for_user(user: User, pk: str) -> tuple[CreditClaim, Membership | N
 def partner_agreements(partner: Organisation) -> QuerySet[CreditAgreement]:
     return (
         CreditAgreement.objects.filter(partner=partner)
-        .select_related("employer")
+        .select_related("employer", "template")
         .annotate(
             claims_total=Count("claims", distinct=True),
             claims_approved=Count("claims", filter=Q(claims__status=CreditStatus.APPROVED), distinct=True),
@@ -118,7 +118,7 @@ def partner_agreements(partner: Organisation) -> QuerySet[CreditAgreement]:
 
 def get_agreement_for_user(user: User, pk: str) -> tuple[CreditAgreement, Membership | None]:
     """Members of the partner, and of the employer it names, see the agreement (to co-sign it)."""
-    agreement = CreditAgreement.objects.filter(uuid=pk).select_related("partner", "employer").first()
+    agreement = CreditAgreement.objects.filter(uuid=pk).select_related("partner", "employer", "template").first()
     if agreement is None:
         raise NotFound("No such agreement.")
     orgs = [agreement.partner_id] + ([agreement.employer_id] if agreement.employer_id else [])
@@ -148,7 +148,8 @@ def counts_for_credit(projects: QuerySet[Project]) -> QuerySet[Project]:
     active = _covering(today)
     by_employer = active.filter(scope=AgreementScope.EMPLOYER, employer_id=OuterRef("organisation_id"))
     by_skill = active.filter(scope=AgreementScope.SKILLS, skills__projects=OuterRef("pk"))
-    return projects.filter(Exists(by_employer) | Exists(by_skill))
+    by_template = active.filter(scope=AgreementScope.TEMPLATE, template_id=OuterRef("template_id"))
+    return projects.filter(Exists(by_employer) | Exists(by_skill) | Exists(by_template))
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,13 @@ def credit_notes_for(projects: Sequence[Project]) -> dict[int, list[CreditNote]]
     by_org: dict[int, list[int]] = {}
     for project in projects:
         by_org.setdefault(project.organisation_id, []).append(project.pk)
+    templates = {p.template_id for p in projects if p.template_id is not None}
     agreements = list(
         _covering(today)
         .filter(
             Q(scope=AgreementScope.EMPLOYER, employer_id__in=list(by_org))
             | Q(scope=AgreementScope.SKILLS, skills__projects__in=[p.pk for p in projects])
+            | Q(scope=AgreementScope.TEMPLATE, template_id__in=templates)
         )
         .distinct()
         .select_related("partner")
@@ -200,10 +203,37 @@ def credit_notes_for(projects: Sequence[Project]) -> dict[int, list[CreditNote]]
         for project in projects:
             if agreement.scope == AgreementScope.EMPLOYER:
                 covered = agreement.employer_id == project.organisation_id
+            elif agreement.scope == AgreementScope.TEMPLATE:
+                covered = project.template_id is not None and agreement.template_id == project.template_id
             else:
                 covered = bool(skills_of.get(agreement.pk, set()) & skills_by_project.get(project.pk, set()))
             if covered:
                 notes[project.pk].append(note)
+    return notes
+
+
+def template_credit_notes(templates: Sequence[Any]) -> dict[int, list[CreditNote]]:
+    """For the template catalogue: the credit that projects started from each template count for (one query)."""
+    if not templates:
+        return {}
+    today = timezone.now().date()
+    notes: dict[int, list[CreditNote]] = {t.pk: [] for t in templates}
+    agreements = (
+        _covering(today)
+        .filter(scope=AgreementScope.TEMPLATE, template_id__in=list(notes))
+        .select_related("partner")
+        .order_by("partner__name", "title")
+    )
+    for agreement in agreements:
+        assert agreement.template_id is not None
+        notes[agreement.template_id].append(
+            CreditNote(
+                partner=agreement.partner.name,
+                credit=agreement.credit_label,
+                conditions=condition_labels(agreement)[1:],
+                agreement_uuid=str(agreement.uuid),
+            )
+        )
     return notes
 
 

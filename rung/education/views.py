@@ -158,6 +158,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "units": CreditUnit.choices,
             "employers": Organisation.objects.filter(kind=OrgKind.EMPLOYER, verification="verified").order_by("name"),
+            "templates": services.templates_visible_to(org).order_by("name"),
         },
     )
 
@@ -213,6 +214,7 @@ def _agreement_input(post: Any) -> services.AgreementInput:
         scope=scope,
         employer=employer,
         skills=[s.strip() for s in post.get("skills", "").split(",") if s.strip()],
+        template=post.get("template", "") if scope == AgreementScope.TEMPLATE else "",
         course_code=post.get("course_code", ""),
         course_name=post.get("course_name", ""),
         credit_unit=post.get("credit_unit", ""),
@@ -250,6 +252,7 @@ def agreement(request: HttpRequest, agreement_uuid: str) -> HttpResponse:
             "is_partner": membership is not None and membership.organisation_id == found.partner_id,
             "can_sign": membership is not None and role_can(membership.role, "edit_org"),
             "conditions": selectors.conditions_of(found),
+            "covers": services.scope_in_words(found),
             "signatures": found.signatures.select_related("signer", "organisation"),
             "versions": type(found).objects.filter(series=found.series).order_by("-version"),
             "preview": services.render_terms(found) if not found.text else found.text,
