@@ -129,7 +129,8 @@ def test_only_projects_from_the_template_count_for_credit_in_search_and_notes(
     assert found == {covered.pk}
     notes = selectors.credit_notes_for([covered, elsewhere, plain])
     assert [n.partner for n in notes[covered.pk]] == ["University of Example"]
-    assert notes[elsewhere.pk] == [] and notes[plain.pk] == []
+    assert notes[elsewhere.pk] == []
+    assert notes[plain.pk] == []
 
 
 def test_the_search_and_the_project_page_show_it(client, org, owner_membership, sandbox_payments, pat_m, catalogue):
@@ -137,7 +138,8 @@ def test_the_search_and_the_project_page_show_it(client, org, owner_membership, 
     covered = _project(org, owner_membership, "From the template", catalogue)
     _project(org, owner_membership, "From scratch", None)
     body = client.get("/projects/?flags=credit").content.decode()
-    assert "From the template" in body and "From scratch" not in body
+    assert "From the template" in body
+    assert "From scratch" not in body
     page = client.get(f"/projects/{covered.uuid}/")
     assert page.status_code == 200
     assert "Counts for credit at University of Example" in page.content.decode()
@@ -203,7 +205,8 @@ def test_the_form_writes_a_template_agreement_and_refuses_a_private_one(client_f
     assert not CreditAgreement.objects.exists()
     response = client.post("/education/partners/uni/agreements/new/", _form(str(catalogue.uuid)))
     agreement = CreditAgreement.objects.get()
-    assert response.status_code == 302 and agreement.template == catalogue
+    assert response.status_code == 302
+    assert agreement.template == catalogue
     page = client.get(f"/education/agreements/{agreement.uuid}/").content.decode()
     assert "Work that counts: any project started from the template “Survey clean-up”." in page
 
