@@ -213,4 +213,5 @@ def dashboard(request: HttpRequest, slug: str) -> EduDashboardOut:
         claims=figures["claims"],
         agreements=figures["agreements"],
         stacks=figures["stacks"],
+        by_month=figures["by_month"],
     )

@@ -98,8 +98,18 @@ class EduTranscriptOut(Schema):
     credits: int
 
 
+class EduMonthOut(Schema):
+    month: date
+    by_reviewer: int
+    automatic: int
+    total: int
+
+
 class EduDashboardOut(Schema):
     students: dict[str, int]
     claims: dict[str, int]
     agreements: dict[str, int]
     stacks: int
+    by_month: list[EduMonthOut] = Field(
+        default_factory=list, description="Credit approved in each of the last 12 months"
+    )

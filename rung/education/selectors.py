@@ -3,11 +3,14 @@ claims with the consented evidence only; a student sees their own; outsiders see
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -285,6 +288,8 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
         active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
         drafts=Count("pk", filter=Q(status=AgreementStatus.DRAFT)),
     )
+    for row in by_agreement:
+        row["credits_text"] = f"{(row['credits'] or Decimal(0)).normalize():f}"
     stacks = Stack.objects.filter(partner=partner).count()
     return {
         "students": students,
@@ -292,7 +297,85 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
         "agreements": agreements,
         "by_agreement": by_agreement,
         "stacks": stacks,
+        "by_month": approvals_by_month(partner),
     }
+
+
+CHART_MONTHS = 12
+
+
+def _month_starts(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, oldest first, ending with this month."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(count):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def approvals_by_month(partner: Organisation, *, months: int = CHART_MONTHS) -> list[dict[str, Any]]:
+    """Credit approved in each of the last months (by a reviewer and automatically), empty months
+    included: one query."""
+    starts = _month_starts(timezone.localdate(), months)
+    counted = (
+        CreditClaim.objects.filter(
+            agreement__partner=partner, status=CreditStatus.APPROVED, decided_at__date__gte=starts[0]
+        )
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(
+            by_reviewer=Count("pk", filter=Q(automatic=False)),
+            automatic=Count("pk", filter=Q(automatic=True)),
+        )
+    )
+    found = {(row["month"].year, row["month"].month): row for row in counted}
+    out = []
+    for start in starts:
+        row = found.get((start.year, start.month), {})
+        by_reviewer, automatic = row.get("by_reviewer", 0), row.get("automatic", 0)
+        out.append(
+            {
+                "month": start,
+                "by_reviewer": by_reviewer,
+                "automatic": automatic,
+                "total": by_reviewer + automatic,
+            }
+        )
+    return out
+
+
+def dashboard_charts(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The dashboard's charts, in the shape the site's chart script draws (rung/pilots/static/pilots/charts.js);
+    each has a table with the same figures beneath it on the page."""
+    claims = figures["claims"]
+    return [
+        {
+            "id": "chart-credit-by-month",
+            "type": "bar",
+            "stacked": True,
+            "labels": [f"{row['month']:%b %Y}" for row in figures["by_month"]],
+            "series": [
+                {"label": "Approved by a reviewer", "data": [row["by_reviewer"] for row in figures["by_month"]]},
+                {"label": "Approved automatically", "data": [row["automatic"] for row in figures["by_month"]]},
+            ],
+        },
+        {
+            "id": "chart-credit-status",
+            "type": "bar",
+            "labels": ["Pending", "Approved", "Declined"],
+            "series": [{"label": "Credit claims", "data": [claims["pending"], claims["approved"], claims["declined"]]}],
+        },
+        {
+            "id": "chart-outcomes",
+            "type": "bar",
+            "labels": [f"{row['title']} v{row['version']}" for row in figures["by_agreement"]],
+            "series": [
+                {"label": "Completions", "data": [row["completions"] for row in figures["by_agreement"]]},
+                {"label": "Credit approved", "data": [row["approved"] for row in figures["by_agreement"]]},
+            ],
+        },
+    ]
 
 
 CSV_COLUMNS = [

@@ -138,6 +138,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
     org, membership = selectors.get_partner_for_user(user, slug)
     status = request.GET.get("status", "pending")
     status = status if status in ("pending", "approved", "declined") else "pending"
+    figures = selectors.partner_dashboard(org)
     claims = Paginator(selectors.partner_claims(org, status=status), 25).get_page(
         bounded_int(request.GET.get("page"), default=1, low=1, high=10_000)
     )
@@ -149,7 +150,8 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "can_manage": role_can(membership.role, "edit_org"),
             "can_review": role_can(membership.role, "review"),
-            "figures": selectors.partner_dashboard(org),
+            "figures": figures,
+            "charts": selectors.dashboard_charts(figures),
             "affiliations": selectors.partner_affiliations(org)[:100],
             "agreements": selectors.partner_agreements(org),
             "stacks": org.stacks.all(),
