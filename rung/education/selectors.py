@@ -273,8 +273,9 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
         declined=Count("pk", filter=Q(status=CreditStatus.DECLINED)),
         automatic=Count("pk", filter=Q(status=CreditStatus.APPROVED, automatic=True)),
     )
-    by_agreement = list(
-        CreditAgreement.objects.filter(partner=partner)
+    by_agreement: list[dict[str, Any]] = [
+        dict(row)
+        for row in CreditAgreement.objects.filter(partner=partner)
         .exclude(status=AgreementStatus.DRAFT)
         .values("uuid", "title", "version", "status", "credit_unit")
         .annotate(
@@ -283,7 +284,7 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
             credits=Sum("credit_amount", filter=Q(claims__status=CreditStatus.APPROVED)),
         )
         .order_by("title", "-version")
-    )
+    ]
     agreements = CreditAgreement.objects.filter(partner=partner).aggregate(
         active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
         drafts=Count("pk", filter=Q(status=AgreementStatus.DRAFT)),
@@ -329,7 +330,7 @@ def approvals_by_month(partner: Organisation, *, months: int = CHART_MONTHS) -> 
             automatic=Count("pk", filter=Q(automatic=True)),
         )
     )
-    found = {(row["month"].year, row["month"].month): row for row in counted}
+    found: dict[tuple[int, int], dict[str, Any]] = {(r["month"].year, r["month"].month): dict(r) for r in counted}
     out = []
     for start in starts:
         row = found.get((start.year, start.month), {})

@@ -1,7 +1,7 @@
 """The partner dashboard: every figure against a hand count, in a fixed number of queries at two sizes;
 the search's query count stays flat with the credit filter and notes."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -144,7 +144,7 @@ def _months_ago(n: int):
     year, month = today.year, today.month - n
     while month < 1:
         year, month = year - 1, month + 12
-    return timezone.make_aware(timezone.datetime(year, month, 15, 12, 0))
+    return datetime(year, month, 15, 12, 0, tzinfo=UTC)
 
 
 def test_credit_by_month_and_the_charts_match_a_hand_count(engagement, candidate, rey_m, pat_m, uni):

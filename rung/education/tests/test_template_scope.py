@@ -213,7 +213,7 @@ def test_the_form_writes_a_template_agreement_and_refuses_a_private_one(client_f
 
 def test_the_api_writes_a_template_agreement_and_refuses_a_private_one(api_for, pat, catalogue, private_template):
     client = api_for(pat)
-    payload = {k: v for k, v in _form(str(private_template.uuid)).items() if k != "skills"}
+    payload: dict[str, object] = {k: v for k, v in _form(str(private_template.uuid)).items() if k != "skills"}
     payload["min_hours"] = 0
     refused = client.post("/api/v1/education/partners/uni/agreements", payload, content_type="application/json")
     assert refused.status_code == 400
