@@ -44,8 +44,13 @@ def partners_to_join() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=OrgKind.EDUCATION, verification="verified").order_by("name")
 
 
+def _with_approved(affiliations: QuerySet[Affiliation]) -> QuerySet[Affiliation]:
+    # How much approved credit each has: whether a transcript can be issued, and what stops it.
+    return affiliations.annotate(approved_credits=Count("claims", filter=Q(claims__status=CreditStatus.APPROVED)))
+
+
 def affiliations_of(student: User) -> QuerySet[Affiliation]:
-    return Affiliation.objects.filter(student=student).select_related("partner").order_by("-created_at")
+    return _with_approved(Affiliation.objects.filter(student=student)).select_related("partner").order_by("-created_at")
 
 
 def get_affiliation_for_student(student: User, pk: str) -> Affiliation:
@@ -65,7 +70,7 @@ def get_affiliation_for_partner(user: User, pk: str, *, permission: str = "view"
 
 def partner_affiliations(partner: Organisation) -> QuerySet[Affiliation]:
     return (
-        Affiliation.objects.filter(partner=partner)
+        _with_approved(Affiliation.objects.filter(partner=partner))
         .exclude(status=AffiliationStatus.ENDED)
         .select_related("student")
         .order_by("status", "-created_at")

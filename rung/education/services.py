@@ -863,6 +863,13 @@ def stack_progress(stacks: Sequence[Stack], approved: Sequence[CreditClaim]) -> 
 # --- transcripts -----------------------------------------------------------------------------------
 
 
+NO_CREDENTIALS_CONSENT = (
+    "A CLR 2.0 transcript must bundle the student's Rung credentials, and this student does not share "
+    "credentials with you. Ask them to tick “Credentials” under what you may see, on their Credit page; "
+    "then issue the transcript again."
+)
+
+
 def issue_transcript(affiliation: Affiliation, *, membership: Membership | None) -> Transcript:
     """A CLR 2.0 transcript of every approved credit, signed as the partner itself (its own DID)."""
     partner = affiliation.partner
@@ -900,12 +907,14 @@ def issue_transcript(affiliation: Affiliation, *, membership: Membership | None)
                 based_on=based_on,
             )
         )
-    if not credentials:
+    if not affiliation.share_credentials:
         # CLR 2.0 requires the bundled credentials, and they are the student's to share.
+        raise EducationError(NO_CREDENTIALS_CONSENT, code="no_consent")
+    if not credentials:
         raise EducationError(
-            "A CLR transcript bundles the student's credentials, and this student does not share them. "
-            "Ask them to share credentials with you first.",
-            code="no_consent",
+            "None of the credentials for this student's approved credit can be bundled: they have not been "
+            "issued yet, or they were revoked. A CLR transcript needs at least one.",
+            code="no_credentials",
         )
     stacks = [
         StackInput(
