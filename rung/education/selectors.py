@@ -99,7 +99,13 @@ def get_claim_for_user(user: User, pk: str) -> tuple[CreditClaim, Membership | N
     """The claim, for its student or a member of the partner; NotFound for anyone else."""
     claim = (
         CreditClaim.objects.filter(uuid=pk)
-        .select_related("agreement__partner", "affiliation__student", "engagement__project__organisation", "credential")
+        .select_related(
+            "agreement__partner",
+            "affiliation__student",
+            "engagement__project__organisation",
+            "credential",
+            "decided_by",
+        )
         .first()
     )
     if claim is None:
