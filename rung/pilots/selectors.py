@@ -32,7 +32,7 @@ from scipy.stats import binomtest
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationEvent, ApplicationStatus
 from rung.engagements.models import Engagement, EngagementMilestone, EngagementStatus, MilestoneStatus
-from rung.ledger.models import AccountKind, Entry, Payout, PayoutStatus, TransactionKind
+from rung.ledger.models import AccountKind, Entry, LedgerTransaction, Payout, PayoutStatus, TransactionKind
 from rung.lib.errors import NotFound, PermissionDenied
 from rung.mentoring.models import Pairing, PairingStatus
 from rung.orgs.models import Membership, Organisation, role_can
@@ -149,20 +149,30 @@ def _percentiles(values: QuerySet[Any], *, expression: Any, ps: tuple[float, ...
 
 @dataclass(frozen=True)
 class Scope:
-    """What a dashboard counts: the applications and engagements of some projects."""
+    """What a dashboard counts: the applications and engagements of some projects.
+
+    `project_ids` is the pilot's row of project ids (read from the pilot's own link table, so that
+    every query starts from its few projects), or None for every project on the platform (which then
+    filters nothing)."""
 
     projects: QuerySet[Project]
     label: str
+    project_ids: QuerySet[Any] | None = None
 
     def applications(self) -> QuerySet[Application]:
-        return Application.objects.filter(project__in=self.projects.order_by().values("pk"))
+        if self.project_ids is None:
+            return Application.objects.all()
+        return Application.objects.filter(project_id__in=self.project_ids)
 
     def engagements(self) -> QuerySet[Engagement]:
-        return Engagement.objects.filter(project__in=self.projects.order_by().values("pk"))
+        if self.project_ids is None:
+            return Engagement.objects.all()
+        return Engagement.objects.filter(project_id__in=self.project_ids)
 
 
 def scope_for_pilot(pilot: Pilot) -> Scope:
-    return Scope(projects=Project.objects.filter(pilots=pilot), label=pilot.name)
+    ids = Pilot.projects.through.objects.filter(pilot_id=pilot.pk).values("project_id")
+    return Scope(projects=Project.objects.filter(pk__in=ids), label=pilot.name, project_ids=ids)
 
 
 def scope_for_platform() -> Scope:
@@ -529,13 +539,23 @@ class Cost:
 def cost(scope: Scope, *, completed: int, hired: int) -> list[Cost]:
     """What the scope spent, per currency, from the ledger: stipends released to interns, kill fees,
     and the platform fee charged when its projects were funded. One query."""
-    engagements = scope.engagements().values("uuid")
+    engagements = scope.engagements().order_by().values("uuid")
     projects = scope.projects.order_by().values("uuid")
     stipends = Q(transaction__kind=TransactionKind.RELEASE, account__kind=AccountKind.INTERN_PAYABLE)
     kill = Q(transaction__kind=TransactionKind.KILL_FEE, account__kind=AccountKind.INTERN_PAYABLE)
     fees = Q(account__kind=AccountKind.PLATFORM_FEES, transaction__project_uuid__in=projects)
+    # The scope's transactions first (each half through its own index), then their entries: an OR
+    # across the join would read the whole ledger.
+    transactions = (
+        LedgerTransaction.objects.filter(
+            kind__in=(TransactionKind.RELEASE, TransactionKind.KILL_FEE), engagement_uuid__in=engagements
+        )
+        .values("pk")
+        .union(LedgerTransaction.objects.filter(project_uuid__in=projects).values("pk"))
+    )
     rows = (
-        Entry.objects.filter(((stipends | kill) & Q(transaction__engagement_uuid__in=engagements)) | fees)
+        Entry.objects.filter(transaction__in=transactions)
+        .filter(((stipends | kill) & Q(transaction__engagement_uuid__in=engagements)) | fees)
         .values("currency")
         .annotate(
             s=Coalesce(Sum("amount_minor", filter=stipends), 0),
@@ -624,8 +644,7 @@ def over_time(scope: Scope) -> list[Month]:
         .annotate(n=Count("pk")),
         "completed",
     )
-    completed_here = Engagement.objects.filter(
-        project__in=scope.projects.order_by().values("pk"),
+    completed_here = scope.engagements().filter(
         status=EngagementStatus.COMPLETED,
         candidate=OuterRef("candidate"),
         project__organisation=OuterRef("organisation"),
