@@ -538,33 +538,36 @@ class Cost:
 
 def cost(scope: Scope, *, completed: int, hired: int) -> list[Cost]:
     """What the scope spent, per currency, from the ledger: stipends released to interns, kill fees,
-    and the platform fee charged when its projects were funded. One query."""
+    and the platform fee charged when its projects were funded. Two queries, each starting from the
+    scope's own transactions (found through their engagement or project index): an OR across the
+    join would read the whole ledger."""
     engagements = scope.engagements().order_by().values("uuid")
     projects = scope.projects.order_by().values("uuid")
-    stipends = Q(transaction__kind=TransactionKind.RELEASE, account__kind=AccountKind.INTERN_PAYABLE)
-    kill = Q(transaction__kind=TransactionKind.KILL_FEE, account__kind=AccountKind.INTERN_PAYABLE)
-    fees = Q(account__kind=AccountKind.PLATFORM_FEES, transaction__project_uuid__in=projects)
-    # The scope's transactions first (each half through its own index), then their entries: an OR
-    # across the join would read the whole ledger.
-    transactions = (
-        LedgerTransaction.objects.filter(
-            kind__in=(TransactionKind.RELEASE, TransactionKind.KILL_FEE), engagement_uuid__in=engagements
-        )
-        .values("pk")
-        .union(LedgerTransaction.objects.filter(project_uuid__in=projects).values("pk"))
-    )
-    rows = (
-        Entry.objects.filter(transaction__in=transactions)
-        .filter(((stipends | kill) & Q(transaction__engagement_uuid__in=engagements)) | fees)
+    paid = LedgerTransaction.objects.filter(
+        kind__in=(TransactionKind.RELEASE, TransactionKind.KILL_FEE), engagement_uuid__in=engagements
+    ).values("pk")
+    funded = LedgerTransaction.objects.filter(project_uuid__in=projects).values("pk")
+    found: dict[str, dict[str, int]] = {}
+    for r in (
+        Entry.objects.filter(account__kind=AccountKind.INTERN_PAYABLE, transaction__in=paid)
         .values("currency")
         .annotate(
-            s=Coalesce(Sum("amount_minor", filter=stipends), 0),
-            k=Coalesce(Sum("amount_minor", filter=kill), 0),
-            f=Coalesce(Sum("amount_minor", filter=Q(account__kind=AccountKind.PLATFORM_FEES)), 0),
+            s=Coalesce(Sum("amount_minor", filter=Q(transaction__kind=TransactionKind.RELEASE)), 0),
+            k=Coalesce(Sum("amount_minor", filter=Q(transaction__kind=TransactionKind.KILL_FEE)), 0),
         )
-        .order_by("currency")
-    )
-    return [Cost(r["currency"], int(r["s"]), int(r["k"]), int(r["f"]), completed, hired) for r in rows]
+        .order_by()
+    ):
+        found.setdefault(r["currency"], {"s": 0, "k": 0, "f": 0}).update(s=r["s"], k=r["k"])
+    for r in (
+        Entry.objects.filter(account__kind=AccountKind.PLATFORM_FEES, transaction__in=funded)
+        .values("currency")
+        .annotate(f=Sum("amount_minor"))
+        .order_by()
+    ):
+        found.setdefault(r["currency"], {"s": 0, "k": 0, "f": 0})["f"] = r["f"]
+    return [
+        Cost(currency, int(v["s"]), int(v["k"]), int(v["f"]), completed, hired) for currency, v in sorted(found.items())
+    ]
 
 
 # --- mentoring ---------------------------------------------------------------------------------
