@@ -558,13 +558,13 @@ def cost(scope: Scope, *, completed: int, hired: int) -> list[Cost]:
         .order_by()
     ):
         found.setdefault(r["currency"], {"s": 0, "k": 0, "f": 0}).update(s=r["s"], k=r["k"])
-    for r in (
+    for fee in (
         Entry.objects.filter(account__kind=AccountKind.PLATFORM_FEES, transaction__in=funded)
         .values("currency")
         .annotate(f=Sum("amount_minor"))
         .order_by()
     ):
-        found.setdefault(r["currency"], {"s": 0, "k": 0, "f": 0})["f"] = r["f"]
+        found.setdefault(fee["currency"], {"s": 0, "k": 0, "f": 0})["f"] = fee["f"]
     return [
         Cost(currency, int(v["s"]), int(v["k"]), int(v["f"]), completed, hired) for currency, v in sorted(found.items())
     ]
