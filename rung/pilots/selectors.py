@@ -298,23 +298,39 @@ def diversity_fields() -> list[str]:
     return [f for f in settings.PILOTS_DIVERSITY_FIELDS if f in DIVERSITY_FIELDS]
 
 
-def diversity(scope: Scope) -> list[DiversityTable]:
-    """Per asked question, the funnel per answer. One query: the funnel grouped by every asked answer
-    at once (each person has one combination, so a group's count is the sum over the combinations
-    that share its answer — a sum over at most a few hundred groups, whatever the data size)."""
-    stage_keys = [k for k, _ in FUNNEL_STAGES]
+def _diversity_rows(scope: Scope) -> list[dict[str, Any]] | None:
+    """The funnel grouped by every asked answer at once, or None if no question is asked. One query."""
     names = diversity_fields()
     if not names:
-        return []
+        return None
     answers = {
         f"g_{name}": Coalesce(
             Subquery(DiversityAnswers.objects.filter(user=OuterRef("candidate")).values(name)[:1]), Value("")
         )
         for name in names
     }
-    rows = list(
+    return list(
         _funnel_rows(scope).annotate(**answers).values(*answers).annotate(**_funnel_counts()).order_by(*answers)
     )
+
+
+def _funnel_from_groups(rows: list[dict[str, Any]]) -> list[FunnelStage]:
+    """The whole funnel as the sum of the groups: each person has one combination of answers (the
+    answers depend on the person alone), so distinct people add up across the groups."""
+    return _stages({k: sum(r[k] or 0 for r in rows) for k, _ in FUNNEL_STAGES})
+
+
+def diversity(scope: Scope, rows: list[dict[str, Any]] | None = None) -> list[DiversityTable]:
+    """Per asked question, the funnel per answer. One query (none if `rows` are given): the funnel
+    grouped by every asked answer at once (each person has one combination, so a group's count is the
+    sum over the combinations that share its answer — a sum over at most a few hundred groups,
+    whatever the data size)."""
+    stage_keys = [k for k, _ in FUNNEL_STAGES]
+    if rows is None:
+        rows = _diversity_rows(scope)
+    if rows is None:
+        return []
+    names = diversity_fields()
     tables: list[DiversityTable] = []
     for name in names:
         question, choices = DIVERSITY_FIELDS[name]
@@ -730,8 +746,10 @@ def _goals(pilot: Pilot, board: Dashboard) -> list[Goal]:
 
 
 def dashboard(scope: Scope, *, pilot: Pilot | None = None) -> Dashboard:
-    """Every figure of one scope, in a fixed number of queries."""
-    stages = funnel(scope)
+    """Every figure of one scope, in a fixed number of queries. The funnel is the sum of the diversity
+    groups when questions are asked (one query for both), else its own query."""
+    groups = _diversity_rows(scope)
+    stages = funnel(scope) if groups is None else _funnel_from_groups(groups)
     completed = next(s.count for s in stages if s.key == "completed")
     hired = next(s.count for s in stages if s.key == "hired")
     board = Dashboard(
@@ -742,7 +760,7 @@ def dashboard(scope: Scope, *, pilot: Pilot | None = None) -> Dashboard:
         timeliness=timeliness(scope),
         cost=cost(scope, completed=completed, hired=hired),
         mentoring=mentoring(scope),
-        diversity=diversity(scope),
+        diversity=diversity(scope, groups),
         months=over_time(scope),
         pilot=pilot,
     )

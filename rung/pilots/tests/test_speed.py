@@ -99,3 +99,13 @@ def test_the_comparison_query_count_does_not_grow_with_data(client_for, alice, o
     assert response.status_code == 200
     assert len(large) == len(small)
     assert selectors.pilot_dashboard(other).stage("applied").count == 1 + 16 * 2
+
+
+def test_the_funnel_is_the_same_whether_or_not_diversity_questions_are_asked(settings, pilot):
+    # With questions the funnel is the sum of the diversity groups; without, a query of its own.
+    asked = selectors.pilot_dashboard(pilot)
+    settings.PILOTS_DIVERSITY_FIELDS = []
+    unasked = selectors.pilot_dashboard(pilot)
+    assert unasked.diversity == []
+    assert [(s.key, s.count) for s in unasked.funnel] == [(s.key, s.count) for s in asked.funnel]
+    assert [s.count for s in asked.funnel] == [16, 12, 10, 9, 8, 5, 4, 2]
