@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.urls import reverse
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationEvent, ApplicationNote, ApplicationStatus

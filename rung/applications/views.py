@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -148,9 +149,13 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
 
 
 @login_required
-def candidate_photo(request: HttpRequest, profile_uuid: str) -> HttpResponse:
+def candidate_photo(request: HttpRequest, profile_uuid: str) -> HttpResponseBase:
     """A candidate's photo, for the people who may see it (404 for everyone else, as if none)."""
     profile = CandidateProfile.objects.select_related("user").filter(uuid=profile_uuid).first()
-    if profile is None or not profile.photo or not selectors.may_see_candidate_photo(request_user(request), profile.user):
+    if (
+        profile is None
+        or not profile.photo
+        or not selectors.may_see_candidate_photo(request_user(request), profile.user)
+    ):
         raise Http404("No photo.")
     return photo_response(profile)

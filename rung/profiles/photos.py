@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from rung.accounts.models import User
@@ -124,11 +125,11 @@ def remove_photo(user: User) -> CandidateProfile:
     return profile
 
 
-def photo_response(profile: CandidateProfile) -> FileResponse:
+def photo_response(profile: CandidateProfile) -> HttpResponseBase:
     """The photo as an inline JPEG for the one person the calling view let through: never cached by
     shared caches, never sniffed into anything else."""
     try:
-        handle = default_storage.open(profile.photo.name, "rb")
+        handle = default_storage.open(profile.photo.name or "", "rb")
     except OSError:
         raise Http404("No photo.") from None
     response = FileResponse(handle, content_type="image/jpeg")

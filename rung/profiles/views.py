@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from rung.accounts.models import User
 from rung.lib.errors import DomainError
-from django.views.decorators.http import require_POST
-
 from rung.profiles import photos, services
 from rung.profiles.forms import ProfileForm, WindowFormSet
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
@@ -109,11 +109,10 @@ def photo(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_photo(request: HttpRequest) -> HttpResponse:
+def my_photo(request: HttpRequest) -> HttpResponseBase:
     user = request.user
     assert isinstance(user, User)
     profile = get_or_create_profile(user)
     if not profile.photo:
         raise Http404("No photo.")
     return photos.photo_response(profile)
-

@@ -11,9 +11,9 @@ from rung.accounts.models import User
 from rung.credentials.models import IssuedCredential
 from rung.lib.errors import NotFound
 from rung.orgs.models import Membership
+from rung.profiles.models import CandidateProfile
 from rung.recognition.models import Endorsement
 from rung.reviews.models import Review, SubmissionFile
-from rung.profiles.models import CandidateProfile
 from rung.showcase.models import (
     Catalogue,
     CatalogueEntry,

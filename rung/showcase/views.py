@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -539,7 +540,7 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def portfolio_photo(request: HttpRequest, slug: str) -> HttpResponse:
+def portfolio_photo(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The photo of a published portfolio whose owner chose to show it there; 404 otherwise."""
     try:
         found = selectors.get_public_portfolio(slug)
