@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rung.lib.money import format_money
 from rung.audit.models import AppendOnlyModel, StatusHistory
 from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
@@ -234,6 +235,10 @@ class ProjectTemplate(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.price_minor > 0
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_minor, self.currency) if self.is_paid else ""
 
 
 class TemplateLicence(AppendOnlyModel):
