@@ -76,7 +76,9 @@ def set_template_price(
                 "Say what the buyer may do with the template (10 to 2,000 characters).", field="permitted_use"
             )
         if not attribution or len(attribution) > 200:
-            raise TemplateLicenceError("Say how the buyer credits the author (at most 200 characters).", field="attribution")
+            raise TemplateLicenceError(
+                "Say how the buyer credits the author (at most 200 characters).", field="attribution"
+            )
     # Rung's own templates: the whole price is the platform's.
     fee = 100 if template.organisation_id is None else fee_percent()
     with transaction.atomic():

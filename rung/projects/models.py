@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from rung.lib.money import format_money
 from rung.audit.models import AppendOnlyModel, StatusHistory
+from rung.lib.money import format_money
 from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
 

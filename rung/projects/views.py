@@ -455,7 +455,9 @@ def template_catalogue(request: HttpRequest) -> HttpResponse:
     notes = extensions.template_notes_for(templates)
     employers = [o for o in orgs if o.kind == "employer"]
     held = set(
-        TemplateLicence.objects.filter(template__in=templates, buyer__in=employers).values_list("template_id", "buyer_id")
+        TemplateLicence.objects.filter(template__in=templates, buyer__in=employers).values_list(
+            "template_id", "buyer_id"
+        )
     )
     return render(
         request,
@@ -552,9 +554,10 @@ def _visible_template(request: HttpRequest, template_uuid: UUID) -> ProjectTempl
     template = ProjectTemplate.objects.select_related("organisation").filter(uuid=template_uuid).first()
     if template is None:
         raise Http404("No such template")
-    own = template.organisation_id is not None and Membership.objects.filter(
-        organisation_id=template.organisation_id, user=user
-    ).exists()
+    own = (
+        template.organisation_id is not None
+        and Membership.objects.filter(organisation_id=template.organisation_id, user=user).exists()
+    )
     if not (template.public or own or user.is_staff):
         raise Http404("No such template")
     return template
@@ -613,7 +616,9 @@ def template_price(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Saved the template's price and terms." if template.is_paid else "The template is free.")
+        messages.success(
+            request, "Saved the template's price and terms." if template.is_paid else "The template is free."
+        )
     return redirect("projects:template", template.uuid)
 
 
@@ -622,9 +627,7 @@ def template_price(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
 def template_buy(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
     user = request_user(request)
     template = _visible_template(request, template_uuid)
-    org = next(
-        (o for o in org_selectors.orgs_for_user(user) if o.slug == request.POST.get("organisation", "")), None
-    )
+    org = next((o for o in org_selectors.orgs_for_user(user) if o.slug == request.POST.get("organisation", "")), None)
     if org is None:
         messages.error(request, "Choose one of your organisations to buy the licence for.")
         return redirect("projects:template", template.uuid)
@@ -643,9 +646,7 @@ def template_buy(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
 @login_required
 def template_licence(request: HttpRequest, licence_uuid: UUID) -> HttpResponse:
     """The signed licence record, for the buyer's members (and staff) only."""
-    licence = (
-        TemplateLicence.objects.select_related("template", "buyer").filter(uuid=licence_uuid).first()
-    )
+    licence = TemplateLicence.objects.select_related("template", "buyer").filter(uuid=licence_uuid).first()
     if licence is None or not licences.may_see_licence(request_user(request), licence):
         raise Http404("No such licence")
     return render(
