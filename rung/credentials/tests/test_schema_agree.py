@@ -61,4 +61,5 @@ def test_a_refusal_still_says_where_and_what(vector: dict[str, Any]) -> None:
     document = copy.deepcopy(vector["unsigned_credential"])
     document["credentialSubject"]["type"] = 7
     problems = schema_errors(document)
-    assert problems and problems[0].startswith("credentialSubject.type: ")
+    assert problems
+    assert problems[0].startswith("credentialSubject.type: ")
