@@ -43,6 +43,8 @@ def _agreement_out(a: CreditAgreement) -> EduAgreementOut:
         partner=a.partner.slug,
         status=a.status,
         title=a.title,
+        scope=a.scope,
+        covers=services.scope_in_words(a),
         credit=a.credit_label,
         conditions=selectors.conditions_of(a),
         text_sha256=a.text_sha256,
@@ -211,4 +213,5 @@ def dashboard(request: HttpRequest, slug: str) -> EduDashboardOut:
         claims=figures["claims"],
         agreements=figures["agreements"],
         stacks=figures["stacks"],
+        by_month=figures["by_month"],
     )

@@ -11,4 +11,5 @@ class EducationConfig(AppConfig):
 
         # Students see the credit before they apply: on project pages, in results, and as a filter.
         extensions.register_notes("education/_credit_note.html", selectors.credit_notes_for)
+        extensions.register_template_notes("education/_credit_note.html", selectors.template_credit_notes)
         extensions.register_search_flag("credit", "count for credit", selectors.counts_for_credit)

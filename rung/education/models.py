@@ -10,6 +10,7 @@ from rung.credentials.models import IssuedCredential
 from rung.engagements.models import Engagement
 from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
+from rung.projects.models import ProjectTemplate
 
 # What a student may let a partner see, each item on its own. Written once; services, selectors and
 # the evidence snapshot ask this list.
@@ -104,6 +105,7 @@ AGREEMENT_TRANSITIONS: dict[str, set[str]] = {
 class AgreementScope(models.TextChoices):
     EMPLOYER = "employer", "Any project of one employer"
     SKILLS = "skills", "Any project with one of the given skills"
+    TEMPLATE = "template", "Any project started from one catalogue template"
 
 
 class CreditUnit(models.TextChoices):
@@ -127,6 +129,14 @@ class CreditAgreement(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_agreements_covering"
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="credit_agreements")
+    template = models.ForeignKey(
+        ProjectTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_agreements",
+        help_text="For the template scope: projects started from this catalogue template",
+    )
     min_hours = models.PositiveSmallIntegerField(default=0)
     rubric_levels = models.JSONField(
         default=list, blank=True, help_text='[{"criterion": name, "level": lowest acceptable level}]'

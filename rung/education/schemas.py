@@ -35,9 +35,10 @@ class EduAffiliationOut(Schema):
 
 class EduAgreementIn(Schema):
     title: str
-    scope: str = Field(description="'employer' or 'skills'")
+    scope: str = Field(description="'template', 'employer' or 'skills'")
     employer: str = Field("", description="The employer's slug, for the employer scope")
     skills: list[str] = Field(default_factory=list, description="Skill slugs, for the skills scope")
+    template: str = Field("", description="A catalogue template's uuid, for the template scope")
     course_code: str
     course_name: str = ""
     credit_unit: str = Field(description="'ECTS', 'credit hours', 'CATS points' or 'exemption'")
@@ -58,6 +59,8 @@ class EduAgreementOut(Schema):
     partner: str
     status: str
     title: str
+    scope: str
+    covers: str
     credit: str
     conditions: list[str]
     text_sha256: str
@@ -95,8 +98,18 @@ class EduTranscriptOut(Schema):
     credits: int
 
 
+class EduMonthOut(Schema):
+    month: date
+    by_reviewer: int
+    automatic: int
+    total: int
+
+
 class EduDashboardOut(Schema):
     students: dict[str, int]
     claims: dict[str, int]
     agreements: dict[str, int]
     stacks: int
+    by_month: list[EduMonthOut] = Field(
+        default_factory=list, description="Credit approved in each of the last 12 months"
+    )

@@ -3,11 +3,14 @@ claims with the consented evidence only; a student sees their own; outsiders see
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -41,8 +44,13 @@ def partners_to_join() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=OrgKind.EDUCATION, verification="verified").order_by("name")
 
 
+def _with_approved(affiliations: QuerySet[Affiliation]) -> QuerySet[Affiliation]:
+    # How much approved credit each has: whether a transcript can be issued, and what stops it.
+    return affiliations.annotate(approved_credits=Count("claims", filter=Q(claims__status=CreditStatus.APPROVED)))
+
+
 def affiliations_of(student: User) -> QuerySet[Affiliation]:
-    return Affiliation.objects.filter(student=student).select_related("partner").order_by("-created_at")
+    return _with_approved(Affiliation.objects.filter(student=student)).select_related("partner").order_by("-created_at")
 
 
 def get_affiliation_for_student(student: User, pk: str) -> Affiliation:
@@ -62,7 +70,7 @@ def get_affiliation_for_partner(user: User, pk: str, *, permission: str = "view"
 
 def partner_affiliations(partner: Organisation) -> QuerySet[Affiliation]:
     return (
-        Affiliation.objects.filter(partner=partner)
+        _with_approved(Affiliation.objects.filter(partner=partner))
         .exclude(status=AffiliationStatus.ENDED)
         .select_related("student")
         .order_by("status", "-created_at")
@@ -91,7 +99,13 @@ def get_claim_for_user(user: User, pk: str) -> tuple[CreditClaim, Membership | N
     """The claim, for its student or a member of the partner; NotFound for anyone else."""
     claim = (
         CreditClaim.objects.filter(uuid=pk)
-        .select_related("agreement__partner", "affiliation__student", "engagement__project__organisation", "credential")
+        .select_related(
+            "agreement__partner",
+            "affiliation__student",
+            "engagement__project__organisation",
+            "credential",
+            "decided_by",
+        )
         .first()
     )
     if claim is None:
@@ -107,7 +121,7 @@ def get_claim_for_user(user: User, pk: str) -> tuple[CreditClaim, Membership | N
 def partner_agreements(partner: Organisation) -> QuerySet[CreditAgreement]:
     return (
         CreditAgreement.objects.filter(partner=partner)
-        .select_related("employer")
+        .select_related("employer", "template")
         .annotate(
             claims_total=Count("claims", distinct=True),
             claims_approved=Count("claims", filter=Q(claims__status=CreditStatus.APPROVED), distinct=True),
@@ -118,7 +132,7 @@ def partner_agreements(partner: Organisation) -> QuerySet[CreditAgreement]:
 
 def get_agreement_for_user(user: User, pk: str) -> tuple[CreditAgreement, Membership | None]:
     """Members of the partner, and of the employer it names, see the agreement (to co-sign it)."""
-    agreement = CreditAgreement.objects.filter(uuid=pk).select_related("partner", "employer").first()
+    agreement = CreditAgreement.objects.filter(uuid=pk).select_related("partner", "employer", "template").first()
     if agreement is None:
         raise NotFound("No such agreement.")
     orgs = [agreement.partner_id] + ([agreement.employer_id] if agreement.employer_id else [])
@@ -148,7 +162,8 @@ def counts_for_credit(projects: QuerySet[Project]) -> QuerySet[Project]:
     active = _covering(today)
     by_employer = active.filter(scope=AgreementScope.EMPLOYER, employer_id=OuterRef("organisation_id"))
     by_skill = active.filter(scope=AgreementScope.SKILLS, skills__projects=OuterRef("pk"))
-    return projects.filter(Exists(by_employer) | Exists(by_skill))
+    by_template = active.filter(scope=AgreementScope.TEMPLATE, template_id=OuterRef("template_id"))
+    return projects.filter(Exists(by_employer) | Exists(by_skill) | Exists(by_template))
 
 
 @dataclass(frozen=True)
@@ -167,11 +182,13 @@ def credit_notes_for(projects: Sequence[Project]) -> dict[int, list[CreditNote]]
     by_org: dict[int, list[int]] = {}
     for project in projects:
         by_org.setdefault(project.organisation_id, []).append(project.pk)
+    templates = {p.template_id for p in projects if p.template_id is not None}
     agreements = list(
         _covering(today)
         .filter(
             Q(scope=AgreementScope.EMPLOYER, employer_id__in=list(by_org))
             | Q(scope=AgreementScope.SKILLS, skills__projects__in=[p.pk for p in projects])
+            | Q(scope=AgreementScope.TEMPLATE, template_id__in=templates)
         )
         .distinct()
         .select_related("partner")
@@ -200,10 +217,37 @@ def credit_notes_for(projects: Sequence[Project]) -> dict[int, list[CreditNote]]
         for project in projects:
             if agreement.scope == AgreementScope.EMPLOYER:
                 covered = agreement.employer_id == project.organisation_id
+            elif agreement.scope == AgreementScope.TEMPLATE:
+                covered = project.template_id is not None and agreement.template_id == project.template_id
             else:
                 covered = bool(skills_of.get(agreement.pk, set()) & skills_by_project.get(project.pk, set()))
             if covered:
                 notes[project.pk].append(note)
+    return notes
+
+
+def template_credit_notes(templates: Sequence[Any]) -> dict[int, list[CreditNote]]:
+    """For the template catalogue: the credit that projects started from each template count for (one query)."""
+    if not templates:
+        return {}
+    today = timezone.now().date()
+    notes: dict[int, list[CreditNote]] = {t.pk: [] for t in templates}
+    agreements = (
+        _covering(today)
+        .filter(scope=AgreementScope.TEMPLATE, template_id__in=list(notes))
+        .select_related("partner")
+        .order_by("partner__name", "title")
+    )
+    for agreement in agreements:
+        assert agreement.template_id is not None
+        notes[agreement.template_id].append(
+            CreditNote(
+                partner=agreement.partner.name,
+                credit=agreement.credit_label,
+                conditions=condition_labels(agreement)[1:],
+                agreement_uuid=str(agreement.uuid),
+            )
+        )
     return notes
 
 
@@ -240,8 +284,9 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
         declined=Count("pk", filter=Q(status=CreditStatus.DECLINED)),
         automatic=Count("pk", filter=Q(status=CreditStatus.APPROVED, automatic=True)),
     )
-    by_agreement = list(
-        CreditAgreement.objects.filter(partner=partner)
+    by_agreement: list[dict[str, Any]] = [
+        dict(row)
+        for row in CreditAgreement.objects.filter(partner=partner)
         .exclude(status=AgreementStatus.DRAFT)
         .values("uuid", "title", "version", "status", "credit_unit")
         .annotate(
@@ -250,11 +295,13 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
             credits=Sum("credit_amount", filter=Q(claims__status=CreditStatus.APPROVED)),
         )
         .order_by("title", "-version")
-    )
+    ]
     agreements = CreditAgreement.objects.filter(partner=partner).aggregate(
         active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
         drafts=Count("pk", filter=Q(status=AgreementStatus.DRAFT)),
     )
+    for row in by_agreement:
+        row["credits_text"] = f"{(row['credits'] or Decimal(0)).normalize():f}"
     stacks = Stack.objects.filter(partner=partner).count()
     return {
         "students": students,
@@ -262,7 +309,85 @@ def partner_dashboard(partner: Organisation) -> dict[str, Any]:
         "agreements": agreements,
         "by_agreement": by_agreement,
         "stacks": stacks,
+        "by_month": approvals_by_month(partner),
     }
+
+
+CHART_MONTHS = 12
+
+
+def _month_starts(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, oldest first, ending with this month."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(count):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def approvals_by_month(partner: Organisation, *, months: int = CHART_MONTHS) -> list[dict[str, Any]]:
+    """Credit approved in each of the last months (by a reviewer and automatically), empty months
+    included: one query."""
+    starts = _month_starts(timezone.localdate(), months)
+    counted = (
+        CreditClaim.objects.filter(
+            agreement__partner=partner, status=CreditStatus.APPROVED, decided_at__date__gte=starts[0]
+        )
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(
+            by_reviewer=Count("pk", filter=Q(automatic=False)),
+            automatic=Count("pk", filter=Q(automatic=True)),
+        )
+    )
+    found: dict[tuple[int, int], dict[str, Any]] = {(r["month"].year, r["month"].month): dict(r) for r in counted}
+    out = []
+    for start in starts:
+        row = found.get((start.year, start.month), {})
+        by_reviewer, automatic = row.get("by_reviewer", 0), row.get("automatic", 0)
+        out.append(
+            {
+                "month": start,
+                "by_reviewer": by_reviewer,
+                "automatic": automatic,
+                "total": by_reviewer + automatic,
+            }
+        )
+    return out
+
+
+def dashboard_charts(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The dashboard's charts, in the shape the site's chart script draws (rung/pilots/static/pilots/charts.js);
+    each has a table with the same figures beneath it on the page."""
+    claims = figures["claims"]
+    return [
+        {
+            "id": "chart-credit-by-month",
+            "type": "bar",
+            "stacked": True,
+            "labels": [f"{row['month']:%b %Y}" for row in figures["by_month"]],
+            "series": [
+                {"label": "Approved by a reviewer", "data": [row["by_reviewer"] for row in figures["by_month"]]},
+                {"label": "Approved automatically", "data": [row["automatic"] for row in figures["by_month"]]},
+            ],
+        },
+        {
+            "id": "chart-credit-status",
+            "type": "bar",
+            "labels": ["Pending", "Approved", "Declined"],
+            "series": [{"label": "Credit claims", "data": [claims["pending"], claims["approved"], claims["declined"]]}],
+        },
+        {
+            "id": "chart-outcomes",
+            "type": "bar",
+            "labels": [f"{row['title']} v{row['version']}" for row in figures["by_agreement"]],
+            "series": [
+                {"label": "Completions", "data": [row["completions"] for row in figures["by_agreement"]]},
+                {"label": "Credit approved", "data": [row["approved"] for row in figures["by_agreement"]]},
+            ],
+        },
+    ]
 
 
 CSV_COLUMNS = [

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rung.accounts.models import User
@@ -44,6 +45,7 @@ from rung.lib.events import emit
 from rung.lib.mail import send_templated_mail
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
 from rung.profiles.models import Skill
+from rung.projects.models import ProjectTemplate
 from rung.reviews.models import Decision, Review, Submission
 from rung.reviews.selectors import final_rubric_results
 
@@ -251,6 +253,7 @@ class AgreementInput:
     valid_until: date
     employer: Organisation | None = None
     skills: Sequence[str] = ()  # slugs
+    template: str = ""  # uuid of a catalogue template, for the template scope
     min_hours: int = 0
     rubric_levels: Sequence[Mapping[str, str]] = ()
     outcome_map: Sequence[Mapping[str, str]] = ()
@@ -271,6 +274,24 @@ def _pairs(rows: Sequence[Mapping[str, str]], keys: tuple[str, str], what: str) 
             raise EducationError(f"Each of the {what} needs {keys[0]} and {keys[1]}.", field=what)
         clean.append(values)
     return clean
+
+
+def templates_visible_to(partner: Organisation) -> QuerySet[ProjectTemplate]:
+    """The catalogue templates a partner may name: the public catalogue, and its own (never another
+    organisation's private templates, which it cannot see)."""
+    return ProjectTemplate.objects.filter(Q(public=True) | Q(organisation=partner))
+
+
+def _template_for(partner: Organisation, value: str) -> ProjectTemplate:
+    refused = EducationError("Choose a template from the public catalogue.", field="template")
+    try:
+        key = uuid.UUID(str(value).strip())
+    except ValueError:
+        raise refused from None
+    found = templates_visible_to(partner).filter(uuid=key).first()
+    if found is None:
+        raise refused
+    return found
 
 
 def _clean_agreement(partner: Organisation, data: AgreementInput) -> tuple[dict[str, Any], list[Skill]]:
@@ -295,7 +316,10 @@ def _clean_agreement(partner: Organisation, data: AgreementInput) -> tuple[dict[
         raise EducationError("Minimum hours must be between 0 and 2,000.", field="min_hours")
     skills: list[Skill] = []
     employer = None
-    if data.scope == AgreementScope.EMPLOYER:
+    template = None
+    if data.scope == AgreementScope.TEMPLATE:
+        template = _template_for(partner, data.template)
+    elif data.scope == AgreementScope.EMPLOYER:
         employer = data.employer
         if employer is None or employer.kind != OrgKind.EMPLOYER:
             raise EducationError("Say which employer's projects the agreement covers.", field="employer")
@@ -305,13 +329,16 @@ def _clean_agreement(partner: Organisation, data: AgreementInput) -> tuple[dict[
         if not slugs or len(skills) != len(slugs):
             raise EducationError("Name at least one skill, from the skill list.", field="skills")
     else:
-        raise EducationError("Choose which work counts: an employer's projects, or projects with given skills.")
+        raise EducationError(
+            "Choose which work counts: projects from a template, an employer's projects, or projects with given skills."
+        )
     if data.employer_cosign and employer is None:
         raise EducationError("Only an agreement about one employer's projects can be co-signed.", field="employer")
     fields = {
         "title": title[:160],
         "scope": data.scope,
         "employer": employer,
+        "template": template,
         "min_hours": data.min_hours,
         "rubric_levels": _pairs(data.rubric_levels, ("criterion", "level"), "rubric_levels"),
         "outcome_map": _pairs(data.outcome_map, ("outcome", "course_outcome"), "outcome_map"),
@@ -362,11 +389,7 @@ def agreement_terms(agreement: CreditAgreement) -> dict[str, Any]:
         "version": agreement.version,
         "partner": {"name": agreement.partner.name, "id": str(agreement.partner.uuid)},
         "title": agreement.title,
-        "covers": (
-            {"employer": agreement.employer.name, "employer_id": str(agreement.employer.uuid)}
-            if agreement.employer
-            else {"skills": sorted(agreement.skills.values_list("slug", flat=True))}
-        ),
+        "covers": _covers(agreement),
         "conditions": {
             "min_hours": agreement.min_hours,
             "rubric_levels": agreement.rubric_levels,
@@ -380,18 +403,29 @@ def agreement_terms(agreement: CreditAgreement) -> dict[str, Any]:
     }
 
 
+def _covers(agreement: CreditAgreement) -> dict[str, Any]:
+    if agreement.scope == AgreementScope.TEMPLATE and agreement.template is not None:
+        return {"template": agreement.template.name, "template_id": str(agreement.template.uuid)}
+    if agreement.employer:
+        return {"employer": agreement.employer.name, "employer_id": str(agreement.employer.uuid)}
+    return {"skills": sorted(agreement.skills.values_list("slug", flat=True))}
+
+
+def scope_in_words(agreement: CreditAgreement) -> str:
+    if agreement.scope == AgreementScope.TEMPLATE and agreement.template is not None:
+        return f"any project started from the template “{agreement.template.name}”"
+    if agreement.employer:
+        return f"any project of {agreement.employer.name}"
+    return "any project with one of the skills " + ", ".join(sorted(agreement.skills.values_list("slug", flat=True)))
+
+
 def render_terms(agreement: CreditAgreement) -> str:
     """Plain-words terms followed by the same terms as canonical JSON (what the hash covers)."""
     terms = agreement_terms(agreement)
     lines = [
         f"Credit agreement: {agreement.title} (version {agreement.version})",
         f"Education partner: {agreement.partner.name}",
-        "Work that counts: "
-        + (
-            f"any project of {agreement.employer.name}"
-            if agreement.employer
-            else "any project with one of the skills " + ", ".join(terms["covers"]["skills"])
-        ),
+        "Work that counts: " + scope_in_words(agreement),
         f"Credit: {agreement.credit_label}" + (f", {agreement.course_name}" if agreement.course_name else ""),
         f"Valid for work completed from {agreement.valid_from:%d %B %Y} to {agreement.valid_until:%d %B %Y}",
         "Conditions:",
@@ -626,7 +660,13 @@ def _agreements_covering(engagement: Engagement, partner_ids: Sequence[int]) -> 
     )
     by_employer = active.filter(scope=AgreementScope.EMPLOYER, employer_id=project.organisation_id)
     by_skill = active.filter(scope=AgreementScope.SKILLS, skills__projects=project)
-    return list((by_employer | by_skill).distinct().select_related("partner"))
+    # A template scope covers only projects started from that very template.
+    by_template = (
+        active.filter(scope=AgreementScope.TEMPLATE, template_id=project.template_id)
+        if project.template_id is not None
+        else active.none()
+    )
+    return list((by_employer | by_skill | by_template).distinct().select_related("partner"))
 
 
 def _decide(claim: CreditClaim, *, status: str, actor: User | None, comment: str, failed: str, automatic: bool) -> None:
@@ -823,6 +863,13 @@ def stack_progress(stacks: Sequence[Stack], approved: Sequence[CreditClaim]) -> 
 # --- transcripts -----------------------------------------------------------------------------------
 
 
+NO_CREDENTIALS_CONSENT = (
+    "A CLR 2.0 transcript must bundle the student's Rung credentials, and this student does not share "
+    "credentials with you. Ask them to tick “Credentials” under what you may see, on their Credit page; "
+    "then issue the transcript again."
+)
+
+
 def issue_transcript(affiliation: Affiliation, *, membership: Membership | None) -> Transcript:
     """A CLR 2.0 transcript of every approved credit, signed as the partner itself (its own DID)."""
     partner = affiliation.partner
@@ -860,12 +907,14 @@ def issue_transcript(affiliation: Affiliation, *, membership: Membership | None)
                 based_on=based_on,
             )
         )
-    if not credentials:
+    if not affiliation.share_credentials:
         # CLR 2.0 requires the bundled credentials, and they are the student's to share.
+        raise EducationError(NO_CREDENTIALS_CONSENT, code="no_consent")
+    if not credentials:
         raise EducationError(
-            "A CLR transcript bundles the student's credentials, and this student does not share them. "
-            "Ask them to share credentials with you first.",
-            code="no_consent",
+            "None of the credentials for this student's approved credit can be bundled: they have not been "
+            "issued yet, or they were revoked. A CLR transcript needs at least one.",
+            code="no_credentials",
         )
     stacks = [
         StackInput(

@@ -138,6 +138,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
     org, membership = selectors.get_partner_for_user(user, slug)
     status = request.GET.get("status", "pending")
     status = status if status in ("pending", "approved", "declined") else "pending"
+    figures = selectors.partner_dashboard(org)
     claims = Paginator(selectors.partner_claims(org, status=status), 25).get_page(
         bounded_int(request.GET.get("page"), default=1, low=1, high=10_000)
     )
@@ -149,7 +150,8 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "can_manage": role_can(membership.role, "edit_org"),
             "can_review": role_can(membership.role, "review"),
-            "figures": selectors.partner_dashboard(org),
+            "figures": figures,
+            "charts": selectors.dashboard_charts(figures),
             "affiliations": selectors.partner_affiliations(org)[:100],
             "agreements": selectors.partner_agreements(org),
             "stacks": org.stacks.all(),
@@ -158,6 +160,7 @@ def partner(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "units": CreditUnit.choices,
             "employers": Organisation.objects.filter(kind=OrgKind.EMPLOYER, verification="verified").order_by("name"),
+            "templates": services.templates_visible_to(org).order_by("name"),
         },
     )
 
@@ -213,6 +216,7 @@ def _agreement_input(post: Any) -> services.AgreementInput:
         scope=scope,
         employer=employer,
         skills=[s.strip() for s in post.get("skills", "").split(",") if s.strip()],
+        template=post.get("template", "") if scope == AgreementScope.TEMPLATE else "",
         course_code=post.get("course_code", ""),
         course_name=post.get("course_name", ""),
         credit_unit=post.get("credit_unit", ""),
@@ -250,6 +254,7 @@ def agreement(request: HttpRequest, agreement_uuid: str) -> HttpResponse:
             "is_partner": membership is not None and membership.organisation_id == found.partner_id,
             "can_sign": membership is not None and role_can(membership.role, "edit_org"),
             "conditions": selectors.conditions_of(found),
+            "covers": services.scope_in_words(found),
             "signatures": found.signatures.select_related("signer", "organisation"),
             "versions": type(found).objects.filter(series=found.series).order_by("-version"),
             "preview": services.render_terms(found) if not found.text else found.text,

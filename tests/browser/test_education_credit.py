@@ -19,7 +19,7 @@ from rung.projects import services as projects
 from rung.projects.tests.conftest import make_input
 from rung.reviews import services as reviews
 from rung.reviews.selectors import rubric_for
-from tests.browser.support import check_page_structure, log_in
+from tests.browser.support import axe_violations, check_page_structure, log_in, overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,11 +104,14 @@ def test_a_student_links_applies_for_credit_completes_and_gets_a_transcript(
     expect(partner.get_by_text("Nia Candidate Confirmed")).to_be_visible()
 
     student.reload()
+    # No credit yet, but the page says up front what a transcript will need.
+    expect(student.get_by_text("For a transcript, share your credentials.")).to_be_visible()
     consent = student.get_by_role("group", name="What University of Example may see")
     for item in ("Credentials", "Rubric results", "Contract hours"):
         consent.get_by_label(item).check()
     student.get_by_role("button", name="Save what they may see").click()
     expect(student.get_by_role("status")).to_contain_text("Saved what University of Example may see")
+    expect(student.get_by_text("For a transcript, share your credentials.")).to_have_count(0)
 
     # 2. She finds the project by its credit, sees the conditions before applying, and applies.
     student.goto("/projects/?flags=credit")
@@ -149,3 +152,34 @@ def test_a_student_links_applies_for_credit_completes_and_gets_a_transcript(
     student.goto("/education/")
     expect(student.get_by_role("link", name="Transcript from University of Example")).to_be_visible()
     expect(student.get_by_role("main")).to_contain_text("Approved")
+
+    # 5. The partner's dashboard draws its charts under the strict CSP (no console errors), each above
+    # its table with the same figures.
+    partner.goto("/education/partners/uni/")
+    partner.wait_for_function(
+        "() => window.Chart && ['chart-credit-by-month', 'chart-credit-status', 'chart-outcomes']"
+        ".every((id) => Chart.getChart(document.getElementById(id)))"
+    )
+    status = partner.get_by_role("table", name="Credit claims by status")
+    expect(status.get_by_role("row", name="Approved 1")).to_be_visible()
+    outcomes = partner.get_by_role("table", name="Completions and credit awarded under each agreement")
+    expect(outcomes.get_by_role("row", name="Work placement credit v1")).to_contain_text("2.5 ECTS")
+    check_page_structure(partner)
+
+    # 6. Every education page, as the partner and as the student, at desktop width and on a phone, with axe.
+    claim_url = f"/education/claims/{claim.uuid}/"
+    pages = {
+        pat.email: ["/education/partners/uni/", f"/education/agreements/{agreement.uuid}/", claim_url],
+        nia.email: ["/education/", claim_url],
+    }
+    for width in (1280, 375):
+        for email, urls in pages.items():
+            audited = new_page(width=width, bypass_csp=True)
+            log_in(audited, email)
+            for url in urls:
+                audited.goto(url)
+                check_page_structure(audited)
+                assert axe_violations(audited) == [], (email, url, width)
+                if width == 375:
+                    assert overflow(audited) == [], (email, url)
+            audited.context.close()

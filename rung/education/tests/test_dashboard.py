@@ -1,7 +1,7 @@
 """The partner dashboard: every figure against a hand count, in a fixed number of queries at two sizes;
 the search's query count stays flat with the credit filter and notes."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -133,3 +133,103 @@ def test_search_with_credit_costs_the_same_at_two_sizes(client, published, pat_m
     assert _search_queries(client, "/projects/?flags=credit") == small
     body = client.get("/projects/?flags=credit").content.decode()
     assert body.count("Counts for credit at University of Example") >= 5
+
+
+# --- charts -----------------------------------------------------------------------------------------
+
+
+def _months_ago(n: int):
+    """Noon on the 15th, n months before this month (safe from month-end and time-zone edges)."""
+    today = timezone.localdate()
+    year, month = today.year, today.month - n
+    while month < 1:
+        year, month = year - 1, month + 12
+    return datetime(year, month, 15, 12, 0, tzinfo=UTC)
+
+
+def test_credit_by_month_and_the_charts_match_a_hand_count(engagement, candidate, rey_m, pat_m, uni):
+    agreement = active_agreement(pat_m)
+    affiliation = affiliate(candidate, rey_m)
+    made = _claims(
+        engagement,
+        agreement,
+        affiliation,
+        [
+            (CreditStatus.APPROVED, True),  # this month, automatically
+            (CreditStatus.APPROVED, False),  # this month, by a reviewer
+            (CreditStatus.APPROVED, False),  # two months ago, by a reviewer
+            (CreditStatus.APPROVED, True),  # thirteen months ago: outside the chart
+            (CreditStatus.DECLINED, False),  # declined: not approved credit
+            (CreditStatus.PENDING, False),
+        ],
+    )
+    for claim, months in zip(made[:5], (0, 0, 2, 13, 0), strict=True):
+        CreditClaim.objects.filter(pk=claim.pk).update(decided_at=_months_ago(months))
+    figures = selectors.partner_dashboard(uni)
+    by_month = figures["by_month"]
+    assert len(by_month) == 12
+    assert by_month[-1]["month"] == timezone.localdate().replace(day=1)
+    # By hand: this month one by a reviewer and one automatically; two months ago one by a reviewer.
+    assert (by_month[-1]["by_reviewer"], by_month[-1]["automatic"], by_month[-1]["total"]) == (1, 1, 2)
+    assert (by_month[-3]["by_reviewer"], by_month[-3]["automatic"], by_month[-3]["total"]) == (1, 0, 1)
+    assert sum(row["total"] for row in by_month) == 3, "the claim of thirteen months ago is outside the chart"
+    charts = {c["id"]: c for c in selectors.dashboard_charts(figures)}
+    month = charts["chart-credit-by-month"]
+    assert month["labels"][-1] == f"{timezone.localdate():%b %Y}"
+    assert month["series"][0]["data"][-3:] == [1, 0, 1]
+    assert month["series"][1]["data"][-3:] == [0, 0, 1]
+    # Four approved (the old one counts as approved), one declined, one pending.
+    assert charts["chart-credit-status"]["series"][0]["data"] == [1, 4, 1]
+    outcomes = charts["chart-outcomes"]
+    assert len(outcomes["labels"]) == 6
+    assert outcomes["labels"][0] == "Work placement credit v1"
+    assert outcomes["series"][0]["data"] == [1, 1, 1, 1, 1, 1]
+    assert outcomes["series"][1]["data"] == [1, 1, 1, 1, 0, 0]
+
+
+def test_the_page_shows_each_chart_with_its_table(client_for, pat, engagement, candidate, rey_m, pat_m, uni):
+    agreement = active_agreement(pat_m)
+    affiliation = affiliate(candidate, rey_m)
+    _claims(engagement, agreement, affiliation, [(CreditStatus.APPROVED, False)])
+    body = client_for(pat).get("/education/partners/uni/").content.decode()
+    for chart in ("chart-credit-by-month", "chart-credit-status", "chart-outcomes"):
+        assert f'<canvas id="{chart}" role="img"' in body
+    assert 'id="pilot-charts"' in body, "the data the shared chart script draws"
+    assert "vendor/chartjs/chart.umd.min.js" in body
+    assert f'<tr><th scope="row">{timezone.localdate():%b %Y}</th><td>1</td><td>0</td><td>1</td></tr>' in body
+    assert '<tr><th scope="row">Approved</th><td>1</td></tr>' in body
+    assert "<td>2.5 ECTS</td>" in body
+
+
+def test_the_api_dashboard_has_credit_by_month(api_for, pat, rey, engagement, candidate, rey_m, pat_m, uni, charlie):
+    agreement = active_agreement(pat_m)
+    affiliation = affiliate(candidate, rey_m)
+    _claims(engagement, agreement, affiliation, [(CreditStatus.APPROVED, True)])
+    data = api_for(rey).get("/api/v1/education/partners/uni/dashboard").json()
+    assert data["by_month"][-1] == {
+        "month": timezone.localdate().replace(day=1).isoformat(),
+        "by_reviewer": 0,
+        "automatic": 1,
+        "total": 1,
+    }
+    assert api_for(charlie).get("/api/v1/education/partners/uni/dashboard").status_code == 404
+
+
+def test_the_dashboard_with_charts_costs_the_same_at_two_sizes(
+    client_for, uni, pat, pat_m, rey_m, engagement, candidate
+):
+    client = client_for(pat)
+    agreement = active_agreement(pat_m)
+    affiliation = affiliate(candidate, rey_m)
+    # One of each kind at the small size too: an empty page of claims costs one query less.
+    _claims(engagement, agreement, affiliation, [(CreditStatus.APPROVED, True), (CreditStatus.PENDING, False)])
+    small = _dashboard_queries(client)
+    made = _claims(
+        engagement,
+        active_agreement(pat_m, title="Second"),
+        affiliation,
+        [(CreditStatus.APPROVED, bool(n % 2)) for n in range(10)] + [(CreditStatus.PENDING, False)] * 3,
+    )
+    for n, claim in enumerate(made):
+        CreditClaim.objects.filter(pk=claim.pk).update(decided_at=_months_ago(n % 5))
+    assert _dashboard_queries(client) == small

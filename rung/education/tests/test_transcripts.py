@@ -117,7 +117,7 @@ def test_without_consent_to_credentials_no_transcript_is_issued(approved, candid
 
     before = IssuedCredential.objects.count()
     services.set_consent(approved, student=candidate, items={"credentials": False})
-    with pytest.raises(services.EducationError, match="does not share them"):
+    with pytest.raises(services.EducationError, match="does not share credentials with you"):
         services.issue_transcript(approved, membership=pat_m)
     assert IssuedCredential.objects.count() == before
 
