@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from rung.audit.models import AppendOnlyError, AuditEvent
-from rung.audit.services import record
+from rung.audit.services import record, record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,23 @@ def test_record_keeps_actor_verb_object_and_data(alice, org):
     )
     assert event.data == {"email": "x@y.example"}
     assert event.ip_address == "10.1.2.3"
+
+
+def test_record_many_writes_one_event_per_object_in_one_insert(alice, org, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        record_many("org.reviewed", actor=alice, items=[(org, {"n": 1}), (alice, {"n": 2})])
+    events = list(AuditEvent.objects.filter(verb="org.reviewed").order_by("data__n"))
+    assert [(e.object_type, e.object_id, e.data) for e in events] == [
+        ("orgs.Organisation", str(org.uuid), {"n": 1}),
+        ("accounts.User", str(alice.uuid), {"n": 2}),
+    ]
+    assert {e.actor_email for e in events} == {alice.email}
+
+
+def test_record_many_of_an_anonymous_actor_names_nobody(org):
+    record_many("org.reviewed", actor=None, items=[(org, {})])
+    event = AuditEvent.objects.get(verb="org.reviewed")
+    assert (event.actor, event.actor_email) == (None, "")
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm(alice):
