@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rung.accounts.models import User
-from rung.audit.services import record
+from rung.audit.models import AuditEvent
 from rung.credentials.bulk import CohortSigner, default_processes
 from rung.credentials.issuer import Signer, issuer_profile
 from rung.credentials.models import (
@@ -33,6 +33,7 @@ from rung.credentials.services import (
     subject_id,
 )
 from rung.credentials.verify import parse_datetime
+from rung.lib.request_context import current_ip
 
 # --- a cohort at once -----------------------------------------------------------------------------
 
@@ -87,6 +88,25 @@ def _allocate_status_indexes(did: str, count: int) -> list[tuple[StatusList, int
             status_list.full = True
             status_list.save(update_fields=["full"])
     return picked
+
+
+def _issued_event(row: IssuedCredential, issued_by: User | None, key_id: str) -> AuditEvent:
+    authenticated = issued_by is not None and issued_by.is_authenticated
+    return AuditEvent(
+        actor=issued_by if authenticated else None,
+        actor_email=issued_by.email if issued_by is not None and authenticated else "",
+        verb="credential.issued",
+        object_type=IssuedCredential._meta.label,
+        object_id=str(row.uuid),
+        object_repr=str(row)[:200],
+        data={
+            "engagement": row.engagement_ref,
+            "recipient": row.recipient.email if row.recipient else "",
+            "key": key_id,
+            "cohort": True,
+        },
+        ip_address=current_ip(),
+    )
 
 
 def issue_cohort(
@@ -215,18 +235,8 @@ def _issue_cohort_batch(
             # Stored while the workers sign what follows, so the writes overlap the signing.
             IssuedCredential.objects.bulk_create(rows)
             ShareLink.objects.bulk_create([ShareLink(credential=row) for row in rows])
-            for row in rows:
-                record(
-                    "credential.issued",
-                    actor=issued_by,
-                    obj=row,
-                    data={
-                        "engagement": row.engagement_ref,
-                        "recipient": row.recipient.email if row.recipient else "",
-                        "key": signer.key_id,
-                        "cohort": True,
-                    },
-                )
+            # The audit events of what was just stored, in one insert (the fields record() writes).
+            AuditEvent.objects.bulk_create([_issued_event(row, issued_by, signer.key_id) for row in rows])
             stored.extend(rows)
             rows.clear()
 
