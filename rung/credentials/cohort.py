@@ -90,25 +90,6 @@ def _allocate_status_indexes(did: str, count: int) -> list[tuple[StatusList, int
     return picked
 
 
-def _issued_event(row: IssuedCredential, issued_by: User | None, key_id: str) -> AuditEvent:
-    authenticated = issued_by is not None and issued_by.is_authenticated
-    return AuditEvent(
-        actor=issued_by if authenticated else None,
-        actor_email=issued_by.email if issued_by is not None and authenticated else "",
-        verb="credential.issued",
-        object_type=IssuedCredential._meta.label,
-        object_id=str(row.uuid),
-        object_repr=str(row)[:200],
-        data={
-            "engagement": row.engagement_ref,
-            "recipient": row.recipient.email if row.recipient else "",
-            "key": key_id,
-            "cohort": True,
-        },
-        ip_address=current_ip(),
-    )
-
-
 def issue_cohort(
     members: Sequence[CohortMember],
     *,
@@ -235,8 +216,29 @@ def _issue_cohort_batch(
             # Stored while the workers sign what follows, so the writes overlap the signing.
             IssuedCredential.objects.bulk_create(rows)
             ShareLink.objects.bulk_create([ShareLink(credential=row) for row in rows])
-            # The audit events of what was just stored, in one insert (the fields record() writes).
-            AuditEvent.objects.bulk_create([_issued_event(row, issued_by, signer.key_id) for row in rows])
+            # One insert for the batch's audit events: the fields audit.services.record writes for one.
+            actor = issued_by if issued_by is not None and issued_by.is_authenticated else None
+            ip_address = current_ip()
+            AuditEvent.objects.bulk_create(
+                [
+                    AuditEvent(
+                        actor=actor,
+                        actor_email=actor.email if actor is not None else "",
+                        verb="credential.issued",
+                        object_type=row._meta.label,
+                        object_id=str(row.uuid),
+                        object_repr=str(row)[:200],
+                        data={
+                            "engagement": row.engagement_ref,
+                            "recipient": row.recipient.email if row.recipient else "",
+                            "key": signer.key_id,
+                            "cohort": True,
+                        },
+                        ip_address=ip_address,
+                    )
+                    for row in rows
+                ]
+            )
             stored.extend(rows)
             rows.clear()
 

@@ -2,11 +2,6 @@
 
 Every credential Rung issues must pass it before it is stored, and the verifier reports its
 findings for any Open Badges credential it is shown.
-
-Two validators of the same schema: jsonschema-rs (compiled, ~100 times faster) answers "does it
-conform?", which is all issuing asks of a credential that conforms; the python jsonschema package
-then words the problems (path and message) for the few that do not. Both check the "date" and
-"date-time" formats; tests/test_schema_agreement.py checks that they accept and reject alike.
 """
 
 import json
@@ -34,13 +29,11 @@ def _validator() -> jsonschema.Draft201909Validator:
 
 @cache
 def _fast_validator() -> jsonschema_rs.Draft201909Validator:
+    # The compiled validator answers "conforms or not" in microseconds; the plain-words messages
+    # still come from python-jsonschema, asked only when this one finds a problem (the two agree:
+    # tests/test_schema_agree.py).
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema_rs.Draft201909Validator(schema, validate_formats=True)
-
-
-def conforms(document: Any) -> bool:
-    """Whether the document follows the OB 3.0 schema (the compiled validator; no messages)."""
-    return bool(_fast_validator().is_valid(document))
 
 
 def is_open_badge(document: object) -> bool:
@@ -58,7 +51,7 @@ def _where(error: jsonschema.ValidationError) -> str:
 
 def schema_errors(document: Any) -> list[str]:
     """Plain-words problems the OB 3.0 schema finds (empty when the document conforms)."""
-    if conforms(document):
+    if _fast_validator().is_valid(document):
         return []
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     messages = [f"{_where(error)}: {error.message[:300]}" for error in errors[:MAX_REPORTED_ERRORS]]

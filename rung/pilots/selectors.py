@@ -32,7 +32,7 @@ from scipy.stats import binomtest
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationEvent, ApplicationStatus
 from rung.engagements.models import Engagement, EngagementMilestone, EngagementStatus, MilestoneStatus
-from rung.ledger.models import AccountKind, Entry, Payout, PayoutStatus, TransactionKind
+from rung.ledger.models import AccountKind, Entry, LedgerTransaction, Payout, PayoutStatus, TransactionKind
 from rung.lib.errors import NotFound, PermissionDenied
 from rung.mentoring.models import Pairing, PairingStatus
 from rung.orgs.models import Membership, Organisation, role_can
@@ -149,20 +149,30 @@ def _percentiles(values: QuerySet[Any], *, expression: Any, ps: tuple[float, ...
 
 @dataclass(frozen=True)
 class Scope:
-    """What a dashboard counts: the applications and engagements of some projects."""
+    """What a dashboard counts: the applications and engagements of some projects.
+
+    `project_ids` is the pilot's row of project ids (read from the pilot's own link table, so that
+    every query starts from its few projects), or None for every project on the platform (which then
+    filters nothing)."""
 
     projects: QuerySet[Project]
     label: str
+    project_ids: QuerySet[Any] | None = None
 
     def applications(self) -> QuerySet[Application]:
-        return Application.objects.filter(project__in=self.projects.order_by().values("pk"))
+        if self.project_ids is None:
+            return Application.objects.all()
+        return Application.objects.filter(project_id__in=self.project_ids)
 
     def engagements(self) -> QuerySet[Engagement]:
-        return Engagement.objects.filter(project__in=self.projects.order_by().values("pk"))
+        if self.project_ids is None:
+            return Engagement.objects.all()
+        return Engagement.objects.filter(project_id__in=self.project_ids)
 
 
 def scope_for_pilot(pilot: Pilot) -> Scope:
-    return Scope(projects=Project.objects.filter(pilots=pilot), label=pilot.name)
+    ids = Pilot.projects.through.objects.filter(pilot_id=pilot.pk).values("project_id")
+    return Scope(projects=Project.objects.filter(pk__in=ids), label=pilot.name, project_ids=ids)
 
 
 def scope_for_platform() -> Scope:
@@ -288,23 +298,39 @@ def diversity_fields() -> list[str]:
     return [f for f in settings.PILOTS_DIVERSITY_FIELDS if f in DIVERSITY_FIELDS]
 
 
-def diversity(scope: Scope) -> list[DiversityTable]:
-    """Per asked question, the funnel per answer. One query: the funnel grouped by every asked answer
-    at once (each person has one combination, so a group's count is the sum over the combinations
-    that share its answer — a sum over at most a few hundred groups, whatever the data size)."""
-    stage_keys = [k for k, _ in FUNNEL_STAGES]
+def _diversity_rows(scope: Scope) -> list[dict[str, Any]] | None:
+    """The funnel grouped by every asked answer at once, or None if no question is asked. One query."""
     names = diversity_fields()
     if not names:
-        return []
+        return None
     answers = {
         f"g_{name}": Coalesce(
             Subquery(DiversityAnswers.objects.filter(user=OuterRef("candidate")).values(name)[:1]), Value("")
         )
         for name in names
     }
-    rows = list(
+    return list(
         _funnel_rows(scope).annotate(**answers).values(*answers).annotate(**_funnel_counts()).order_by(*answers)
     )
+
+
+def _funnel_from_groups(rows: list[dict[str, Any]]) -> list[FunnelStage]:
+    """The whole funnel as the sum of the groups: each person has one combination of answers (the
+    answers depend on the person alone), so distinct people add up across the groups."""
+    return _stages({k: sum(r[k] or 0 for r in rows) for k, _ in FUNNEL_STAGES})
+
+
+def diversity(scope: Scope, rows: list[dict[str, Any]] | None = None) -> list[DiversityTable]:
+    """Per asked question, the funnel per answer. One query (none if `rows` are given): the funnel
+    grouped by every asked answer at once (each person has one combination, so a group's count is the
+    sum over the combinations that share its answer — a sum over at most a few hundred groups,
+    whatever the data size)."""
+    stage_keys = [k for k, _ in FUNNEL_STAGES]
+    if rows is None:
+        rows = _diversity_rows(scope)
+    if rows is None:
+        return []
+    names = diversity_fields()
     tables: list[DiversityTable] = []
     for name in names:
         question, choices = DIVERSITY_FIELDS[name]
@@ -528,23 +554,36 @@ class Cost:
 
 def cost(scope: Scope, *, completed: int, hired: int) -> list[Cost]:
     """What the scope spent, per currency, from the ledger: stipends released to interns, kill fees,
-    and the platform fee charged when its projects were funded. One query."""
-    engagements = scope.engagements().values("uuid")
+    and the platform fee charged when its projects were funded. Two queries, each starting from the
+    scope's own transactions (found through their engagement or project index): an OR across the
+    join would read the whole ledger."""
+    engagements = scope.engagements().order_by().values("uuid")
     projects = scope.projects.order_by().values("uuid")
-    stipends = Q(transaction__kind=TransactionKind.RELEASE, account__kind=AccountKind.INTERN_PAYABLE)
-    kill = Q(transaction__kind=TransactionKind.KILL_FEE, account__kind=AccountKind.INTERN_PAYABLE)
-    fees = Q(account__kind=AccountKind.PLATFORM_FEES, transaction__project_uuid__in=projects)
-    rows = (
-        Entry.objects.filter(((stipends | kill) & Q(transaction__engagement_uuid__in=engagements)) | fees)
+    paid = LedgerTransaction.objects.filter(
+        kind__in=(TransactionKind.RELEASE, TransactionKind.KILL_FEE), engagement_uuid__in=engagements
+    ).values("pk")
+    funded = LedgerTransaction.objects.filter(project_uuid__in=projects).values("pk")
+    found: dict[str, dict[str, int]] = {}
+    for r in (
+        Entry.objects.filter(account__kind=AccountKind.INTERN_PAYABLE, transaction__in=paid)
         .values("currency")
         .annotate(
-            s=Coalesce(Sum("amount_minor", filter=stipends), 0),
-            k=Coalesce(Sum("amount_minor", filter=kill), 0),
-            f=Coalesce(Sum("amount_minor", filter=Q(account__kind=AccountKind.PLATFORM_FEES)), 0),
+            s=Coalesce(Sum("amount_minor", filter=Q(transaction__kind=TransactionKind.RELEASE)), 0),
+            k=Coalesce(Sum("amount_minor", filter=Q(transaction__kind=TransactionKind.KILL_FEE)), 0),
         )
-        .order_by("currency")
-    )
-    return [Cost(r["currency"], int(r["s"]), int(r["k"]), int(r["f"]), completed, hired) for r in rows]
+        .order_by()
+    ):
+        found.setdefault(r["currency"], {"s": 0, "k": 0, "f": 0}).update(s=r["s"], k=r["k"])
+    for fee in (
+        Entry.objects.filter(account__kind=AccountKind.PLATFORM_FEES, transaction__in=funded)
+        .values("currency")
+        .annotate(f=Sum("amount_minor"))
+        .order_by()
+    ):
+        found.setdefault(fee["currency"], {"s": 0, "k": 0, "f": 0})["f"] = fee["f"]
+    return [
+        Cost(currency, int(v["s"]), int(v["k"]), int(v["f"]), completed, hired) for currency, v in sorted(found.items())
+    ]
 
 
 # --- mentoring ---------------------------------------------------------------------------------
@@ -624,8 +663,7 @@ def over_time(scope: Scope) -> list[Month]:
         .annotate(n=Count("pk")),
         "completed",
     )
-    completed_here = Engagement.objects.filter(
-        project__in=scope.projects.order_by().values("pk"),
+    completed_here = scope.engagements().filter(
         status=EngagementStatus.COMPLETED,
         candidate=OuterRef("candidate"),
         project__organisation=OuterRef("organisation"),
@@ -708,8 +746,10 @@ def _goals(pilot: Pilot, board: Dashboard) -> list[Goal]:
 
 
 def dashboard(scope: Scope, *, pilot: Pilot | None = None) -> Dashboard:
-    """Every figure of one scope, in a fixed number of queries."""
-    stages = funnel(scope)
+    """Every figure of one scope, in a fixed number of queries. The funnel is the sum of the diversity
+    groups when questions are asked (one query for both), else its own query."""
+    groups = _diversity_rows(scope)
+    stages = funnel(scope) if groups is None else _funnel_from_groups(groups)
     completed = next(s.count for s in stages if s.key == "completed")
     hired = next(s.count for s in stages if s.key == "hired")
     board = Dashboard(
@@ -720,7 +760,7 @@ def dashboard(scope: Scope, *, pilot: Pilot | None = None) -> Dashboard:
         timeliness=timeliness(scope),
         cost=cost(scope, completed=completed, hired=hired),
         mentoring=mentoring(scope),
-        diversity=diversity(scope),
+        diversity=diversity(scope, groups),
         months=over_time(scope),
         pilot=pilot,
     )

@@ -1,4 +1,5 @@
-"""An employer builds a career ladder, moves an intern up, records an interview and a hire; the
+"""Issue #16 in one walk: an employer builds a career ladder and starts a pilot over its project and
+that ladder, moves an intern up, records an interview and a hire and reads the pilot's dashboard; the
 intern sees where they stand on their dashboard and confirms the outcome (desktop and 375 px)."""
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from rung.accounts.models import User
 from rung.orgs.models import Membership, Organisation, OrgKind, Role, Verification
 from rung.outcomes.models import CandidateResponse, Outcome
 from rung.pathways.models import Decision
+from rung.pilots.models import Pilot
 from rung.projects import services as projects
 from rung.projects.tests.conftest import make_input
 from rung.reviews.tests.conftest import accept, all_scores, milestones, review, sign_both, start_now, submit
@@ -82,6 +84,29 @@ def test_from_a_micro_internship_to_a_hire(new_page, world, screenshot_dir: Path
     )
     assert Decision.objects.get().reason == "Clear, careful work on the survey."
 
+    # The pilot: this project and this ladder, with goals.
+    employer.goto("/pilots/orgs/acme/")
+    check_page_structure(employer)
+    employer.get_by_role("link", name="Start a pilot").click()
+    today = timezone.now().date()
+    employer.get_by_label("Name").fill("Survey pilot")
+    employer.get_by_label("Starts on").fill((today - timedelta(days=60)).isoformat())
+    employer.get_by_label("Ends on").fill((today + timedelta(days=120)).isoformat())
+    employer.get_by_label("Clean and chart our volunteer survey").check()
+    employer.get_by_label("Career pathway").select_option(label="Junior analyst ladder")
+    employer.get_by_label("Interview conversion target (%)").fill("50")
+    employer.get_by_label("Hired within six months target (%)").fill("30")
+    employer.get_by_role("button", name="Start the pilot").click()
+    expect(employer.get_by_role("heading", level=1, name="Survey pilot")).to_be_visible()
+    pilot = Pilot.objects.get(name="Survey pilot")
+    assert pilot.pathway is not None
+    assert pilot.pathway.title == "Junior analyst ladder"
+    assert pilot.projects.get().title == "Clean and chart our volunteer survey"
+    # Nobody has been interviewed yet: the funnel stops at the completed work.
+    funnel = employer.get_by_role("table", name="From application to hire")
+    expect(funnel.get_by_role("row", name="Completed 1", exact=False)).to_be_visible()
+    expect(funnel.get_by_role("row").filter(has_text="Interviewed for a role")).to_contain_text("0")
+
     # The interview, then the hire.
     employer.goto("/outcomes/orgs/acme/")
     check_page_structure(employer)
@@ -102,6 +127,14 @@ def test_from_a_micro_internship_to_a_hire(new_page, world, screenshot_dir: Path
     screenshot(employer, screenshot_dir, "pathway-employer-outcomes.png")
     outcome.refresh_from_db()
     assert (outcome.stage, outcome.start_date) == ("hired", start)
+
+    # The dashboard now counts the interview and the hire within six months of the work.
+    employer.goto(f"/pilots/orgs/acme/{pilot.uuid}/")
+    funnel = employer.get_by_role("table", name="From application to hire")
+    for stage in ("Applied", "Started", "Completed", "Interviewed for a role", "Hired within six months"):
+        expect(funnel.get_by_role("row").filter(has_text=stage).get_by_role("cell").first).to_have_text("1")
+    assert axe_violations(employer) == []
+    screenshot(employer, screenshot_dir, "pathway-pilot-dashboard.png")
 
     # The intern, on a phone: where they stand, and the outcome to confirm.
     intern = new_page(width=375, height=800, bypass_csp=True)
