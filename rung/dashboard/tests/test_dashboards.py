@@ -146,3 +146,28 @@ def test_the_dashboard_costs_the_same_few_queries_for_many_projects(
         response = client.get("/")
     assert response.status_code == 200
     assert "Project 11" in response.content.decode()
+
+
+def test_candidates_employers_and_mentors_get_one_showcase_item_that_also_leads_to_recognition(
+    client_for, alice, charlie, org
+):
+    meera = make_user("meera@acme.example", "Meera Mentor")
+    Membership.objects.create(organisation=org, user=meera, role=Role.MENTOR)
+    for person in (charlie, alice, meera):
+        client = client_for(person)
+        nav = _nav(client.get("/").content.decode())
+        assert f'href="{reverse("showcase:index")}"' in nav
+        assert reverse("recognition:home") not in nav  # grouped under the showcase item
+        showcase = client.get(reverse("showcase:index")).content.decode()
+        assert f'href="{reverse("showcase:index")}" aria-current="page">Showcase' in _nav(showcase)
+        assert f'href="{reverse("recognition:home")}"' in showcase  # the showcase page leads on to recognition
+        recognition = client.get(reverse("recognition:home")).content.decode()
+        assert f'href="{reverse("showcase:index")}" aria-current="page">Showcase' in _nav(recognition)
+        assert f'href="{reverse("recognition:home")}" aria-current="page">Recognition' in recognition
+    assert len(_nav(client_for(alice).get("/").content.decode()).split("<li>")) - 1 < 11  # the employer budget holds
+
+
+def test_a_visitor_finds_the_showcase_but_no_recognition_link(client):
+    body = client.get(reverse("showcase:index")).content.decode()
+    assert f'href="{reverse("showcase:index")}" aria-current="page">Showcase' in _nav(body)
+    assert reverse("recognition:home") not in body
