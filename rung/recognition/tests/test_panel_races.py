@@ -84,7 +84,7 @@ def _slow_recalibration(monkeypatch) -> None:
 def _finalise_later(nomination_round: NominationRound, nomination: Nomination, alice) -> Callable[[], object]:
     def job() -> object:
         time.sleep(0.2)  # the scorers are inside their transactions by now
-        return services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status
+        return services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status.value
 
     return job
 
@@ -155,9 +155,7 @@ def test_first_scores_arriving_while_the_round_is_finalised(scoring, bob, pat, a
 def test_the_same_panelist_submitting_twice_at_once_makes_one_score(scoring, bob) -> None:
     nomination_round, nomination = scoring
     outcomes = race(
-        *[
-            lambda: services.score_nomination(nomination, panelist=bob, levels=_levels(nomination_round, 3, 3)).points
-        ]
+        *[lambda: services.score_nomination(nomination, panelist=bob, levels=_levels(nomination_round, 3, 3)).points]
         * 4
     )
     assert outcomes == ["9"] * 4
@@ -171,15 +169,16 @@ def test_finalising_twice_at_once_publishes_once_and_awards_once(scoring, bob, p
     for panelist in (bob, pat):
         services.score_nomination(nomination, panelist=panelist, levels=_levels(nomination_round, 3, 3))
     outcomes = race(
-        *[lambda: services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status] * 3
+        *[lambda: services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status.value]
+        * 3
     )
     assert sorted(outcomes) == sorted(["'finalised'", "invalid_transition", "invalid_transition"])
     nomination_round.refresh_from_db()
     nomination.refresh_from_db()
     assert nomination_round.status == RoundStatus.FINALISED
-    assert list(nomination_round.history.filter(to_status=RoundStatus.FINALISED).values_list("to_status", flat=True)) == [
-        "finalised"
-    ]
+    assert list(
+        nomination_round.history.filter(to_status=RoundStatus.FINALISED).values_list("to_status", flat=True)
+    ) == ["finalised"]
     assert nomination.outcome == Outcome.WINNER
     assert nomination.award is not None
     assert IssuedCredential.objects.filter(as_award__isnull=False).count() == 1
