@@ -533,6 +533,10 @@ def score_nomination(
     now = timezone.now()
     with transaction.atomic():
         locked = Nomination.objects.select_for_update(of=("self",)).select_related("round").get(pk=nomination.pk)
+        # Re-read under the nomination's lock: finalising locks every nomination of the round, so a score
+        # either lands before finalising reads the scores or sees the round finalised and is refused.
+        if locked.round.status != RoundStatus.SCORING:
+            raise RecognitionError("The panel scores only while the round is in scoring.", code="invalid_transition")
         score, created = PanelScore.objects.get_or_create(
             nomination=locked,
             panelist=panelist,
@@ -567,10 +571,10 @@ def score_nomination(
 def confirm_score(nomination: Nomination, *, panelist: User) -> PanelScore:
     """After a calibration flag, a panelist keeps their score as it is (after the discussion)."""
     with transaction.atomic():
-        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        locked = Nomination.objects.select_for_update(of=("self",)).select_related("round").get(pk=nomination.pk)
         if locked.flagged_at is None:
             raise RecognitionError("This nomination is not flagged for calibration.", code="not_flagged")
-        if nomination.round.status != RoundStatus.SCORING:
+        if locked.round.status != RoundStatus.SCORING:
             raise RecognitionError("The round is not in scoring.", code="invalid_transition")
         score = PanelScore.objects.select_for_update().filter(nomination=locked, panelist=panelist).first()
         if score is None:
@@ -635,6 +639,8 @@ def finalise_round(
         locked = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
         if locked.status != RoundStatus.SCORING:
             raise RecognitionError("Only a round in scoring can be finalised.", code="invalid_transition")
+        # Wait for scores and confirmations in flight (they lock their nomination), then read them all.
+        list(Nomination.objects.select_for_update().filter(round=locked).values_list("pk", flat=True))
         problems = finalisation_problems(locked)
         if problems:
             raise RecognitionError("The round cannot be finalised yet: " + " ".join(problems), code="not_ready")
@@ -649,7 +655,8 @@ def finalise_round(
             raise RecognitionError(f"This round names at most {locked.winners_count} winner(s).", field="decisions")
         for d in decisions:
             _clean(d.reason, what="the reason for each result", field="decisions", low=10, high=2000)
-        _move_round(nomination_round, RoundStatus.FINALISED, actor=actor)
+        locked = _move_round(locked, RoundStatus.FINALISED, actor=actor)
+        nomination_round.status, nomination_round.finalised_at = locked.status, locked.finalised_at
         now = timezone.now()
         winner_ids = {nominations[d.nomination.pk].nominee_id for d in winners}
         for d in decisions:
