@@ -254,7 +254,7 @@ def licences_of(organisation: Organisation, user: User) -> list[TemplateLicence]
     """The template licences an organisation holds, for its members and staff."""
     if not user.is_staff and not Membership.objects.filter(organisation=organisation, user=user).exists():
         raise PermissionDenied("Only members of this organisation can see its licences.")
-    return list(TemplateLicence.objects.filter(buyer=organisation).select_related("template"))
+    return list(TemplateLicence.objects.filter(buyer=organisation).select_related("template", "buyer"))
 
 
 def may_see_licence(user: User, licence: TemplateLicence) -> bool:

@@ -252,7 +252,7 @@ class RubricDefinitionOut(Schema):
 
 class TemplatePriceIn(Schema):
     price: str = Field(max_length=30, description='The price, e.g. "200.00"; "0" makes the template free')
-    currency: str = Field("", max_length=3, description="ISO 4217 code; needed for a price above zero")
+    currency: str = Field(max_length=3, description="ISO 4217 code, e.g. EUR (sent with a price of 0 too)")
     permitted_use: str = Field("", max_length=4000, description="What a buyer may do with the template")
     attribution: str = Field("", max_length=400, description="How a buyer credits the author")
 
