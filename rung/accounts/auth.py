@@ -23,7 +23,11 @@ _BEARER_CREDENTIALS = re.compile(r"^(?P<scheme>[!#$%&'*+.^_`|~0-9A-Za-z-]+) +(?P
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API_ROOT = "/api/v1/"
 # Paths (below /api/v1/) whose operations touch money or credentials wherever their router is.
-_MONEY = re.compile(r"^(money/|payout-details$|projects/[^/]+/fund$|engagements/[^/]+/cancel(lation)?$)")
+# Template licences are sales through the ledger: pricing, buying and reading them need `money`.
+_MONEY = re.compile(
+    r"^(money/|payout-details$|projects/[^/]+/fund$|engagements/[^/]+/cancel(lation)?$"
+    r"|projects/templates/(licences(/|$)|[^/]+/(price|licences)$))"
+)
 # Endorsements and a round's results are signed credentials too (EndorsementCredential, the award),
 # so they need the scope wherever their router sits.
 _CREDENTIALS = re.compile(r"^(credentials(/|$)|recognition/endorsements(/|$)|recognition/rounds/[^/]+/finalise$)")

@@ -1,3 +1,4 @@
+import json
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -9,8 +10,8 @@ from rung.lib.errors import DomainError, NotFound
 from rung.lib.money import format_money, from_minor
 from rung.orgs.models import Membership
 from rung.orgs.selectors import get_org_for_user
-from rung.projects import selectors, services
-from rung.projects.models import Project, Rubric
+from rung.projects import licences, selectors, services
+from rung.projects.models import Project, ProjectTemplate, Rubric, TemplateLicence
 from rung.projects.schemas import (
     DuplicateIn,
     FundingOut,
@@ -23,6 +24,10 @@ from rung.projects.schemas import (
     RubricLevelOut,
     SearchIn,
     SearchOut,
+    TemplateLicenceBuyIn,
+    TemplateLicenceOut,
+    TemplatePriceIn,
+    TemplatePriceOut,
 )
 
 router = Router(tags=["projects"])
@@ -225,3 +230,99 @@ def create_rubric(request: HttpRequest, payload: RubricIn) -> Status[RubricDefin
         ],
     )
     return Status(201, _rubric_out(rubric))
+
+
+# --- Paid templates (docs/projects.md "Paid templates") ------------------------------------------
+
+
+def _template_price_out(t: ProjectTemplate) -> TemplatePriceOut:
+    return TemplatePriceOut(
+        uuid=t.uuid,
+        name=t.name,
+        paid=t.is_paid,
+        price=format_money(t.price_minor, t.currency) if t.is_paid else "",
+        currency=t.currency,
+        permitted_use=t.permitted_use,
+        attribution=t.attribution,
+        fee_percent=t.fee_percent,
+    )
+
+
+def _licence_out(lic: TemplateLicence) -> TemplateLicenceOut:
+    return TemplateLicenceOut(
+        uuid=lic.uuid,
+        template=lic.template.uuid,
+        template_name=lic.template.name,
+        organisation=lic.buyer.slug,
+        price=format_money(lic.price_minor, lic.currency),
+        currency=lic.currency,
+        author_share=format_money(lic.author_minor, lic.currency),
+        fee_share=format_money(lic.fee_minor, lic.currency),
+        bought_at=lic.bought_at,
+        record=json.loads(lic.record_text),
+        record_text=lic.record_text,
+        signature=lic.signature,
+        verification_method=lic.verification_method,
+        verified=licences.verify_record(lic),
+    )
+
+
+@router.put(
+    "/templates/{uuid:template_uuid}/price",
+    response={200: TemplatePriceOut, **ERRORS},
+    summary="Set a template's price and terms (its author's managers, or staff for Rung's own)",
+    description="A price of 0 makes the template free. Licences already bought keep their price and terms.",
+)
+def set_template_price(request: HttpRequest, template_uuid: UUID, payload: TemplatePriceIn) -> TemplatePriceOut:
+    user = request_user(request)
+    template = licences.visible_template(user, str(template_uuid))
+    template = licences.set_template_price(
+        template,
+        actor=user,
+        price=payload.price.strip() or "0",
+        currency=payload.currency.strip(),
+        permitted_use=payload.permitted_use,
+        attribution=payload.attribution,
+    )
+    return _template_price_out(template)
+
+
+@router.post(
+    "/templates/{uuid:template_uuid}/licences",
+    response={200: TemplateLicenceOut, 201: TemplateLicenceOut, **ERRORS},
+    summary="Buy a licence to a paid template for an organisation",
+    description="Paid from the organisation's Rung balance, topped up through the payment provider when it "
+    "holds too little. 201 with the signed licence record; 200 with the same record when it already holds one.",
+)
+def buy_template_licence(
+    request: HttpRequest, template_uuid: UUID, payload: TemplateLicenceBuyIn
+) -> Status[TemplateLicenceOut]:
+    user = request_user(request)
+    template = licences.visible_template(user, str(template_uuid))
+    org, _ = get_org_for_user(user, payload.organisation)
+    held = licences.licence_for(template, org)
+    licence = held or licences.buy_template_licence(template, buyer=org, actor=user)
+    return Status(200 if held else 201, _licence_out(licence))
+
+
+@router.get(
+    "/templates/licences",
+    response={200: list[TemplateLicenceOut], **ERRORS},
+    summary="The template licences an organisation holds (its members and staff)",
+)
+def list_template_licences(request: HttpRequest, organisation: str) -> list[TemplateLicenceOut]:
+    user = request_user(request)
+    org, _ = get_org_for_user(user, organisation)
+    return [_licence_out(lic) for lic in licences.licences_of(org, user)]
+
+
+@router.get(
+    "/templates/licences/{uuid:licence_uuid}",
+    response={200: TemplateLicenceOut, **ERRORS},
+    summary="One template licence and its signed record (the buyer's members and staff)",
+)
+def get_template_licence(request: HttpRequest, licence_uuid: UUID) -> TemplateLicenceOut:
+    licence = TemplateLicence.objects.select_related("template", "buyer").filter(uuid=licence_uuid).first()
+    if licence is None or not licences.may_see_licence(request_user(request), licence):
+        raise NotFound("No such licence.")
+    return _licence_out(licence)

@@ -21,7 +21,7 @@ from rung.audit.services import record
 from rung.credentials.issuer import signer_for
 from rung.ledger import licensing as ledger_licensing
 from rung.ledger.providers import PaymentProvider
-from rung.lib.errors import DomainError, PermissionDenied
+from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import MoneyError, format_money, percent_of, to_minor
 from rung.lib.validation import amount_problem, currency_problem
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
@@ -96,6 +96,21 @@ def set_template_price(
             obj=template,
             data={"price_minor": price_minor, "currency": template.currency, "fee_percent": template.fee_percent},
         )
+    return template
+
+
+def visible_template(user: User, template_uuid: str) -> ProjectTemplate:
+    """A template the user may look at: a public one, one of their organisations' own, or any for staff.
+    Any other is NotFound, so whether it exists is not theirs to learn."""
+    template = ProjectTemplate.objects.select_related("organisation").filter(uuid=template_uuid).first()
+    if template is None:
+        raise NotFound("No such template.")
+    own = (
+        template.organisation_id is not None
+        and Membership.objects.filter(organisation_id=template.organisation_id, user=user).exists()
+    )
+    if not (template.public or own or user.is_staff):
+        raise NotFound("No such template.")
     return template
 
 
@@ -239,7 +254,7 @@ def licences_of(organisation: Organisation, user: User) -> list[TemplateLicence]
     """The template licences an organisation holds, for its members and staff."""
     if not user.is_staff and not Membership.objects.filter(organisation=organisation, user=user).exists():
         raise PermissionDenied("Only members of this organisation can see its licences.")
-    return list(TemplateLicence.objects.filter(buyer=organisation).select_related("template"))
+    return list(TemplateLicence.objects.filter(buyer=organisation).select_related("template", "buyer"))
 
 
 def may_see_licence(user: User, licence: TemplateLicence) -> bool:

@@ -245,3 +245,45 @@ class RubricDefinitionOut(Schema):
     description: str
     library: bool
     criteria: list[RubricCriterionOut]
+
+
+# --- Paid templates ---------------------------------------------------------------------------
+
+
+class TemplatePriceIn(Schema):
+    price: str = Field(max_length=30, description='The price, e.g. "200.00"; "0" makes the template free')
+    currency: str = Field(max_length=3, description="ISO 4217 code, e.g. EUR (sent with a price of 0 too)")
+    permitted_use: str = Field("", max_length=4000, description="What a buyer may do with the template")
+    attribution: str = Field("", max_length=400, description="How a buyer credits the author")
+
+
+class TemplatePriceOut(Schema):
+    uuid: UUID
+    name: str
+    paid: bool
+    price: str = Field(description='"" for a free template')
+    currency: str
+    permitted_use: str
+    attribution: str
+    fee_percent: int = Field(description="Rung's share of each licence")
+
+
+class TemplateLicenceBuyIn(Schema):
+    organisation: Slug = Field(description="The organisation that buys the licence")
+
+
+class TemplateLicenceOut(Schema):
+    uuid: UUID
+    template: UUID
+    template_name: str
+    organisation: str
+    price: str
+    currency: str
+    author_share: str
+    fee_share: str
+    bought_at: datetime
+    record: dict[str, Any] = Field(description="The licence record as Rung signed it")
+    record_text: str = Field(description="The exact signed text (canonical JSON)")
+    signature: str = Field(description="Ed25519 over record_text, base64url")
+    verification_method: str
+    verified: bool = Field(description="Whether the stored record is exactly what Rung signed")
