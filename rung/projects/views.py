@@ -550,17 +550,10 @@ def rubrics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_template(request: HttpRequest, template_uuid: UUID) -> ProjectTemplate:
-    user = request_user(request)
-    template = ProjectTemplate.objects.select_related("organisation").filter(uuid=template_uuid).first()
-    if template is None:
-        raise Http404("No such template")
-    own = (
-        template.organisation_id is not None
-        and Membership.objects.filter(organisation_id=template.organisation_id, user=user).exists()
-    )
-    if not (template.public or own or user.is_staff):
-        raise Http404("No such template")
-    return template
+    try:
+        return licences.visible_template(request_user(request), str(template_uuid))
+    except NotFound:
+        raise Http404("No such template") from None
 
 
 @login_required
