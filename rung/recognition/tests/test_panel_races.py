@@ -84,7 +84,7 @@ def _slow_recalibration(monkeypatch) -> None:
 def _finalise_later(nomination_round: NominationRound, nomination: Nomination, alice) -> Callable[[], object]:
     def job() -> object:
         time.sleep(0.2)  # the scorers are inside their transactions by now
-        return services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status.value
+        return str(services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status)
 
     return job
 
@@ -169,7 +169,7 @@ def test_finalising_twice_at_once_publishes_once_and_awards_once(scoring, bob, p
     for panelist in (bob, pat):
         services.score_nomination(nomination, panelist=panelist, levels=_levels(nomination_round, 3, 3))
     outcomes = race(
-        *[lambda: services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status.value]
+        *[lambda: str(services.finalise_round(nomination_round, actor=alice, decisions=_decisions(nomination)).status)]
         * 3
     )
     assert sorted(outcomes) == sorted(["'finalised'", "invalid_transition", "invalid_transition"])
