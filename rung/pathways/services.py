@@ -217,9 +217,14 @@ def move_up(pathway: Pathway, *, candidate: User, actor: User, reason: str, to_p
 
 
 def archive_pathway(pathway: Pathway, *, actor: User) -> Pathway:
+    """Take the ladder out of the active lists and the candidates' dashboards. Nothing is deleted:
+    the steps, positions and decisions stay readable on the ladder's page; nobody moves up on it."""
     _check(actor, pathway.organisation, "post_projects")
-    if pathway.archived_at is None:
-        Pathway.objects.filter(pk=pathway.pk).update(archived_at=timezone.now())
-        pathway.refresh_from_db()
+    with transaction.atomic():
+        # Compare-and-set: of two archivings sent at once, one wins and the other is told.
+        changed = Pathway.objects.filter(pk=pathway.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+        if not changed:
+            raise PathwayError("This ladder is already archived.")
+        pathway.refresh_from_db(fields=["archived_at"])
         record("pathway.archived", actor=actor, obj=pathway)
     return pathway
