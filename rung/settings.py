@@ -382,6 +382,10 @@ SUBMISSION_MAX_FILE_MB = env_int("SUBMISSION_MAX_FILE_MB", 20)
 SUBMISSION_ALLOWED_TYPES = env_list(
     "SUBMISSION_ALLOWED_TYPES", ["pdf", "png", "jpg", "jpeg", "txt", "md", "csv", "zip", "docx", "xlsx", "pptx"]
 )
+# A candidate's profile photo: PNG or JPEG up to this size, re-encoded as a JPEG no larger than
+# PROFILE_PHOTO_MAX_PX on its longer side (which also drops EXIF, GPS and any hidden payload).
+PROFILE_PHOTO_MAX_MB = env_int("PROFILE_PHOTO_MAX_MB", 5)
+PROFILE_PHOTO_MAX_PX = env_int("PROFILE_PHOTO_MAX_PX", 512)
 # Two-sided ratings are shown to the other side when both are in, or this many days after the
 # engagement ended, whichever comes first; the rating window closes then.
 RATING_REVEAL_DAYS = env_int("RATING_REVEAL_DAYS", 14)

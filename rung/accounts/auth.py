@@ -24,7 +24,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API_ROOT = "/api/v1/"
 # Paths (below /api/v1/) whose operations touch money or credentials wherever their router is.
 _MONEY = re.compile(r"^(money/|payout-details$|projects/[^/]+/fund$|engagements/[^/]+/cancel(lation)?$)")
-_CREDENTIALS = re.compile(r"^credentials(/|$)")
+# Endorsements and a round's results are signed credentials too (EndorsementCredential, the award),
+# so they need the scope wherever their router sits.
+_CREDENTIALS = re.compile(r"^(credentials(/|$)|recognition/endorsements(/|$)|recognition/rounds/[^/]+/finalise$)")
 
 
 def required_scopes(method: str, path: str) -> set[str]:

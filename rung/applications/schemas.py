@@ -44,6 +44,7 @@ class ApplicantOut(Schema):
     links: list[str]
     hours_per_week: int | None
     availability: list[str]
+    photo_url: str = Field(description="Empty until the candidate is shortlisted, or when they have no photo")
     private_notes: list["NoteOut"]
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from rung.accounts.models import User
 from rung.applications.models import Application, ApplicationEvent, ApplicationNote, ApplicationStatus
@@ -34,6 +35,9 @@ class ApplicantCard:
     applied_at: datetime
     # Credit for prior short work: Rung credentials and imported ones, marked verified or not.
     prior_work: list[str] = field(default_factory=list)
+    # Only once identity is revealed (shortlisted), and only if the candidate has one.
+    photo_url: str = ""
+    photo_alt: str = ""
     bio: str = ""
     links: list[str] = field(default_factory=list)
     hours_per_week: int | None = None
@@ -130,6 +134,32 @@ def _is_revealed(project: Project, application: Application) -> bool:
     return application.status in _SHORTLISTED_OR_LATER or bool(getattr(application, "was_shortlisted", False))
 
 
+def may_see_candidate_photo(viewer: User, candidate: User) -> bool:
+    """The candidate, staff, and members (not viewers) of an organisation that shortlisted them for
+    one of its projects. Nobody else: the photo is part of the identity a blind pass hides."""
+    if viewer.pk == candidate.pk or viewer.is_staff:
+        return True
+    shortlisted_once = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), to_status=ApplicationStatus.SHORTLISTED
+    )
+    member_orgs = Membership.objects.filter(user=viewer).exclude(role="viewer").values("organisation_id")
+    return (
+        Application.objects.filter(candidate=candidate, project__organisation_id__in=member_orgs)
+        .filter(Q(status__in=_SHORTLISTED_OR_LATER) | Exists(shortlisted_once))
+        .exists()
+    )
+
+
+def _shortlisted(application: Application) -> bool:
+    return application.status in _SHORTLISTED_OR_LATER or bool(getattr(application, "was_shortlisted", False))
+
+
+def _photo_url(profile: CandidateProfile | None) -> str:
+    if profile is None or not profile.photo:
+        return ""
+    return reverse("applications:candidate_photo", args=[profile.uuid])
+
+
 def _windows(profile: CandidateProfile | None) -> list[str]:
     if profile is None:
         return []
@@ -188,6 +218,8 @@ def applicant_page(project: Project, *, page: int = 1, page_size: int | None = N
                 links=list(profile.links) if (revealed and profile) else [],
                 hours_per_week=profile.hours_per_week if profile else None,
                 availability=_windows(profile),
+                photo_url=_photo_url(profile) if _shortlisted(application) else "",
+                photo_alt=profile.photo_alt if (profile and _shortlisted(application)) else "",
                 private_notes=[
                     PrivateNote(
                         author=n.author.full_name if n.author else "A former member",

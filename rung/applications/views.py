@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,6 +12,8 @@ from rung.applications.forms import ApplyForm, NoteForm, OfferForm
 from rung.applications.models import REJECTION_TEMPLATES
 from rung.applications.services import rejection_text
 from rung.lib.errors import DomainError, NotFound
+from rung.profiles.models import CandidateProfile
+from rung.profiles.photos import photo_response
 from rung.projects.selectors import get_project_for_user, seats_for
 
 
@@ -143,3 +146,16 @@ def reviewer_action(request: HttpRequest, application_uuid: str, action: str) ->
     if page.isdigit() and page != "1":
         target += f"?page={page}"
     return redirect(f"{target}#c-{application.uuid}")
+
+
+@login_required
+def candidate_photo(request: HttpRequest, profile_uuid: str) -> HttpResponseBase:
+    """A candidate's photo, for the people who may see it (404 for everyone else, as if none)."""
+    profile = CandidateProfile.objects.select_related("user").filter(uuid=profile_uuid).first()
+    if (
+        profile is None
+        or not profile.photo
+        or not selectors.may_see_candidate_photo(request_user(request), profile.user)
+    ):
+        raise Http404("No photo.")
+    return photo_response(profile)

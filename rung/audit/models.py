@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -78,9 +79,14 @@ class StatusHistory(AppendOnlyModel):
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
+    # The name of the foreign key to what changed, when a subclass wants its id in __str__.
+    subject: ClassVar[str] = ""
+
     class Meta:
+        # Subclasses that declare no Meta of their own inherit this ordering (and become concrete).
         abstract = True
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+        change = f"{self.from_status or '—'} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{getattr(self, f'{self.subject}_id')}: {change}" if self.subject else change

@@ -358,7 +358,7 @@ def approvals_by_month(partner: Organisation, *, months: int = CHART_MONTHS) -> 
 
 
 def dashboard_charts(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The dashboard's charts, in the shape the site's chart script draws (rung/pilots/static/pilots/charts.js);
+    """The dashboard's charts, in the shape the site's chart script draws (static/rung/charts.js);
     each has a table with the same figures beneath it on the page."""
     claims = figures["claims"]
     return [

@@ -17,6 +17,7 @@ from typing import Any
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 
+from rung.lib import dates
 from rung.lib.money import format_money
 
 CONTRACT_TEMPLATE_VERSION = "2026-11"
@@ -48,20 +49,6 @@ IP_LICENCE_TERMS: dict[str, str] = {
     ),
 }
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _BULLET = re.compile(r"^(\s*)((?:-|\d+\.)\s+)?")
 
 
@@ -70,9 +57,8 @@ def sha256_text(text: str) -> str:
 
 
 def long_date(value: date | str) -> str:
-    """'7 December 2026': spelled out, and independent of the server's locale."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """'7 December 2026' for a date or the ISO string stored in the terms."""
+    return dates.long_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _clean(value: str) -> str:

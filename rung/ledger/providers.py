@@ -43,6 +43,8 @@ def require_sandbox_allowed() -> None:
 class DepositStart:
     confirmed: bool
     provider_reference: str = ""
+    # Why the provider refused to take the money at all (a card declined); empty when it did not refuse.
+    declined: str = ""
 
 
 class PaymentProvider(ABC):
@@ -55,6 +57,14 @@ class PaymentProvider(ABC):
     @abstractmethod
     def instructions(self, deposit: Deposit) -> str:
         """What the employer is told to do to pay, in a sentence or two."""
+
+    def start_payment(self, *, reference: str, amount_minor: int, currency: str) -> DepositStart:
+        """Take a one-off payment (a licence top-up) that is not a project's deposit.
+
+        Only a provider that confirms at once can fund a purchase on the spot; the default says the
+        money is not in, and the purchase is refused with nothing written.
+        """
+        return DepositStart(confirmed=False)
 
 
 class InvoiceProvider(PaymentProvider):
@@ -83,6 +93,10 @@ class SandboxProvider(PaymentProvider):
 
     def instructions(self, deposit: Deposit) -> str:
         return "Sandbox: no money moved; the deposit counts as paid."
+
+    def start_payment(self, *, reference: str, amount_minor: int, currency: str) -> DepositStart:
+        require_sandbox_allowed()
+        return DepositStart(confirmed=True, provider_reference=f"sandbox-{reference}")
 
 
 # --- Money out -----------------------------------------------------------------------------

@@ -774,8 +774,9 @@ def _check_deposits(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, s
 
 
 def _check_licence_sales(txns: dict[int, _Txn], accounts: dict[int, tuple[str, str, str, bool]]) -> list[str]:
-    """A sale takes the price from the buyer's funding only and pays one author, maybe the original
-    employer, and the fee; a licence payment only funds a sale under the same reference."""
+    """A sale takes the price from the buyer's funding only and pays at most one intern author,
+    organisations (the original employer, a template's author) and the fee; a licence payment only
+    funds a sale under the same reference."""
     problems = []
     sales = {t.key.removeprefix("licence_sale:") for t in txns.values() if t.kind == TransactionKind.LICENCE_SALE}
     for txn in txns.values():
@@ -786,11 +787,19 @@ def _check_licence_sales(txns: dict[int, _Txn], accounts: dict[int, tuple[str, s
             given = [(accounts[a][1], amount) for a, _, amount in txn.lines if amount > 0]
             if len(taken) != 1 or taken[0][0] != AccountKind.EMPLOYER_FUNDING:
                 problems.append(f"Licence sale {txn.key} must take its price from one buyer's funding balance.")
-            if sum(1 for kind, _ in given if kind == AccountKind.INTERN_PAYABLE) != 1 or any(
-                kind not in (AccountKind.INTERN_PAYABLE, AccountKind.EMPLOYER_FUNDING, AccountKind.PLATFORM_FEES)
-                for kind, _ in given
+            # Showcased work pays one intern author (and maybe the original employer); a paid template
+            # pays its author organisation or, for Rung's own, the fee alone.
+            if (
+                not given
+                or sum(1 for kind, _ in given if kind == AccountKind.INTERN_PAYABLE) > 1
+                or any(
+                    kind not in (AccountKind.INTERN_PAYABLE, AccountKind.EMPLOYER_FUNDING, AccountKind.PLATFORM_FEES)
+                    for kind, _ in given
+                )
             ):
-                problems.append(f"Licence sale {txn.key} must pay one author, the employer's share and the fee.")
+                problems.append(
+                    f"Licence sale {txn.key} must pay at most one intern author, organisations' shares and the fee."
+                )
         elif txn.kind == TransactionKind.LICENCE_PAYMENT:
             kinds = sorted(accounts[a][1] for a, _, _ in txn.lines)
             if kinds != sorted([AccountKind.EMPLOYER_FUNDING, AccountKind.EXTERNAL_WORLD]):

@@ -36,6 +36,7 @@ from rung.ledger.models import (
     normalise_reference,
 )
 from rung.ledger.providers import PAYMENT_PROVIDERS, BatchExportProvider, InvoiceProvider, spreadsheet_safe
+from rung.lib.dates import month_name
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.money import format_money, from_minor, to_minor
 from rung.orgs.models import Organisation
@@ -417,20 +418,6 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
 
 
 FIRST_YEAR = 2000
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _statement_year(raw: str | None) -> tuple[int, str]:
@@ -454,12 +441,12 @@ def _yearly_rows(statement: selectors.YearlyStatement) -> dict[str, list[dict[st
             {"employer": e, "currency": c, "paid": format_money(t, c)} for e, c, t in statement.by_employer()
         ],
         "by_month": [
-            {"month": _MONTHS[m - 1], "currency": c, "paid": format_money(t, c)} for m, c, t in statement.by_month()
+            {"month": month_name(m), "currency": c, "paid": format_money(t, c)} for m, c, t in statement.by_month()
         ],
         "lines": [
             {
                 "employer": line.employer,
-                "month": _MONTHS[line.month - 1],
+                "month": month_name(line.month),
                 "currency": line.currency,
                 "paid": format_money(line.paid_minor, line.currency),
             }

@@ -21,7 +21,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     note: str = ""
-    chart: dict[str, Any] | None = None  # {"type": "bar"|"line", "labels": [...], "series": [{"label", "data"}]}
+    # {"type": "bar"|"line", "labels": [...], "series": [{"label", "data"}], "horizontal"?: bool}
+    chart: dict[str, Any] | None = None
     section: str = ""
     raw: list[dict[str, Any]] = field(default_factory=list)  # for JSON: numbers, not formatted text
 
@@ -71,6 +72,7 @@ def tables(board: Dashboard) -> list[Table]:
             "it starts within six months of the end of their last engagement with the employer.",
             chart={
                 "type": "bar",
+                "horizontal": True,
                 "labels": [s.label for s in board.funnel],
                 "series": [{"label": "People", "data": [s.count for s in board.funnel]}],
             },

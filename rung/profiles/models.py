@@ -47,6 +47,11 @@ class CandidateProfile(models.Model):
     programme = models.CharField(max_length=150, blank=True)
     expected_graduation = models.DateField(null=True, blank=True)
     links = models.JSONField(default=list, blank=True)
+    # An optional photo, re-encoded on upload (no EXIF, bounded size) and only ever served through a
+    # view that checks who asks: never in a blind pass or a blind panel (see docs/profiles.md).
+    photo = models.FileField(max_length=255, blank=True)
+    photo_alt = models.CharField(max_length=200, blank=True)
+    photo_on_portfolio = models.BooleanField(default=False, help_text="Show the photo on the public portfolio")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

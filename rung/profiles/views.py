@@ -1,22 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from rung.accounts.models import User
 from rung.lib.errors import DomainError
-from rung.profiles import services
+from rung.profiles import photos, services
 from rung.profiles.forms import ProfileForm, WindowFormSet
 from rung.profiles.selectors import get_or_create_profile, profile_completeness
 
 
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: HttpRequest, *, photo_error: str = "") -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     profile = get_or_create_profile(user)
     current = services.profile_to_input(profile)
-    if request.method == "POST":
+    if request.method == "POST" and not photo_error:
         form = ProfileForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="windows")
         if form.is_valid() and windows.is_valid():
@@ -63,7 +65,54 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "windows": windows,
             "completeness": profile_completeness(profile),
+            "profile": profile,
+            "photo_error": photo_error,
             "nav": "profile",
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def photo(request: HttpRequest) -> HttpResponse:
+    """Upload, describe or remove the candidate's own photo."""
+    user = request.user
+    assert isinstance(user, User)
+    post = request.POST
+    upload = request.FILES.get("photo")
+    try:
+        if post.get("action") == "remove":
+            photos.remove_photo(user)
+            messages.success(request, "Your photo has been removed.")
+        elif upload is not None:
+            photos.set_photo(
+                user,
+                stream=upload,
+                name=upload.name or "photo",
+                size=upload.size or 0,
+                alt=post.get("photo_alt", ""),
+                on_portfolio=bool(post.get("photo_on_portfolio")),
+            )
+            messages.success(request, "Your photo has been saved.")
+        else:
+            photos.update_photo_settings(
+                user, alt=post.get("photo_alt", ""), on_portfolio=bool(post.get("photo_on_portfolio"))
+            )
+            messages.success(request, "Your photo settings have been saved.")
+    except DomainError as exc:
+        request.method = "GET"
+        response = edit_profile(request, photo_error=exc.message)
+        response.status_code = 400
+        return response
+    return redirect("profiles:edit")
+
+
+@login_required
+def my_photo(request: HttpRequest) -> HttpResponseBase:
+    user = request.user
+    assert isinstance(user, User)
+    profile = get_or_create_profile(user)
+    if not profile.photo:
+        raise Http404("No photo.")
+    return photos.photo_response(profile)

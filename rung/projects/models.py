@@ -5,9 +5,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from rung.audit.models import StatusHistory
+from rung.audit.models import AppendOnlyModel, StatusHistory
+from rung.lib.money import format_money
 from rung.orgs.models import Organisation
 from rung.profiles.models import Skill
 
@@ -210,12 +212,65 @@ class ProjectTemplate(models.Model):
     featured = models.BooleanField(default=False)
     public = models.BooleanField(default=False, help_text="Shown to every employer in the catalogue")
     created_at = models.DateTimeField(default=timezone.now)
+    # A paid template (price above zero): another organisation buys a licence before starting a
+    # project from it. Set by the author (`licences.set_template_price`); 0 is free.
+    price_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    permitted_use = models.TextField(blank=True)
+    attribution = models.CharField(max_length=200, blank=True)
+    fee_percent = models.PositiveSmallIntegerField(default=0, help_text="The platform's share of each licence")
 
     class Meta:
         ordering = ["-featured", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_minor=0) | Q(price_minor__gt=0, fee_percent__lte=100),
+                name="projects_template_price_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_paid(self) -> bool:
+        return self.price_minor > 0
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_minor, self.currency) if self.is_paid else ""
+
+
+class TemplateLicence(AppendOnlyModel):
+    """One organisation's licence to a paid template, bought once; the signed record is its proof."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.ForeignKey(ProjectTemplate, on_delete=models.PROTECT, related_name="licences")
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="template_licences")
+    bought_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    price_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    author_minor = models.BigIntegerField()
+    fee_minor = models.BigIntegerField()
+    record_text = models.TextField(help_text="The licence record as signed (canonical JSON)")
+    signature = models.CharField(max_length=200, help_text="Ed25519 over record_text, base64url")
+    verification_method = models.CharField(max_length=400)
+    bought_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-bought_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "buyer"], name="projects_one_template_licence_per_buyer"),
+            models.CheckConstraint(
+                condition=Q(price_minor=models.F("author_minor") + models.F("fee_minor"), price_minor__gt=0),
+                name="projects_template_licence_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Template licence {self.uuid}"
 
 
 class ProjectEvent(StatusHistory):

@@ -19,6 +19,7 @@ from rung.lib.validation import date_problem
 from rung.orgs.models import Membership, Organisation, OrgKind, role_can
 from rung.profiles.models import Skill
 from rung.projects.fairpay import check_fair_pay, minimum_wages
+from rung.projects.licences import may_use_template
 from rung.projects.models import (
     PROJECT_TRANSITIONS,
     IpLicence,
@@ -299,6 +300,12 @@ def _template_for(organisation: Organisation, template_uuid: str | None) -> Proj
     )
     if template is None:
         raise ProjectError("That template is not in the catalogue or your organisation's templates.", field="template")
+    if not may_use_template(template, organisation):
+        raise ProjectError(
+            "This is a paid template: buy a licence for your organisation before starting a project from it.",
+            field="template",
+            code="needs_licence",
+        )
     return template
 
 

@@ -1,3 +1,4 @@
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
-from rung.lib.money import format_money, to_minor
+from rung.lib.money import format_money, from_minor, to_minor
 from rung.lib.validation import bounded_int
 from rung.orgs import selectors as org_selectors
 from rung.orgs.models import Membership, Organisation, role_can
-from rung.projects import extensions, selectors, services
+from rung.projects import extensions, licences, selectors, services
 from rung.projects.fairpay import check_fair_pay
 from rung.projects.forms import (
     CancelForm,
@@ -30,7 +31,7 @@ from rung.projects.forms import (
     SearchForm,
     TemplateForm,
 )
-from rung.projects.models import Project, ProjectStatus, ProjectTemplate
+from rung.projects.models import Project, ProjectStatus, ProjectTemplate, TemplateLicence
 
 
 def _project(request: HttpRequest, project_uuid: str, *, write: bool = False) -> tuple[Project, Membership | None]:
@@ -292,6 +293,9 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
         template = selectors.templates_for(org.pk).filter(uuid=template_uuid).first()
         if template is None:
             raise Http404("No such template")
+        if not licences.may_use_template(template, org):
+            messages.error(request, "This is a paid template: buy a licence for your organisation first.")
+            return redirect("projects:template", template.uuid)
         today = timezone.now().date()
         initial = services.input_from_template(
             template, application_deadline=today + timedelta(days=14), start_date=today + timedelta(days=21)
@@ -449,12 +453,25 @@ def template_catalogue(request: HttpRequest) -> HttpResponse:
         found = found.filter(skills__slug=skill)
     templates = list(found)
     notes = extensions.template_notes_for(templates)
+    employers = [o for o in orgs if o.kind == "employer"]
+    held = set(
+        TemplateLicence.objects.filter(template__in=templates, buyer__in=employers).values_list(
+            "template_id", "buyer_id"
+        )
+    )
     return render(
         request,
         "projects/templates.html",
         {
-            "templates": [(t, notes[t.pk]) for t in templates],
-            "orgs": [o for o in orgs if o.kind == "employer"],
+            "templates": [
+                (
+                    t,
+                    notes[t.pk],
+                    [o for o in employers if not t.is_paid or t.organisation_id == o.pk or (t.pk, o.pk) in held],
+                )
+                for t in templates
+            ],
+            "orgs": employers,
             "skill": skill,
             "nav": "projects",
         },
@@ -526,4 +543,122 @@ def rubrics(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "orgs",
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Paid templates ---------------------------------------------------------------------------
+
+
+def _visible_template(request: HttpRequest, template_uuid: UUID) -> ProjectTemplate:
+    user = request_user(request)
+    template = ProjectTemplate.objects.select_related("organisation").filter(uuid=template_uuid).first()
+    if template is None:
+        raise Http404("No such template")
+    own = (
+        template.organisation_id is not None
+        and Membership.objects.filter(organisation_id=template.organisation_id, user=user).exists()
+    )
+    if not (template.public or own or user.is_staff):
+        raise Http404("No such template")
+    return template
+
+
+@login_required
+def template_detail(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
+    """One template: what it holds, its price and terms, who may use it, buying a licence, pricing it."""
+    user = request_user(request)
+    template = _visible_template(request, template_uuid)
+    employers = [o for o in org_selectors.orgs_for_user(user) if o.kind == "employer"]
+    held = {lic.buyer_id: lic for lic in TemplateLicence.objects.filter(template=template, buyer__in=employers)}
+    rows = [
+        {
+            "org": org,
+            "licence": held.get(org.pk),
+            "own": template.organisation_id == org.pk,
+            "may_use": not template.is_paid or template.organisation_id == org.pk or org.pk in held,
+            "may_buy": licences._is_manager(user, org),
+        }
+        for org in employers
+    ]
+    author_minor, fee_minor = licences.split_for(template) if template.is_paid else (0, 0)
+    return render(
+        request,
+        "projects/template.html",
+        {
+            "template": template,
+            "rows": rows,
+            "price": format_money(template.price_minor, template.currency) if template.is_paid else "",
+            "author_share": format_money(author_minor, template.currency) if template.is_paid else "",
+            "fee_share": format_money(fee_minor, template.currency) if template.is_paid else "",
+            "price_input": str(from_minor(template.price_minor, template.currency)) if template.is_paid else "0",
+            "may_price": licences.may_price(user, template),
+            "default_fee": licences.fee_percent(),
+            "nav": "projects",
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_price(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
+    template = _visible_template(request, template_uuid)
+    try:
+        licences.set_template_price(
+            template,
+            actor=request_user(request),
+            price=request.POST.get("price", "").strip() or "0",
+            currency=request.POST.get("currency", "").strip(),
+            permitted_use=request.POST.get("permitted_use", ""),
+            attribution=request.POST.get("attribution", ""),
+        )
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Saved the template's price and terms." if template.is_paid else "The template is free."
+        )
+    return redirect("projects:template", template.uuid)
+
+
+@login_required
+@require_POST
+def template_buy(request: HttpRequest, template_uuid: UUID) -> HttpResponse:
+    user = request_user(request)
+    template = _visible_template(request, template_uuid)
+    org = next((o for o in org_selectors.orgs_for_user(user) if o.slug == request.POST.get("organisation", "")), None)
+    if org is None:
+        messages.error(request, "Choose one of your organisations to buy the licence for.")
+        return redirect("projects:template", template.uuid)
+    try:
+        licence = licences.buy_template_licence(template, buyer=org, actor=user)
+    except PermissionDenied as exc:
+        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{org.name} holds a licence to this template. You can start a project from it now.")
+        return redirect("projects:template_licence", licence.uuid)
+    return redirect("projects:template", template.uuid)
+
+
+@login_required
+def template_licence(request: HttpRequest, licence_uuid: UUID) -> HttpResponse:
+    """The signed licence record, for the buyer's members (and staff) only."""
+    licence = TemplateLicence.objects.select_related("template", "buyer").filter(uuid=licence_uuid).first()
+    if licence is None or not licences.may_see_licence(request_user(request), licence):
+        raise Http404("No such licence")
+    return render(
+        request,
+        "projects/template_licence.html",
+        {
+            "licence": licence,
+            "record": json.loads(licence.record_text),
+            "verified": licences.verify_record(licence),
+            "price": format_money(licence.price_minor, licence.currency),
+            "author_share": format_money(licence.author_minor, licence.currency),
+            "fee_share": format_money(licence.fee_minor, licence.currency),
+            "nav": "projects",
+        },
     )

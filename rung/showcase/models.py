@@ -284,11 +284,7 @@ class ConsentEvent(StatusHistory):
 
     item = models.ForeignKey(ShowcaseItem, on_delete=models.PROTECT, related_name="consent_events")
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.item_id}: {self.from_status or '—'} → {self.to_status}"
+    subject = "item"
 
 
 class ItemEvent(StatusHistory):
@@ -296,11 +292,7 @@ class ItemEvent(StatusHistory):
 
     item = models.ForeignKey(ShowcaseItem, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.item_id}: {self.from_status or '—'} → {self.to_status}"
+    subject = "item"
 
 
 class CurationCheck(AppendOnlyModel):
@@ -442,11 +434,7 @@ class LicenceOffer(models.Model):
 class OfferEvent(StatusHistory):
     offer = models.ForeignKey(LicenceOffer, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.offer_id}: {self.from_status or '—'} → {self.to_status}"
+    subject = "offer"
 
 
 class LicencePurchase(AppendOnlyModel):
@@ -538,11 +526,7 @@ class Moderation(models.Model):
 class ModerationEvent(StatusHistory):
     moderation = models.ForeignKey(Moderation, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.moderation_id}: {self.from_status or '—'} → {self.to_status}"
+    subject = "moderation"
 
 
 class Report(models.Model):

@@ -11,6 +11,7 @@ from rung.accounts.models import User
 from rung.credentials.models import IssuedCredential
 from rung.lib.errors import NotFound
 from rung.orgs.models import Membership
+from rung.profiles.models import CandidateProfile
 from rung.recognition.models import Endorsement
 from rung.reviews.models import Review, SubmissionFile
 from rung.showcase.models import (
@@ -181,6 +182,11 @@ def get_public_portfolio(slug: str) -> Portfolio:
     if portfolio is None or is_taken_down(TargetKind.PORTFOLIO, portfolio.uuid):
         raise NotFound("No such portfolio.")
     return portfolio
+
+
+def portfolio_photo(portfolio: Portfolio) -> CandidateProfile | None:
+    """The candidate's profile, when they have a photo and chose to show it on the portfolio."""
+    return CandidateProfile.objects.filter(user=portfolio.user, photo_on_portfolio=True).exclude(photo="").first()
 
 
 def portfolio_credentials(portfolio: Portfolio) -> QuerySet[IssuedCredential]:

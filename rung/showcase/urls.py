@@ -34,4 +34,5 @@ urlpatterns = [
     path("showcase/licences/<uuid:purchase_uuid>/", views.licence, name="licence"),
     path("portfolio/", views.portfolio_edit, name="portfolio_edit"),
     path("p/<slug:slug>/", views.portfolio, name="portfolio"),
+    path("p/<slug:slug>/photo/", views.portfolio_photo, name="portfolio_photo"),
 ]

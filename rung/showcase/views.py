@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +20,7 @@ from rung.engagements.selectors import get_engagement_for_user
 from rung.lib.errors import DomainError, NotFound
 from rung.lib.money import format_money
 from rung.profiles.models import Skill
+from rung.profiles.photos import photo_response
 from rung.projects.models import Project, ProjectStatus
 from rung.showcase import licensing, selectors, services
 from rung.showcase.models import (
@@ -529,11 +531,25 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
             "items": selectors.portfolio_items(found) if found.show_showcase else [],
             "endorsements": selectors.portfolio_endorsements(found) if found.show_endorsements else [],
             "recognitions": selectors.portfolio_recognitions(found) if found.show_recognitions else [],
+            "photo": selectors.portfolio_photo(found),
         },
     )
     if not found.indexable:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_GET
+def portfolio_photo(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The photo of a published portfolio whose owner chose to show it there; 404 otherwise."""
+    try:
+        found = selectors.get_public_portfolio(slug)
+    except NotFound:
+        raise Http404("No such portfolio.") from None
+    profile = selectors.portfolio_photo(found)
+    if profile is None:
+        raise Http404("No photo.")
+    return photo_response(profile)
 
 
 @login_required

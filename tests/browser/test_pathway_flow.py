@@ -99,7 +99,8 @@ def test_from_a_micro_internship_to_a_hire(new_page, world, screenshot_dir: Path
     employer.get_by_role("button", name="Start the pilot").click()
     expect(employer.get_by_role("heading", level=1, name="Survey pilot")).to_be_visible()
     pilot = Pilot.objects.get(name="Survey pilot")
-    assert pilot.pathway is not None and pilot.pathway.title == "Junior analyst ladder"
+    assert pilot.pathway is not None
+    assert pilot.pathway.title == "Junior analyst ladder"
     assert pilot.projects.get().title == "Clean and chart our volunteer survey"
     # Nobody has been interviewed yet: the funnel stops at the completed work.
     funnel = employer.get_by_role("table", name="From application to hire")

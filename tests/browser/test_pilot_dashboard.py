@@ -50,6 +50,12 @@ def test_an_employer_creates_a_pilot_and_reads_its_dashboard(project, org: Organ
     expect(page.get_by_text("fewer than 5").first).to_be_visible()
     # chart.js drew the funnel (a canvas it has sized), with no CSP or script error in the console.
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-funnel'))")
+    # The site's chart script lays the funnel on its side and counts in whole numbers.
+    axis = page.evaluate(
+        "() => { const c = Chart.getChart(document.getElementById('chart-funnel'));"
+        " return [c.options.indexAxis, c.options.scales.x.ticks.precision]; }"
+    )
+    assert axis == ["y", 0]
     check_page_structure(page)
 
     for width in (1280, 375):

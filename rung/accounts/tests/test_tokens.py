@@ -144,6 +144,12 @@ def test_expiry_and_scopes_are_checked(alice):
         ("GET", "/api/v1/engagements/x/cancellation", {"read", "money"}),
         ("POST", "/api/v1/credentials/x/share", {"write", "credentials"}),
         ("GET", "/api/v1/credentials", {"read", "credentials"}),
+        ("POST", "/api/v1/recognition/endorsements", {"write", "credentials"}),
+        ("GET", "/api/v1/recognition/endorsements", {"read", "credentials"}),
+        ("POST", "/api/v1/recognition/endorsements/x/withdraw", {"write", "credentials"}),
+        ("POST", "/api/v1/recognition/rounds/x/finalise", {"write", "credentials"}),
+        ("POST", "/api/v1/recognition/rounds/x/open", {"write"}),
+        ("POST", "/api/v1/recognition/endorsementsx", {"write"}),
     ],
 )
 def test_every_operation_needs_its_scopes(method, path, needed):
@@ -177,7 +183,7 @@ def test_every_api_operation_is_covered_by_the_scope_rule():
             assert needed & {"read", "write"}, (method, path)
             if path.startswith("/api/v1/money/"):
                 assert "money" in needed
-            if path.startswith("/api/v1/credentials"):
+            if path.startswith(("/api/v1/credentials", "/api/v1/recognition/endorsements")):
                 assert "credentials" in needed
 
 

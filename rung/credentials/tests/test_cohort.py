@@ -252,3 +252,18 @@ def test_the_command_names_what_it_could_not_issue(
     with pytest.raises(CommandError, match="1 of the cohort could not be issued"):
         run("issue-cohort", str(path), "--staff", sam.email, "--processes", "1")
     assert IssuedCredential.objects.count() == 5
+
+
+def test_a_cohort_takes_as_many_queries_for_five_as_for_two(org: Organisation, dana: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 5):
+        people = [make_user(f"q{size}-{i}@student.example", f"Q {i}") for i in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            result = issue_cohort(members(org, people, prefix=f"engagement:q{size}"), issued_by=dana, processes=1)
+        assert len(result.issued) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert AuditEvent.objects.filter(verb="credential.issued", actor=dana).count() == 7

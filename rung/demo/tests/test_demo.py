@@ -162,3 +162,115 @@ def test_the_demo_education_partner_has_an_agreement_credit_and_a_transcript(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo", stdout=None)
     assert Transcript.objects.filter(partner=riverside).count() == 1
+
+
+def test_the_demo_pilot_has_a_history_and_every_dashboard_figure_is_computed_from_it(
+    sandbox, settings, django_capture_on_commit_callbacks
+):
+    import math
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rung.applications.models import ApplicationStatus
+    from rung.applications.services import sweep
+    from rung.demo.generator import build_demo
+    from rung.demo.pilot import PILOT_NAME
+    from rung.engagements.models import EngagementStatus
+    from rung.ledger.models import Payout, PayoutStatus, business_days_between
+    from rung.outcomes.models import FollowUp, FollowUpStatus, InternSurvey, Outcome
+    from rung.outcomes.services import add_months, sweep_follow_ups
+    from rung.pilots.models import Pilot
+    from rung.pilots.selectors import pilot_dashboard
+    from rung.reviews.services import auto_approve_overdue
+
+    def known[T](value: T | None) -> T:
+        assert value is not None
+        return value
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build_demo(small=True)
+    pilot = Pilot.objects.get(name=PILOT_NAME)
+    today = timezone.now().date()
+    engagements = list(Engagement.objects.filter(project__pilots=pilot).select_related("candidate"))
+    assert len(engagements) == 12
+
+    # The history lies in the past: published about seven months ago, nothing left to fall due.
+    projects = list(Project.objects.filter(pilots=pilot))
+    assert all(
+        today - timedelta(days=240) < known(p.published_at).date() < today - timedelta(days=200) for p in projects
+    )
+    assert all(p.application_deadline < today and p.end_date < today for p in projects)
+    assert pilot.starts_on < pilot.ends_on <= today
+    assert not Application.objects.filter(project__in=projects).exclude(status=ApplicationStatus.ACCEPTED).exists()
+    assert {e.status for e in engagements} == {EngagementStatus.COMPLETED}
+    assert all(known(e.completed_at).date() < today - timedelta(days=150) for e in engagements)
+
+    # Funnel: hired within six months, counted by hand from the outcome rows and the engagements' ends.
+    ends = {e.candidate_id: e.end_date for e in engagements}
+    hires = Outcome.objects.filter(candidate_id__in=ends, stage="hired")
+    hired = sum(ends[o.candidate_id] <= known(o.start_date) <= add_months(ends[o.candidate_id], 6) for o in hires)
+    assert all(known(o.start_date) < today and o.candidate_response == "confirmed" for o in hires)
+    board = pilot_dashboard(pilot)
+    assert (board.stage("hired").count, board.stage("completed").count) == (hired, len(engagements)) == (5, 12)
+    assert round(100 * board.stage("hired").count / board.stage("completed").count) == 42
+    interviewed = Outcome.objects.filter(candidate_id__in=ends, interviewed_at__isnull=False).count()
+    assert board.stage("interviewed").count == interviewed == 7
+
+    # Quality and satisfaction.
+    assert board.quality.approved == 12
+    changed = Submission.objects.filter(milestone__engagement__in=engagements, status="changes_requested").count()
+    assert changed > 0
+    assert board.quality.rounds_total == changed
+    surveys = list(InternSurvey.objects.filter(engagement__in=engagements).values_list("recommend", flat=True))
+    promoters, detractors = sum(r >= 9 for r in surveys), sum(r <= 6 for r in surveys)
+    assert board.satisfaction.nps_answers == len(surveys) == 12
+    assert board.satisfaction.nps == round(100 * (promoters - detractors) / len(surveys))
+    assert board.satisfaction.experience_ratings == board.satisfaction.intern_ratings == 12
+    assert board.satisfaction.employer_answers == 12
+
+    # Payment timeliness: every payout settled through the sandbox, days from the ledger's dates.
+    payouts = list(Payout.objects.filter(engagement_uuid__in=[e.uuid for e in engagements]))
+    assert len(payouts) == 12
+    assert {(p.status, p.provider) for p in payouts} == {(PayoutStatus.SETTLED, "sandbox")}
+    days = sorted((known(p.settled_at) - known(p.approved_at)).total_seconds() / 86400 for p in payouts)
+
+    def nearest_rank(p: float) -> float:
+        return round(days[math.ceil(p * len(days)) - 1], 2)
+
+    t = board.timeliness
+    assert t.settled == 12
+    assert t.median_days == nearest_rank(0.5)
+    assert t.median_days > 0
+    assert t.p90_days == nearest_rank(0.9)
+    assert t.p90_days > t.median_days
+    target = settings.PAYOUT_TARGET_BUSINESS_DAYS
+    within = sum(business_days_between(known(p.approved_at), known(p.settled_at)) <= target for p in payouts)
+    assert (t.within_target.k, t.within_target.n) == (within, 12)
+    assert 0 < within < 12
+    assert t.decided == 12
+    assert t.decision_median_days is not None
+
+    # Cost per hire and mentoring, with and without.
+    (cost,) = board.cost
+    assert cost.stipends_minor == sum(e.stipend_minor for e in engagements)
+    assert cost.platform_fees_minor > 0
+    assert cost.hired == 5
+    with_mentor = {split.with_mentor: split for split in board.mentoring}
+    mentored = sum(e.mentor_id is not None for e in engagements)
+    assert (with_mentor[True].started, with_mentor[False].started) == (mentored, 12 - mentored) == (8, 4)
+
+    # The 3- and 6-month follow-ups were sent by the sweep and answered through their links.
+    follow_ups = FollowUp.objects.filter(engagement__in=engagements)
+    assert follow_ups.filter(months=3, status=FollowUpStatus.ANSWERED).count() == 10
+    assert follow_ups.filter(months=6, status=FollowUpStatus.ANSWERED).count() == 9
+    assert not follow_ups.exclude(status__in=(FollowUpStatus.ANSWERED, FollowUpStatus.SENT)).exists()
+    assert follow_ups.filter(months=6, through_this_employer=True).count() == 5
+
+    # Today's sweeps find nothing of the pilot's to close, expire, approve or send.
+    before = list(follow_ups.values_list("pk", "status"))
+    sweep()
+    auto_approve_overdue()
+    sweep_follow_ups()
+    assert list(follow_ups.values_list("pk", "status")) == before
+    assert not Application.objects.filter(project__in=projects).exclude(status=ApplicationStatus.ACCEPTED).exists()

@@ -194,7 +194,7 @@ def test_the_page_shows_each_chart_with_its_table(client_for, pat, engagement, c
     body = client_for(pat).get("/education/partners/uni/").content.decode()
     for chart in ("chart-credit-by-month", "chart-credit-status", "chart-outcomes"):
         assert f'<canvas id="{chart}" role="img"' in body
-    assert 'id="pilot-charts"' in body, "the data the shared chart script draws"
+    assert 'id="chart-data"' in body, "the data the shared chart script draws"
     assert "vendor/chartjs/chart.umd.min.js" in body
     assert f'<tr><th scope="row">{timezone.localdate():%b %Y}</th><td>1</td><td>0</td><td>1</td></tr>' in body
     assert '<tr><th scope="row">Approved</th><td>1</td></tr>' in body

@@ -39,7 +39,7 @@ def test_the_owner_reads_the_dashboard_with_every_section(client_for, alice, pil
         "Diversity of the pool",
     ):
         assert heading in html
-    assert 'id="pilot-charts"' in html
+    assert 'id="chart-data"' in html
     assert "chart.umd.min.js" in html
     assert "fewer than 5" in html
     assert "€5,430.00" in html or "5,430.00" in html  # the total cost, from the ledger

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from rung.accounts.services import create_api_token
 from rung.recognition import services
 from rung.recognition.models import Endorsement, Nomination
 
@@ -173,3 +175,25 @@ def test_a_bad_round_is_a_clear_4xx_and_writes_nothing(api_for, alice, cohort, c
     assert answer.status_code in (400, 422)
     assert "detail" in answer.json()
     assert not NominationRound.objects.exists()
+
+
+def test_endorsing_needs_the_credentials_scope_not_just_write(credential, bob) -> None:
+    _, writer = create_api_token(bob, name="writer", scopes=["read", "write"])
+    _, issuer = create_api_token(bob, name="issuer", scopes=["read", "write", "credentials"])
+    url = "/api/v1/recognition/endorsements"
+    payload = {"credential": str(credential.uuid), "statement": STATEMENT}
+    refused = Client(headers={"Authorization": f"Bearer {writer}"}).post(url, payload, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "insufficient_scope"
+    assert "credentials scope" in refused.json()["detail"]
+    assert not Endorsement.objects.exists()
+    assert Client(headers={"Authorization": f"Bearer {writer}"}).get(url).status_code == 403
+    made = Client(headers={"Authorization": f"Bearer {issuer}"}).post(url, payload, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    withdraw = f"{url}/{made.json()['uuid']}/withdraw"
+    reason = {"reason": "I endorsed the wrong piece of work."}
+    blocked = Client(headers={"Authorization": f"Bearer {writer}"}).post(
+        withdraw, reason, content_type="application/json"
+    )
+    assert blocked.status_code == 403
+    assert Endorsement.objects.get().status == "active"
