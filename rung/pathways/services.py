@@ -16,7 +16,8 @@ from rung.orgs.models import Membership, Organisation, role_can
 from rung.pathways import selectors
 from rung.pathways.models import Criterion, CriterionKind, Decision, Pathway, PathwayStep, Progress, StepKind
 from rung.profiles.models import Skill
-from rung.projects.models import Project, ProjectTemplate
+from rung.projects.models import Project
+from rung.projects.selectors import templates_for
 
 
 class PathwayError(DomainError):
@@ -107,10 +108,9 @@ def create_pathway(organisation: Organisation, *, actor: User, data: PathwayInpu
     projects = list(Project.objects.filter(organisation=organisation, uuid__in=data.projects))
     if len(projects) != len(set(data.projects)):
         raise PathwayError("Some of those projects are not yours.", field="projects")
-    templates = list(ProjectTemplate.objects.filter(uuid__in=data.templates).prefetch_related("skills"))
-    if len(templates) != len(set(data.templates)) or any(
-        t.organisation_id not in (None, organisation.pk) and not t.public for t in templates
-    ):
+    # The templates the catalogue offers this organisation: the public ones and its own.
+    templates = list(templates_for(organisation.pk).filter(uuid__in=data.templates))
+    if len(templates) != len(set(data.templates)):
         raise PathwayError("Some of those templates are not available to you.", field="templates")
     skills = list(Skill.objects.filter(slug__in=data.skills))
     if len(skills) != len(set(data.skills)):

@@ -96,7 +96,7 @@ def _step_input(form: StepForm) -> services.StepInput | None:
 def new(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug, permission="post_projects")
     data = request.POST or None
-    form = PathwayForm(data)
+    form = PathwayForm(data, org=org)
     steps = [StepForm(data, prefix=f"step{i}") for i in range(1, STEPS_ON_THE_FORM + 1)]
     if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in steps):
         step_inputs = [s for s in (_step_input(f) for f in steps) if s is not None]
@@ -109,6 +109,8 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     skills=skills,
+                    projects=[str(p.uuid) for p in form.cleaned_data["projects"]],
+                    templates=[str(t.uuid) for t in form.cleaned_data["templates"]],
                     steps=step_inputs,
                 ),
             )

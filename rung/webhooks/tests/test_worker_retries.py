@@ -43,7 +43,14 @@ def endpoint(org, alice, receiver):
 
 
 def fire(org) -> None:
-    emit("outcome.recorded", organisation_id=org.pk, actor_id=1, outcome_uuid="x", stage="hired")
+    emit(
+        "outcome.recorded",
+        organisation_id=org.pk,
+        actor_id=1,
+        outcome_uuid="3f0c1f5e-0000-4000-8000-000000000001",
+        candidate_id=7,
+        stage="hired",
+    )
 
 
 def worker(*args: str) -> None:
