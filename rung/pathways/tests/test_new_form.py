@@ -38,8 +38,12 @@ def form(**extra):
 def test_the_form_offers_only_the_organisations_projects_and_its_catalogue(
     org, alice, rival, charlie, catalogue, client_for
 ):
-    mine = projects.create_project(org, membership=Membership.objects.get(user=alice), data=make_input(title="Our survey project"))
-    projects.create_project(rival, membership=Membership.objects.get(user=charlie), data=make_input(title="Their survey project"))
+    mine = projects.create_project(
+        org, membership=Membership.objects.get(user=alice), data=make_input(title="Our survey project")
+    )
+    projects.create_project(
+        rival, membership=Membership.objects.get(user=charlie), data=make_input(title="Their survey project")
+    )
     page = client_for(alice).get(reverse("pathways:new", args=["acme"])).content.decode()
     assert str(mine.uuid) in page
     assert "Their survey project" not in page
@@ -50,7 +54,9 @@ def test_the_form_offers_only_the_organisations_projects_and_its_catalogue(
 
 
 def test_a_ladder_from_a_project_and_a_template(org, alice, catalogue, client_for):
-    mine = projects.create_project(org, membership=Membership.objects.get(user=alice), data=make_input(title="Our survey project"))
+    mine = projects.create_project(
+        org, membership=Membership.objects.get(user=alice), data=make_input(title="Our survey project")
+    )
     response = client_for(alice).post(
         reverse("pathways:new", args=["acme"]),
         form(projects=[str(mine.uuid)], templates=[str(catalogue["public"].uuid), str(catalogue["own"].uuid)]),
