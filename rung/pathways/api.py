@@ -32,6 +32,7 @@ def pathway_out(p: Pathway) -> PathwayOut:
         organisation=p.organisation.slug,
         title=p.title,
         description=p.description,
+        archived_at=p.archived_at,
         skills=[s.slug for s in p.skills.all()],
         steps=[
             PathwayStepOut(
@@ -117,6 +118,18 @@ def create(request: HttpRequest, slug: str, payload: PathwayIn) -> Status[Pathwa
         ),
     )
     return Status(201, pathway_out(selectors.get_pathway(org, str(pathway.uuid))))
+
+
+@router.post(
+    "/orgs/{slug}/{uuid:pathway_uuid}/archive",
+    response={200: PathwayOut, **ERRORS},
+    summary="Archive a ladder (it stays readable; nobody moves up on it)",
+)
+def archive(request: HttpRequest, slug: str, pathway_uuid: UUID) -> PathwayOut:
+    user = request_user(request)
+    org, _ = get_org_for_user(user, slug, permission="post_projects")
+    services.archive_pathway(selectors.get_pathway(org, str(pathway_uuid)), actor=user)
+    return pathway_out(selectors.get_pathway(org, str(pathway_uuid)))
 
 
 @router.get(

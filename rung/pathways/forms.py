@@ -1,6 +1,11 @@
+from typing import Any
+
 from django import forms
 
+from rung.orgs.models import Organisation
 from rung.pathways.models import StepKind
+from rung.projects.models import Project, ProjectTemplate
+from rung.projects.selectors import projects_of_org, templates_for
 
 STEPS_ON_THE_FORM = 4
 
@@ -17,6 +22,29 @@ class PathwayForm(forms.Form):
         help_text="Skill slugs, separated by commas: micro-internships with any of them lead onto this ladder. "
         "Leave empty to count every micro-internship with you.",
     )
+    projects = forms.ModelMultipleChoiceField(
+        label="Projects that lead onto it (optional)",
+        queryset=Project.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose among your organisation's own projects."},
+    )
+    templates = forms.ModelMultipleChoiceField(
+        label="Catalogue templates whose skills lead onto it (optional)",
+        queryset=ProjectTemplate.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Micro-internships sharing a skill with a chosen template count.",
+        error_messages={"invalid_choice": "Choose among the public catalogue and your organisation's templates."},
+    )
+
+    def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only what this organisation may use: its own projects, the public and its own templates.
+        self.fields["projects"].queryset = projects_of_org(org.pk)  # type: ignore[attr-defined]
+        self.fields["templates"].queryset = templates_for(org.pk).order_by("name")  # type: ignore[attr-defined]
 
 
 class StepForm(forms.Form):

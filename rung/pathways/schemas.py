@@ -1,3 +1,4 @@
+from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -56,6 +57,7 @@ class PathwayOut(Schema):
     description: str
     skills: list[str]
     steps: list[PathwayStepOut]
+    archived_at: datetime | None = None
 
 
 class CriterionResultOut(Schema):

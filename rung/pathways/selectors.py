@@ -31,7 +31,7 @@ from rung.engagements.models import Engagement, EngagementMilestone, EngagementS
 from rung.lib.errors import NotFound
 from rung.mentoring.models import Pairing
 from rung.orgs.models import Organisation
-from rung.pathways.models import Criterion, CriterionKind, Pathway, PathwayStep, Progress
+from rung.pathways.models import Criterion, CriterionKind, Decision, Pathway, PathwayStep, Progress
 from rung.projects.models import ProjectTemplate
 from rung.reviews.models import Decision as ReviewDecision
 from rung.reviews.models import ReviewScore, Submission
@@ -39,6 +39,20 @@ from rung.reviews.models import ReviewScore, Submission
 
 def pathways_of(org: Organisation) -> QuerySet[Pathway]:
     return Pathway.objects.filter(organisation=org, archived_at__isnull=True).order_by("title")
+
+
+def archived_pathways_of(org: Organisation) -> QuerySet[Pathway]:
+    """Archived ladders stay readable (their standings and decisions) from the organisation's page."""
+    return Pathway.objects.filter(organisation=org, archived_at__isnull=False).order_by("-archived_at", "title")
+
+
+def decisions_of(pathway: Pathway, *, limit: int = 50) -> list[Decision]:
+    """The recorded decisions on the ladder, newest first, in one query."""
+    return list(
+        Decision.objects.filter(progress__pathway=pathway)
+        .select_related("progress__candidate", "to_step", "decided_by")
+        .order_by("-at", "-pk")[:limit]
+    )
 
 
 def get_pathway(org: Organisation, pathway_uuid: str) -> Pathway:

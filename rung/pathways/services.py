@@ -16,7 +16,8 @@ from rung.orgs.models import Membership, Organisation, role_can
 from rung.pathways import selectors
 from rung.pathways.models import Criterion, CriterionKind, Decision, Pathway, PathwayStep, Progress, StepKind
 from rung.profiles.models import Skill
-from rung.projects.models import Project, ProjectTemplate
+from rung.projects.models import Project
+from rung.projects.selectors import templates_for
 
 
 class PathwayError(DomainError):
@@ -107,10 +108,9 @@ def create_pathway(organisation: Organisation, *, actor: User, data: PathwayInpu
     projects = list(Project.objects.filter(organisation=organisation, uuid__in=data.projects))
     if len(projects) != len(set(data.projects)):
         raise PathwayError("Some of those projects are not yours.", field="projects")
-    templates = list(ProjectTemplate.objects.filter(uuid__in=data.templates).prefetch_related("skills"))
-    if len(templates) != len(set(data.templates)) or any(
-        t.organisation_id not in (None, organisation.pk) and not t.public for t in templates
-    ):
+    # The templates the catalogue offers this organisation: the public ones and its own.
+    templates = list(templates_for(organisation.pk).filter(uuid__in=data.templates))
+    if len(templates) != len(set(data.templates)):
         raise PathwayError("Some of those templates are not available to you.", field="templates")
     skills = list(Skill.objects.filter(slug__in=data.skills))
     if len(skills) != len(set(data.skills)):
@@ -217,9 +217,14 @@ def move_up(pathway: Pathway, *, candidate: User, actor: User, reason: str, to_p
 
 
 def archive_pathway(pathway: Pathway, *, actor: User) -> Pathway:
+    """Take the ladder out of the active lists and the candidates' dashboards. Nothing is deleted:
+    the steps, positions and decisions stay readable on the ladder's page; nobody moves up on it."""
     _check(actor, pathway.organisation, "post_projects")
-    if pathway.archived_at is None:
-        Pathway.objects.filter(pk=pathway.pk).update(archived_at=timezone.now())
-        pathway.refresh_from_db()
+    with transaction.atomic():
+        # Compare-and-set: of two archivings sent at once, one wins and the other is told.
+        changed = Pathway.objects.filter(pk=pathway.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+        if not changed:
+            raise PathwayError("This ladder is already archived.")
+        pathway.refresh_from_db(fields=["archived_at"])
         record("pathway.archived", actor=actor, obj=pathway)
     return pathway

@@ -10,4 +10,5 @@ urlpatterns = [
     path("orgs/<slug:slug>/new/", views.new, name="new"),
     path("orgs/<slug:slug>/<uuid:pathway_uuid>/", views.detail, name="detail"),
     path("orgs/<slug:slug>/<uuid:pathway_uuid>/move/", views.move, name="move"),
+    path("orgs/<slug:slug>/<uuid:pathway_uuid>/archive/", views.archive, name="archive"),
 ]

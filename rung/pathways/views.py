@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rung.accounts.models import User
 from rung.accounts.requests import request_user
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
-from rung.orgs.models import Organisation
-from rung.orgs.selectors import get_org_for_user
+from rung.orgs.models import Organisation, role_can
+from rung.orgs.selectors import get_org_for_user, membership_of
 from rung.pathways import selectors, services
 from rung.pathways.forms import STEPS_ON_THE_FORM, MoveUpForm, PathwayForm, StepForm
 from rung.pathways.models import CriterionKind, Pathway
@@ -45,7 +45,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug)
-    return render(request, "pathways/organisation.html", {"org": org, "pathways": selectors.pathways_of(org)[:50]})
+    return render(
+        request,
+        "pathways/organisation.html",
+        {
+            "org": org,
+            "pathways": selectors.pathways_of(org)[:50],
+            "archived": selectors.archived_pathways_of(org)[:50],
+        },
+    )
 
 
 def _step_input(form: StepForm) -> services.StepInput | None:
@@ -88,7 +96,7 @@ def _step_input(form: StepForm) -> services.StepInput | None:
 def new(request: HttpRequest, slug: str) -> HttpResponse:
     org = _org(request, slug, permission="post_projects")
     data = request.POST or None
-    form = PathwayForm(data)
+    form = PathwayForm(data, org=org)
     steps = [StepForm(data, prefix=f"step{i}") for i in range(1, STEPS_ON_THE_FORM + 1)]
     if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in steps):
         step_inputs = [s for s in (_step_input(f) for f in steps) if s is not None]
@@ -101,6 +109,8 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     skills=skills,
+                    projects=[str(p.uuid) for p in form.cleaned_data["projects"]],
+                    templates=[str(t.uuid) for t in form.cleaned_data["templates"]],
                     steps=step_inputs,
                 ),
             )
@@ -117,10 +127,18 @@ def detail(request: HttpRequest, slug: str, pathway_uuid: str) -> HttpResponse:
     """The ladder and who stands where: readiest first, with the criteria met for the next step."""
     org = _org(request, slug, permission="review")
     pathway = _pathway(org, str(pathway_uuid))
+    membership = membership_of(request_user(request), org)
     return render(
         request,
         "pathways/detail.html",
-        {"org": org, "pathway": pathway, "standings": selectors.standings(pathway), "form": MoveUpForm()},
+        {
+            "org": org,
+            "pathway": pathway,
+            "standings": selectors.standings(pathway),
+            "decisions": selectors.decisions_of(pathway),
+            "can_archive": membership is not None and role_can(membership.role, "post_projects"),
+            "form": MoveUpForm(),
+        },
     )
 
 
@@ -147,6 +165,22 @@ def move(request: HttpRequest, slug: str, pathway_uuid: str) -> HttpResponse:
         messages.success(
             request, f"Moved up to “{progress.step.title if progress.step else ''}”. The candidate is told."
         )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("pathways:detail", slug=org.slug, pathway_uuid=pathway.uuid)
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, slug: str, pathway_uuid: str) -> HttpResponse:
+    org = _org(request, slug, permission="post_projects")
+    pathway = _pathway(org, str(pathway_uuid))
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Please tick the box to confirm that the ladder is to be archived.")
+        return redirect("pathways:detail", slug=org.slug, pathway_uuid=pathway.uuid)
+    try:
+        services.archive_pathway(pathway, actor=request_user(request))
+        messages.success(request, "Ladder archived. It stays readable here; nobody moves up on it.")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("pathways:detail", slug=org.slug, pathway_uuid=pathway.uuid)
