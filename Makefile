@@ -61,11 +61,14 @@ pytest-sqlite: setup browser-deps
 
 pytest-postgres: setup
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-	  DATABASE_URL=$(PG_URL) $(RUN) pytest -q -p no:cacheprovider -m "not browser"; \
+	  DATABASE_URL=$(PG_URL) RUNG_VAR_DIR=$(CURDIR)/var/pg-run $(RUN) pytest -q -p no:cacheprovider -m "not browser"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; \
 	else echo "PostgreSQL is not running on 127.0.0.1:5432: skipping the PostgreSQL run."; fi
 
-test: check pytest-sqlite pytest-postgres
+# The two runs share nothing (own database, own var directory), so they run side by side, one per
+# core; each run's output is printed whole when it ends.
+test: check
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgres
 
 clean:
 	rm -rf .venv .tools node_modules var staticfiles test-artifacts

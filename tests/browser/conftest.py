@@ -29,8 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-# Playwright's default is 30 s; a page of this site answers in milliseconds, so fail fast.
-TIMEOUT_MS = 10_000
+# Playwright's default is 30 s; a page of this site answers in milliseconds, so fail sooner, with
+# room for `make test`, which runs the PostgreSQL suite beside this one on the same two cores.
+TIMEOUT_MS = 20_000
 
 # Chromium logs every HTTP error response as a console error, including the document itself.
 # Rung answers a form with errors with 400 (and a throttled log-in with 429) on purpose, so

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import make_user
 from rung.ledger.models import AccountKind, Entry, LedgerTransaction, TransactionKind
+from rung.ledger.services import InsufficientFunds
 from rung.ledger.selectors import check_ledger, statement_for_employer, statement_for_intern
 from rung.lib.errors import PermissionDenied
 from rung.orgs.models import Membership, Role
@@ -193,7 +194,7 @@ def test_who_may_buy(public_item, other_org, buyer, alice, org, charlie):
 
 def test_without_funds_and_without_an_instant_provider_nothing_moves(public_item, other_org, buyer, settings):
     settings.PAYMENT_PROVIDER = "invoice"
-    with pytest.raises(Exception, match="on the spot; fund your balance first"):
+    with pytest.raises(InsufficientFunds, match=r"cannot pay for it on the spot\. Fund your balance first"):
         licensing.buy_licence(offer(public_item), buyer=other_org, actor=buyer)
     assert not LicencePurchase.objects.exists()
     assert not LedgerTransaction.objects.filter(kind__in=["licence_sale", "licence_payment"]).exists()
