@@ -7,8 +7,8 @@ import pytest
 
 from conftest import make_user
 from rung.ledger.models import AccountKind, Entry, LedgerTransaction, TransactionKind
-from rung.ledger.services import InsufficientFunds
 from rung.ledger.selectors import check_ledger, statement_for_employer, statement_for_intern
+from rung.ledger.services import InsufficientFunds
 from rung.lib.errors import PermissionDenied
 from rung.orgs.models import Membership, Role
 from rung.showcase import licensing, services
