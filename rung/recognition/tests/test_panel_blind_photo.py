@@ -88,4 +88,4 @@ def test_the_photo_view_refuses_a_panelist_who_never_hired_the_nominee(client_fo
     assert client_for(vera).get(url).status_code == 404
     own = client_for(cohort[0].candidate).get(url)
     assert own.status_code == 200  # the photo is there, for her
-    own.close()
+    assert b"".join(own.streaming_content).startswith(b"\xff\xd8\xff")  # read whole, not close(): see test_photos

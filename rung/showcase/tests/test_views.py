@@ -38,7 +38,6 @@ def test_a_public_item_is_seen_by_anyone_and_listed(public_item):
     download = client.get(url("file", public_item.slug, public_item.files.first().uuid))
     assert download.status_code == 200
     assert download.getvalue().startswith(b"%PDF-")
-    download.close()
 
 
 def test_the_walk_through_the_pages(completed, client_for, candidate, alice, curator):
