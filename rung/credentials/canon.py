@@ -17,6 +17,14 @@ type-scoped context (Open Badges has one on every type) is applied to a fresh co
 context each time, so pyld re-processes it for every node of every credential; ``_Processor``
 remembers the result per (frozen active context, local context). ``canonicalize_reference`` is the
 plain pyld path, kept so the tests can check that both give the same N-Quads byte for byte.
+
+Agreement with other verifiers: a signature is only worth something if Digital Bazaar's jsonld.js
+and rdf-canonize (the Node verifier in the tests, and most wallets) compute the same N-Quads. pyld 3.3
+writes a literal's backspace, form feed and other control characters raw, where RDFC-1.0 escapes them,
+so Rung's serialiser of literals replaces pyld's (``_install_rdfc_literal_escaping``). What the two
+would turn into RDF differently is refused instead: ``@direction`` (pyld drops it, jsonld.js refuses
+it), a language tag that is not well-formed BCP 47, an IRI with characters N-Quads cannot hold raw,
+and integers beyond what a JavaScript number holds exactly.
 """
 
 import math
@@ -27,6 +35,7 @@ from typing import Any
 
 from cachetools import LRUCache
 from frozendict import frozendict
+from pyld import nquads as pyld_nquads
 from pyld.context_resolver import ContextResolver
 from pyld.jsonld import URDNA2015, IdentifierIssuer, JsonLdError, JsonLdProcessor, _is_absolute_iri
 
@@ -42,10 +51,44 @@ from rung.credentials.jsonld import (
 # Contexts a credential's @context list may start with: VCDM 2.0, and 1.1 for credentials older wallets hold.
 VC_BASE_CONTEXTS = frozenset({CREDENTIALS_V2_URL, CREDENTIALS_V1_URL})
 
-# Absolute IRI: a scheme, then a colon (RFC 3987), no whitespace; pyld uses much the same test when it
-# decides which quads to silently leave out of the dataset.
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
+# Absolute IRI: a scheme, then a colon (RFC 3987), and none of the characters N-Quads' IRIREF cannot hold
+# raw (controls, space, <>"{}|^` and backslash: rdf-canonize escapes them, pyld does not). pyld uses a
+# looser test when it decides which quads to silently leave out of the dataset.
+_ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\\x7f]*$')
 _BLANK_NODE = re.compile(r"^_:\S+$")
+# A well-formed language tag, as jsonld.js tests it (anything else it refuses in safe mode).
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+# The integers a JavaScript number holds exactly; beyond them a JS verifier reads another number.
+_SAFE_INTEGER = 2**53 - 1
+
+# RDFC-1.0's canonical N-Quads: in a literal, BS HT LF FF CR " and \ are written \b \t \n \f \r \" \\,
+# every other character from U+0000 to U+001F and U+007F as \u00XX (upper-case hex digits).
+_LITERAL_ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]} | {
+    ord(character): escaped
+    for character, escaped in (
+        ("\b", "\\b"),
+        ("\t", "\\t"),
+        ("\n", "\\n"),
+        ("\f", "\\f"),
+        ("\r", "\\r"),
+        ('"', '\\"'),
+        ("\\", "\\\\"),
+    )
+}
+
+
+def escape_literal(value: str) -> str:
+    """A literal's text as RDFC-1.0's canonical N-Quads write it."""
+    return value.translate(_LITERAL_ESCAPES)
+
+
+def _install_rdfc_literal_escaping() -> None:
+    # pyld's N-Quads serialiser (used by its URDNA2015 for both the hashes and the output) looks
+    # ``escape`` up in its module each time, so this one assignment makes all of it conform.
+    pyld_nquads.escape = escape_literal
+
+
+_install_rdfc_literal_escaping()
 
 # Expanded-form keywords whose values hold further nodes or values to check.
 _CONTAINER_KEYWORDS = frozenset({"@graph", "@list", "@set", "@included"})
@@ -188,6 +231,11 @@ def _check_json(value: object, path: str) -> None:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise CanonicalizationError(f"{path}: {value} is not a JSON number")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _SAFE_INTEGER:
+        raise CanonicalizationError(
+            f"{path}: {value} is larger than a JavaScript number holds exactly, so other verifiers would"
+            " read another number; write it as a string"
+        )
     elif value is not None and not isinstance(value, (str, int, bool)):
         raise CanonicalizationError(f"{path}: {type(value).__name__} is not a JSON value")
 
@@ -211,6 +259,7 @@ def _check_expanded(value: object) -> None:
         # The literal itself is opaque (it may be an @json value); only its datatype can vanish.
         if datatype is not None and datatype != "@json" and not is_absolute_iri(str(datatype)):
             raise DroppedTermError(str(datatype), " (as a datatype)")
+        _check_language_and_direction(value)
         return
     for key, item in value.items():
         if key == "@id":
@@ -229,6 +278,17 @@ def _check_expanded(value: object) -> None:
             raise DroppedTermError(key)
         else:
             _check_expanded(item)
+
+
+def _check_language_and_direction(value: Mapping[str, Any]) -> None:
+    if "@direction" in value:
+        # pyld leaves the direction out of the RDF (so out of the signature); jsonld.js refuses it.
+        raise CanonicalizationError(
+            f"the text direction of {value.get('@value')!r} would not be covered by a signature; leave @direction out"
+        )
+    language = value.get("@language")
+    if language is not None and not (isinstance(language, str) and _LANGUAGE_TAG.match(language)):
+        raise CanonicalizationError(f"{language!r} is not a language tag (BCP 47, e.g. 'en' or 'pt-br')")
 
 
 def _find_own_error(exc: BaseException) -> BaseException | None:

@@ -9,6 +9,7 @@ from rung.credentials.canon import (
     DroppedTermError,
     RelativeIriError,
     canonicalize,
+    escape_literal,
 )
 from rung.credentials.jsonld import CREDENTIALS_V2_URL, OB_V3P0_URL, UnknownContextError
 from rung.credentials.proofs import proof_configuration
@@ -153,3 +154,60 @@ def test_invalid_json_ld_becomes_a_canonicalisation_error(unsigned: dict[str, An
     unsigned["id"] = 42
     with pytest.raises(CanonicalizationError, match="invalid JSON-LD"):
         canonicalize(unsigned)
+
+
+def test_control_characters_are_written_as_rdfc_1_0_escapes(unsigned: dict[str, Any]) -> None:
+    """RDFC-1.0's canonical N-Quads: ECHAR for BS HT LF FF CR " and backslash, UCHAR for the other controls."""
+    unsigned["name"] = 'a\bb\tc\nd\fe\rf"g\\h\x00i\x01j\x0bk\x1fl\x7fm\x80n'
+    nquads = canonicalize(unsigned)
+    assert '"a\\bb\\tc\\nd\\fe\\rf\\"g\\\\h\\u0000i\\u0001j\\u000Bk\\u001Fl\\u007Fm\x80n"' in nquads
+    # Nothing below U+0020 is left raw but the line ends between quads.
+    assert not [c for c in nquads.replace("\n", "") if ord(c) < 0x20 or ord(c) == 0x7F]
+
+
+def test_escaping_changes_nothing_else() -> None:
+    """Text without controls reads as before (the official vector's N-Quads above are the proof), and so
+    do quotes, backslashes, tabs and line ends, which pyld already escaped."""
+    assert (
+        escape_literal('plain "quoted" \\ tab\there\nnew line\r') == 'plain \\"quoted\\" \\\\ tab\\there\\nnew line\\r'
+    )
+    assert escape_literal("Grüße, 東京, emoji 🚀") == "Grüße, 東京, emoji 🚀"
+
+
+@pytest.mark.parametrize(
+    "iri", ['https://example.org/a"b', "https://example.org/a b", "https://example.org/{x}", "https://example.org/a\\b"]
+)
+def test_iris_that_n_quads_cannot_hold_raw_are_refused(unsigned: dict[str, Any], iri: str) -> None:
+    unsigned["id"] = iri
+    with pytest.raises(RelativeIriError):
+        canonicalize(unsigned)
+
+
+@pytest.mark.parametrize("language", ["en_US", "en-toolongsubtag", "", "en-", "ελ"])
+def test_a_malformed_language_tag_is_refused(unsigned: dict[str, Any], language: str) -> None:
+    unsigned["name"] = {"@value": "Data cleaning", "@language": language}
+    with pytest.raises(CanonicalizationError, match="is not a language tag"):
+        canonicalize(unsigned)
+
+
+def test_a_well_formed_language_tag_is_signed(unsigned: dict[str, Any]) -> None:
+    unsigned["name"] = {"@value": "Limpieza de datos", "@language": "es-MX"}
+    assert '"Limpieza de datos"@es-mx' in canonicalize(unsigned)
+
+
+def test_a_text_direction_is_refused_rather_than_left_unsigned(unsigned: dict[str, Any]) -> None:
+    unsigned["name"] = {"@value": "تنظيف البيانات", "@language": "ar", "@direction": "rtl"}
+    with pytest.raises(CanonicalizationError, match="@direction"):
+        canonicalize(unsigned)
+
+
+@pytest.mark.parametrize("number", [2**53, -(2**53), 10**30])
+def test_integers_a_javascript_verifier_cannot_read_exactly_are_refused(unsigned: dict[str, Any], number: int) -> None:
+    unsigned["credentialSubject"]["creditsEarned"] = number
+    with pytest.raises(CanonicalizationError, match="larger than a JavaScript number"):
+        canonicalize(unsigned)
+
+
+def test_the_largest_safe_integer_is_signed(unsigned: dict[str, Any]) -> None:
+    unsigned["credentialSubject"]["creditsEarned"] = 2**53 - 1
+    assert '"9007199254740991"' in canonicalize(unsigned)

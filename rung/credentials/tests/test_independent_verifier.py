@@ -193,3 +193,17 @@ def test_node_verifies_credentials_a_cohort_signed_in_worker_processes(org: Any,
     for credential in result.issued:
         credential.refresh_from_db()
         assert node_verify_rung(credential) == (0, {"verified": True, "error": None})
+
+
+@pytest.mark.parametrize("character", ["\b", "\f", "\x01", "\x0b", "\x1f", "\x7f", "\t"])
+def test_node_verifies_text_with_control_characters(unsigned: dict[str, Any], character: str) -> None:
+    """RDFC-1.0 writes control characters as escapes in the canonical N-Quads; so must we, or no one else verifies."""
+    key = Ed25519PrivateKey.generate()
+    unsigned["issuer"]["id"] = did_key(key.public_key())
+    unsigned["credentialSubject"]["achievement"]["name"] = f"Data{character}cleaning"
+    signed = sign_credential(
+        unsigned, private_key=key, verification_method=did_key_verification_method(key.public_key())
+    )
+    code, result = node_verify(signed)
+    assert result == {"verified": True, "error": None}
+    assert code == 0
