@@ -5,12 +5,9 @@ Only a licence holder, the author, or anyone for a free template, starts project
 (`may_use_template`).
 """
 
-import base64
-import json
 import uuid
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,7 +15,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.audit.services import record
-from rung.credentials.issuer import signer_for
+from rung.credentials import records
 from rung.ledger import licensing as ledger_licensing
 from rung.ledger.providers import PaymentProvider
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
@@ -134,21 +131,10 @@ def split_for(template: ProjectTemplate) -> tuple[int, int]:
 # --- The signed record -----------------------------------------------------------------------
 
 
-def _canonical(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _record(
-    licence_uuid: uuid.UUID, template: ProjectTemplate, buyer: Organisation, issuer: str, at: str
-) -> dict[str, Any]:
+def _record(licence_uuid: uuid.UUID, template: ProjectTemplate, buyer: Organisation, at: str) -> dict[str, Any]:
     return {
         "type": "RungTemplateLicence",
         "id": f"urn:uuid:{licence_uuid}",
-        "issuer": issuer,
         "issued": at,
         "template": {
             "name": template.name,
@@ -168,14 +154,7 @@ def _record(
 
 def verify_record(licence: TemplateLicence) -> bool:
     """Whether the stored record is exactly what Rung signed."""
-    try:
-        issuer = json.loads(licence.record_text)["issuer"]
-        public_key = signer_for(issuer).private_key.public_key()
-        padded = licence.signature + "=" * (-len(licence.signature) % 4)
-        public_key.verify(base64.urlsafe_b64decode(padded), licence.record_text.encode())
-    except (InvalidSignature, ValueError, KeyError, TypeError):
-        return False
-    return True
+    return records.verify_record(licence.record_text, licence.signature)
 
 
 # --- Buying ------------------------------------------------------------------------------------
@@ -208,10 +187,9 @@ def buy_template_licence(
             code="unverified",
         )
     author_minor, fee_minor = split_for(template)
-    signer = signer_for()
     licence_uuid = uuid.uuid4()
     now = timezone.now()
-    text = _canonical(_record(licence_uuid, template, buyer, signer.did, now.isoformat()))
+    signed = records.sign_record(_record(licence_uuid, template, buyer, now.isoformat()))
     try:
         with transaction.atomic():
             # The unique (template, buyer) row is claimed first: a racing purchase waits on it and then
@@ -225,9 +203,9 @@ def buy_template_licence(
                 currency=template.currency,
                 author_minor=author_minor,
                 fee_minor=fee_minor,
-                record_text=text,
-                signature=_b64(signer.private_key.sign(text.encode())),
-                verification_method=signer.verification_method,
+                record_text=signed.text,
+                signature=signed.signature,
+                verification_method=signed.verification_method,
                 bought_at=now,
             )
             ledger_licensing.sell_template_licence(

@@ -8,13 +8,10 @@ employer takes its share; openly licensed work is never sold. The money moves in
 transaction pays each royalty and the fee.
 """
 
-import base64
-import json
 import uuid
 from functools import partial
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -22,7 +19,7 @@ from django.utils import timezone
 
 from rung.accounts.models import User
 from rung.audit.services import record
-from rung.credentials.issuer import signer_for
+from rung.credentials import records
 from rung.ledger import licensing as ledger_licensing
 from rung.ledger import payouts as ledger_payouts
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
@@ -162,20 +159,11 @@ def set_offer_status(offer: LicenceOffer, *, actor: User, to: str) -> LicenceOff
 # --- Buying ------------------------------------------------------------------------------------
 
 
-def _canonical(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _record(purchase_uuid: uuid.UUID, offer: LicenceOffer, buyer: Organisation, issuer: str, at: str) -> dict[str, Any]:
+def _record(purchase_uuid: uuid.UUID, offer: LicenceOffer, buyer: Organisation, at: str) -> dict[str, Any]:
     item = offer.item
     return {
         "type": "RungShowcaseLicence",
         "id": f"urn:uuid:{purchase_uuid}",
-        "issuer": issuer,
         "issued": at,
         "work": {
             "title": item.title,
@@ -214,10 +202,9 @@ def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> Lic
     split = ledger_licensing.LicenceSplit(
         author_minor=offer.price_minor - fee - employer_share, employer_minor=employer_share, fee_minor=fee
     )
-    signer = signer_for()
     purchase_uuid = uuid.uuid4()
     now = timezone.now()
-    text = _canonical(_record(purchase_uuid, offer, buyer, signer.did, now.isoformat()))
+    signed = records.sign_record(_record(purchase_uuid, offer, buyer, now.isoformat()))
     try:
         with transaction.atomic():
             # The unique (offer, buyer) row is claimed first: a racing purchase waits on it and then
@@ -232,9 +219,9 @@ def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> Lic
                 author_minor=split.author_minor,
                 employer_minor=split.employer_minor,
                 fee_minor=split.fee_minor,
-                record_text=text,
-                signature=_b64(signer.private_key.sign(text.encode())),
-                verification_method=signer.verification_method,
+                record_text=signed.text,
+                signature=signed.signature,
+                verification_method=signed.verification_method,
                 bought_at=now,
             )
             ledger_licensing.sell_licence(
@@ -277,11 +264,4 @@ def _pay_author(item_id: int) -> None:
 
 def verify_record(purchase: LicencePurchase) -> bool:
     """Whether the stored record is exactly what Rung signed."""
-    try:
-        issuer = json.loads(purchase.record_text)["issuer"]
-        public_key = signer_for(issuer).private_key.public_key()
-        padded = purchase.signature + "=" * (-len(purchase.signature) % 4)
-        public_key.verify(base64.urlsafe_b64decode(padded), purchase.record_text.encode())
-    except (InvalidSignature, ValueError, KeyError, TypeError):
-        return False
-    return True
+    return records.verify_record(purchase.record_text, purchase.signature)

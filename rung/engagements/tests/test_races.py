@@ -1,18 +1,17 @@
 """Approvals and cancellations at the same instant (PostgreSQL, real threads): money moves once, never twice."""
 
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.db import connections
 
 from rung.engagements import services
 from rung.engagements.models import Engagement, EngagementStatus, MilestoneStatus
 from rung.engagements.tests.conftest import milestones
 from rung.ledger.models import LedgerTransaction, TransactionKind
 from rung.ledger.selectors import check_ledger
-from rung.lib.errors import DomainError
 from rung.projects import services as projects
 from rung.projects.tests.conftest import make_input
+from tests.support import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -25,29 +24,8 @@ def draft(org, owner_membership):
     return projects.create_project(org, membership=owner_membership, data=make_input(skill_slugs=[]))
 
 
-def _race(*calls) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(call) -> None:
-        try:
-            barrier.wait()
-            call()
-            result = "ok"
-        except DomainError as exc:
-            result = exc.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+def _race(*calls: Callable[[], object]) -> list[str]:
+    return sorted(race(*calls, outcome=lambda _: "ok"))
 
 
 def test_two_reviewers_approving_at_once_release_the_stipend_once(active, alice, bob, candidate):

@@ -1,48 +1,20 @@
 """Panel scoring and finalising under real concurrency (PostgreSQL): a round is never finalised with a score
 or a calibration flag it did not see, a panelist has one score per nomination, and awards are issued once."""
 
-import threading
 import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
 
 from rung.credentials.models import IssuedCredential
-from rung.lib.errors import DomainError
 from rung.recognition import services
 from rung.recognition.models import CriterionScore, Nomination, NominationRound, Outcome, PanelScore, RoundStatus
+from tests.support import race
 
 WHY = "Ines rebuilt the survey pipeline alone in a week and wrote docs the whole team now uses."
 
 # The root conftest re-seeds the skills and library rubrics that earlier transactional tests emptied.
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(*jobs: Callable[[], object]) -> list[str]:
-    if connection.vendor != "postgresql":
-        pytest.skip("races need PostgreSQL's row locks and real concurrent connections")
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            result = repr(job())
-        except DomainError as exc:
-            result = exc.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _levels(nomination_round: NominationRound, *values: int) -> dict[int, int]:

@@ -1,47 +1,17 @@
 """Reviews, sweeps and hand-ins under real concurrency (PostgreSQL): nothing approved or paid twice,
 no deadlock between a reviewer and the auto-approval sweep."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
 
 from rung.ledger.models import LedgerTransaction, TransactionKind
 from rung.ledger.selectors import check_ledger
-from rung.lib.errors import DomainError
 from rung.reviews.models import Review, Submission, SubmissionStatus
 from rung.reviews.services import auto_approve_overdue
 from rung.reviews.tests.conftest import overdue, review, submit
+from tests.support import race
 
 # The root conftest re-seeds the skills and library rubrics that earlier transactional tests emptied.
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(*jobs: Callable[[], object]) -> list[str]:
-    if connection.vendor != "postgresql":
-        pytest.skip("races need PostgreSQL's row locks and real concurrent connections")
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            result = repr(job())
-        except DomainError as exc:
-            result = exc.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_simultaneous_sweeps_approve_and_pay_once(milestone, candidate):
