@@ -106,11 +106,13 @@ def test_the_pass_sends_a_retry_whose_task_was_lost(endpoint, org, receiver, clo
     # The process died before the retry was enqueued: only the pass knows about it now.
     DBTaskResult.objects.filter(task_path=tasks.deliver_webhook.module_path).delete()
 
-    clock(59)
+    # Half the 60 s backoff: the clock runs on (real time plus the offset), so a tight margin such as
+    # 59 s made the retry due on a slow machine before the worker looked.
+    clock(30)
     worker("--no-catch-up")
     assert len(receiver.requests) == 1
 
-    clock(2)
+    clock(31)
     worker("--no-catch-up")
     assert len(receiver.requests) == 2
     assert Delivery.objects.get().status == DeliveryStatus.SUCCEEDED
