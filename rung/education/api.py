@@ -154,7 +154,7 @@ def create_agreement(request: HttpRequest, slug: str, payload: EduAgreementIn) -
 
 @router.get("/agreements/{uuid:agreement_uuid}", response={200: EduAgreementOut, **ERRORS})
 def get_agreement(request: HttpRequest, agreement_uuid: UUID) -> EduAgreementOut:
-    agreement, _ = selectors.get_agreement_for_user(request_user(request), str(agreement_uuid))
+    agreement, _ = selectors.get_agreement_to_read(request_user(request), str(agreement_uuid))
     return _agreement_out(agreement)
 
 

@@ -143,6 +143,31 @@ def get_agreement_for_user(user: User, pk: str) -> tuple[CreditAgreement, Member
     return agreement, found
 
 
+def get_agreement_to_read(user: User, pk: str) -> tuple[CreditAgreement, Membership | None]:
+    """Who may read an agreement: the members of its partner and employer (every version, drafts too),
+    and, once the partner has signed it, the partner's students — affiliated (not ended), or holding
+    credit under it — so that a student can read the terms their credit is given under. Only members
+    get a membership back, and only they can sign."""
+    try:
+        return get_agreement_for_user(user, pk)
+    except NotFound:
+        pass
+    agreement = (
+        CreditAgreement.objects.filter(uuid=pk)
+        .exclude(text="")
+        .select_related("partner", "employer", "template")
+        .first()
+    )
+    if agreement is not None and (
+        Affiliation.objects.filter(student=user, partner_id=agreement.partner_id)
+        .exclude(status=AffiliationStatus.ENDED)
+        .exists()
+        or CreditClaim.objects.filter(agreement=agreement, affiliation__student=user).exists()
+    ):
+        return agreement, None
+    raise NotFound("No such agreement.")
+
+
 def conditions_of(agreement: CreditAgreement) -> list[str]:
     return condition_labels(agreement)
 

@@ -244,7 +244,8 @@ def new_agreement(request: HttpRequest, slug: str) -> HttpResponse:
 
 @_guarded
 def agreement(request: HttpRequest, agreement_uuid: str) -> HttpResponse:
-    found, membership = selectors.get_agreement_for_user(request_user(request), agreement_uuid)
+    found, membership = selectors.get_agreement_to_read(request_user(request), agreement_uuid)
+    versions = type(found).objects.filter(series=found.series).order_by("-version")
     return render(
         request,
         "education/agreement.html",
@@ -256,7 +257,8 @@ def agreement(request: HttpRequest, agreement_uuid: str) -> HttpResponse:
             "conditions": selectors.conditions_of(found),
             "covers": services.scope_in_words(found),
             "signatures": found.signatures.select_related("signer", "organisation"),
-            "versions": type(found).objects.filter(series=found.series).order_by("-version"),
+            # A student reads the signed versions only; members see the drafts too.
+            "versions": versions if membership is not None else versions.exclude(text=""),
             "preview": services.render_terms(found) if not found.text else found.text,
         },
     )

@@ -86,6 +86,29 @@ def test_agreements_are_written_and_signed_by_the_partner_only(api_for, pat, rey
     assert len(signed.json()["text_sha256"]) == 64
 
 
+def test_an_affiliated_student_reads_a_signed_agreement_and_cannot_sign_it(api_for, candidate, pat, rey_m, pat_m):
+    response = api_for(pat).post(
+        "/api/v1/education/partners/uni/agreements", AGREEMENT, content_type="application/json"
+    )
+    pk = response.json()["uuid"]
+    affiliate(candidate, rey_m, share=False)
+    assert api_for(candidate).get(f"/api/v1/education/agreements/{pk}").status_code == 404  # a draft
+    api_for(pat).post(
+        f"/api/v1/education/agreements/{pk}/sign",
+        {"typed_name": "Pat Registrar", "consent": True},
+        content_type="application/json",
+    )
+    read = api_for(candidate).get(f"/api/v1/education/agreements/{pk}")
+    assert read.status_code == 200
+    assert read.json()["status"] == "active"
+    refused = api_for(candidate).post(
+        f"/api/v1/education/agreements/{pk}/sign",
+        {"typed_name": "Nia", "consent": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+
+
 @pytest.mark.parametrize("bad", [{"credit_amount": "NaN"}, {"valid_from": "soon"}, {"credit_unit": "marks"}])
 def test_bad_agreements_get_a_clear_400_and_write_nothing(api_for, pat, uni, bad):
     response = api_for(pat).post(

@@ -5,7 +5,7 @@ import pytest
 
 from rung.education import services
 from rung.education.models import CreditClaim
-from rung.education.tests.conftest import active_agreement, affiliate, complete
+from rung.education.tests.conftest import active_agreement, affiliate, agreement_input, complete
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,35 @@ def test_bad_agreement_input_is_a_message_and_writes_nothing(client_for, uni, pa
 def test_an_outsider_cannot_see_an_agreement(client_for, pat_m, charlie):
     agreement = active_agreement(pat_m)
     assert client_for(charlie).get(f"/education/agreements/{agreement.uuid}/").status_code == 404
+
+
+def test_a_student_reads_the_signed_agreement_their_credit_is_under(client_for, claim, candidate, pat_m):
+    """The claim page links to its agreement: the student can open it, read-only, and sees no draft."""
+    agreement = claim.agreement
+    draft = services.revise_agreement(agreement, membership=pat_m)
+    claim_page = client_for(candidate).get(f"/education/claims/{claim.uuid}/").content.decode()
+    assert f"/education/agreements/{agreement.uuid}/" in claim_page
+    response = client_for(candidate).get(f"/education/agreements/{agreement.uuid}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Type your full name to sign" not in body
+    assert "Make a new version" not in body
+    assert f"/education/agreements/{draft.uuid}/" not in body
+    assert client_for(candidate).get(f"/education/agreements/{draft.uuid}/").status_code == 404
+    # Reading is not signing.
+    signed = client_for(candidate).post(
+        f"/education/agreements/{agreement.uuid}/sign/", {"typed_name": "Nia", "consent": "on"}
+    )
+    assert signed.status_code == 404
+
+
+def test_an_affiliated_student_reads_active_agreements_but_not_drafts(client_for, candidate, rey_m, pat_m):
+    agreement = active_agreement(pat_m)
+    draft = services.create_agreement(membership=pat_m, partner=pat_m.organisation, data=agreement_input())
+    assert client_for(candidate).get(f"/education/agreements/{agreement.uuid}/").status_code == 404
+    affiliate(candidate, rey_m, share=False)
+    assert client_for(candidate).get(f"/education/agreements/{agreement.uuid}/").status_code == 200
+    assert client_for(candidate).get(f"/education/agreements/{draft.uuid}/").status_code == 404
 
 
 def test_the_csv_is_for_owners_and_managers(client_for, uni, pat, rey, charlie):
