@@ -23,6 +23,8 @@ from rung.profiles.selectors import get_or_create_profile, profile_completeness
 from rung.projects.models import Project
 from rung.projects.selectors import open_projects_sample, projects_for_staff
 from rung.reviews.selectors import review_queue
+from rung.showcase import selectors as showcase_selectors
+from rung.showcase.services import is_curator
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +49,17 @@ def home(request: HttpRequest) -> HttpResponse:
         queue = review_queue(user)
         context["submissions_to_review"] = list(queue[:8])
         context["submissions_to_review_count"] = queue.count()
+    if roles.posting:
+        context["consent_waiting_count"] = showcase_selectors.waiting_consent_count(user)
     if roles.mentoring:
         context.update(_mentor(user, roles))
+    if is_curator(user):
+        context["curation_queue_count"] = showcase_selectors.curation_queue().count()
     if user.is_staff:
         context.update(
             verification_queue_count=org_selectors.verification_queue().count(),
             unmatched_deposit_count=unmatched_deposits().count(),
+            open_report_count=showcase_selectors.moderation_queue().count(),
         )
         overdue = overdue_payouts()
         context.update(overdue_payouts=overdue[:5], overdue_payout_count=len(overdue))

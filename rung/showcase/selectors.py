@@ -114,6 +114,11 @@ def consent_requests_for(user: User) -> QuerySet[ShowcaseItem]:
     )
 
 
+def waiting_consent_count(user: User) -> int:
+    """How many consent requests wait for this person's decision (the dashboard's figure)."""
+    return consent_requests_for(user).filter(consent_status=ConsentStatus.REQUESTED).count()
+
+
 def curation_queue() -> QuerySet[ShowcaseItem]:
     return (
         ShowcaseItem.objects.filter(status=CurationStatus.QUEUED)
