@@ -33,6 +33,7 @@ from rung.ledger.services import request_deposit
 from rung.orgs.models import Membership, Organisation, Role
 from rung.outcomes import services as outcome_services
 from rung.outcomes.models import FollowUp, FollowUpStatus, Outcome
+from rung.pilots import selectors as pilot_selectors
 from rung.pilots import services as pilot_services
 from rung.pilots.models import Pilot
 from rung.projects import services as project_services
@@ -179,7 +180,22 @@ def build_pilot(org: Organisation, interns: list[User], *, mentor: User | None =
         )
     _follow_ups(timeline, engagements, day0)
     timeline.run()
+    # Self-reported answers, as interns give them on their "About me" page: stored apart from the work,
+    # and on the dashboard only groups of 5 or more show a count.
+    asked = set(pilot_selectors.diversity_fields())
+    for i, intern in enumerate(interns):
+        answers = {name: value for name, value in _diversity_answers(i).items() if name in asked}
+        pilot_services.save_diversity_answers(intern, answers=answers)
     return pilots[0]
+
+
+def _diversity_answers(i: int) -> dict[str, str]:
+    """Six women and five men (the twelfth prefers not to say); five first-generation students."""
+    return {
+        "gender": "" if i == INTERNS - 1 else ("woman" if i % 2 == 0 else "man"),
+        "first_generation": "yes" if i % 3 == 0 or i == 10 else "no",
+        "age_band": "under_21" if i < 5 else "21_24",
+    }
 
 
 def _intern_history(

@@ -180,7 +180,7 @@ def test_the_demo_pilot_has_a_history_and_every_dashboard_figure_is_computed_fro
     from rung.ledger.models import Payout, PayoutStatus, business_days_between
     from rung.outcomes.models import FollowUp, FollowUpStatus, InternSurvey, Outcome
     from rung.outcomes.services import add_months, sweep_follow_ups
-    from rung.pilots.models import Pilot
+    from rung.pilots.models import DiversityAnswers, Pilot
     from rung.pilots.selectors import pilot_dashboard
     from rung.reviews.services import auto_approve_overdue
 
@@ -259,6 +259,25 @@ def test_the_demo_pilot_has_a_history_and_every_dashboard_figure_is_computed_fro
     with_mentor = {split.with_mentor: split for split in board.mentoring}
     mentored = sum(e.mentor_id is not None for e in engagements)
     assert (with_mentor[True].started, with_mentor[False].started) == (mentored, 12 - mentored) == (8, 4)
+
+    # Diversity of the pool, by hand from the stored answers: six women and five men applied and were
+    # shortlisted (a ratio of 1 between them); four women and three men were interviewed, fewer than 5
+    # each, so those counts are withheld and no ratio is shown.
+    gender = next(t for t in board.diversity if t.field == "gender")
+    by_value = {g.value: g for g in gender.groups}
+    answers = DiversityAnswers.objects.filter(user__in=[e.candidate for e in engagements])
+    assert by_value["woman"].applied == answers.filter(gender="woman").count() == 6
+    assert by_value["man"].applied == answers.filter(gender="man").count() == 5
+    assert by_value[""].applied is None  # the one who prefers not to say: fewer than 5
+    shortlisted = gender.stage_keys.index("shortlisted")
+    assert [
+        (s.count, s.ratio) for s in (by_value["woman"].stages[shortlisted], by_value["man"].stages[shortlisted])
+    ] == [
+        (6, 1.0),
+        (5, 1.0),
+    ]
+    interviewed = gender.stage_keys.index("interviewed")
+    assert [by_value[v].stages[interviewed].count for v in ("woman", "man")] == [None, None]
 
     # The 3- and 6-month follow-ups were sent by the sweep and answered through their links.
     follow_ups = FollowUp.objects.filter(engagement__in=engagements)
