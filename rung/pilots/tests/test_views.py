@@ -149,6 +149,11 @@ def test_a_reviewer_cannot_create_a_pilot(client_for, bob, org):
     assert client_for(bob).get(reverse("pilots:create", args=[org.slug])).status_code == 403
 
 
+def test_the_candidate_finds_the_questions_in_their_settings_and_an_employer_does_not(client_for, charlie, alice, org):
+    assert reverse("pilots:diversity") in client_for(charlie).get(reverse("accounts:settings")).content.decode()
+    assert reverse("pilots:diversity") not in client_for(alice).get(reverse("accounts:settings")).content.decode()
+
+
 def test_the_candidate_gives_and_withdraws_diversity_answers(client_for, charlie):
     client = client_for(charlie)
     assert client.get(reverse("pilots:diversity")).status_code == 200
