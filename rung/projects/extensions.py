@@ -3,7 +3,8 @@ know about a project (e.g. "counts for credit") without importing them.
 
 A note provider turns a page of projects into, per project pk, the notes to show, in a bounded number
 of queries whatever the page size; a search flag narrows the search queryset (an EXISTS, so counts stay
-flat). A template note provider does the same for a page of catalogue templates (e.g. the outcomes of
+flat). A manage panel is a template on the project page for its owners and managers (e.g. what may be
+showcased). A template note provider does the same for a page of catalogue templates (e.g. the outcomes of
 projects started from each). All are optional: with no app registered, pages and search behave as
 before."""
 
@@ -26,6 +27,7 @@ class NoteBlock:
 _providers: list[tuple[str, NoteProvider]] = []
 _template_providers: list[tuple[str, NoteProvider]] = []
 _flags: dict[str, tuple[str, SearchFlag]] = {}
+_manage_panels: list[str] = []
 
 
 def register_notes(template: str, provider: NoteProvider) -> None:
@@ -40,6 +42,17 @@ def register_template_notes(template: str, provider: NoteProvider) -> None:
 
 def register_search_flag(name: str, label: str, narrow: SearchFlag) -> None:
     _flags[name] = (label, narrow)
+
+
+def register_manage_panel(template: str) -> None:
+    """A template shown in the project page's "Manage this project" section, to the people who may post
+    (owners and managers); it is rendered with the page's context (`project` among it)."""
+    if template not in _manage_panels:
+        _manage_panels.append(template)
+
+
+def manage_panels() -> list[str]:
+    return list(_manage_panels)
 
 
 def _blocks(objects: Sequence[Any], providers: list[tuple[str, NoteProvider]]) -> dict[int, list[NoteBlock]]:

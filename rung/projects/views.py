@@ -152,6 +152,7 @@ def detail(request: HttpRequest, project_uuid: str) -> HttpResponse:
                 "cancel_form": CancelForm(),
                 "template_form": TemplateForm(initial={"name": project.title}),
                 "duplicate_form": DuplicateForm(),
+                "manage_panels": extensions.manage_panels(),
             }
         )
     return render(request, "projects/detail.html", context)

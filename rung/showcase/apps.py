@@ -8,4 +8,8 @@ class ShowcaseConfig(AppConfig):
 
     def ready(self) -> None:
         # Words the notifications for consent requests and decisions, curation and take-downs.
+        from rung.projects import extensions
         from rung.showcase import subscribers  # noqa: F401
+
+        # On the project page: whether its work may be showcased or offered for licence.
+        extensions.register_manage_panel("showcase/_policy_panel.html")
