@@ -266,6 +266,13 @@ SUMMER_ROUND: Idea = (
     ["Quality-check volunteer data", "Publish findings for the public"],
 )
 
+# The reviewer's words on each milestone of the project Maya finishes: one review per milestone.
+FINISHED_WORK_FEEDBACK = (
+    "A clear outline that covers every endpoint we asked for. Next time, say which readers you had in mind.",
+    "Clear, well-organised work delivered on time. Next time, say more about the trade-offs you considered.",
+    "The examples run as written and the troubleshooting section answers the questions we get most. Ready to publish.",
+)
+
 
 def summer_dates(today: date) -> tuple[date, date]:
     """The application deadline and start date of the summer round."""
@@ -472,7 +479,7 @@ def build_engagements(maya: User) -> None:
         milestones = list(engagement.milestones.order_by("position"))
         # Maya finishes the first project; everything else has work waiting for review.
         finish = engagement.candidate == maya and engagement.project_id == project.pk
-        for milestone in milestones if finish else milestones[:1]:
+        for step, milestone in enumerate(milestones if finish else milestones[:1]):
             submission = review_services.submit_work(
                 milestone,
                 candidate=engagement.candidate,
@@ -487,8 +494,7 @@ def build_engagements(maya: User) -> None:
                 reviewer=reviewer.user,
                 review=review_services.ReviewInput(
                     decision="approve",
-                    feedback="Clear, well-organised work delivered on time. Next time, say more "
-                    "about the trade-offs you considered.",
+                    feedback=FINISHED_WORK_FEEDBACK[step % len(FINISHED_WORK_FEEDBACK)],
                     scores={c.pk: 3 for c in rubric.criteria.all()},
                 ),
             )
