@@ -19,3 +19,25 @@ document.addEventListener("click", (event) => {
   sync();
   wide.addEventListener("change", sync);
 })();
+
+// On a phone a table wider than the screen scrolls inside itself (site.css). A region that scrolls must
+// take keyboard focus, so such a table gets tabindex="0" while it scrolls (unless a focusable region
+// around it already scrolls), and loses it when the window grows wide enough.
+(() => {
+  const mark = () => {
+    for (const table of document.querySelectorAll("main table")) {
+      if (table.parentElement && table.parentElement.closest('[tabindex="0"]')) continue;
+      const scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.tabIndex = 0;
+        table.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in table.dataset) {
+        table.removeAttribute("tabindex");
+        delete table.dataset.scrollFocus;
+      }
+    }
+  };
+  mark();
+  window.addEventListener("resize", mark);
+  document.addEventListener("htmx:afterSettle", mark);
+})();
