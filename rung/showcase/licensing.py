@@ -22,6 +22,7 @@ from rung.audit.services import record
 from rung.credentials import records
 from rung.ledger import licensing as ledger_licensing
 from rung.ledger import payouts as ledger_payouts
+from rung.ledger.providers import PaymentProvider
 from rung.lib.errors import DomainError, NotFound, PermissionDenied
 from rung.lib.events import emit
 from rung.lib.money import MoneyError, format_money, percent_of, to_minor
@@ -183,8 +184,13 @@ def _record(purchase_uuid: uuid.UUID, offer: LicenceOffer, buyer: Organisation, 
     }
 
 
-def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> LicencePurchase:
-    """Another organisation buys a licence, once: a repeat or a race returns the first purchase."""
+def buy_licence(
+    offer: LicenceOffer, *, buyer: Organisation, actor: User, provider: PaymentProvider | None = None
+) -> LicencePurchase:
+    """Another organisation buys a licence, once: a repeat or a race returns the first purchase.
+
+    Funded first: the buyer's Rung balance pays, topped up through the payment provider (the deployment's,
+    unless one is given) when it holds too little (see `ledger.licensing._sell`)."""
     from rung.showcase.selectors import is_public
 
     existing = LicencePurchase.objects.filter(offer=offer, buyer=buyer).first()
@@ -233,6 +239,7 @@ def buy_licence(offer: LicenceOffer, *, buyer: Organisation, actor: User) -> Lic
                 author_engagement_uuid=item.engagement.uuid,
                 employer=item.organisation if split.employer_minor else None,
                 actor=actor,
+                provider=provider,
                 memo=f"Licence of “{item.title[:80]}”",
             )
             record("showcase.licence.bought", actor=actor, obj=purchase, data={"buyer": buyer.slug})

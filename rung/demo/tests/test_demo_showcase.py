@@ -3,7 +3,10 @@ from django.test import Client
 from django.urls import reverse
 
 from rung.demo.generator import build_demo
-from rung.showcase.models import Catalogue, CatalogueEntry, ShowcaseItem
+from rung.ledger.models import AccountKind, Entry, LedgerTransaction, TransactionKind
+from rung.ledger.selectors import check_ledger
+from rung.showcase import licensing
+from rung.showcase.models import Catalogue, CatalogueEntry, LicencePurchase, ShowcaseItem
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +29,29 @@ def test_the_demo_has_a_catalogue_with_featured_work_and_reruns_without_duplicat
     build_demo(small=True)
     assert ShowcaseItem.objects.count() == 1
     assert Catalogue.objects.count() == 1
+
+
+def test_the_demo_sells_a_licence_of_the_featured_work_and_pays_each_share_once(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.PAYOUT_PROVIDER = "sandbox"
+    with django_capture_on_commit_callbacks(execute=True):
+        build_demo(small=True)
+    purchase = LicencePurchase.objects.select_related("offer__item", "buyer").get()
+    assert purchase.buyer.name == "Greenleaf Studio"
+    assert purchase.offer.item.author.email == "maya@student.example"
+    assert licensing.verify_record(purchase)
+    # By hand: 150.00 with the 15 % fee (22.50) and, where the contract gives Northwind a share, its
+    # percentage of the price; Maya's royalty is the rest.
+    price = 150_00
+    fee = price * 15 // 100
+    employer = price * (licensing.employer_percent_for(purchase.offer.item) or 0) // 100
+    assert (purchase.price_minor, purchase.fee_minor, purchase.employer_minor) == (price, fee, employer)
+    assert purchase.author_minor == price - fee - employer > 0
+    sale = LedgerTransaction.objects.get(kind=TransactionKind.LICENCE_SALE)
+    royalties = Entry.objects.filter(transaction=sale, account__kind=AccountKind.INTERN_PAYABLE)
+    assert [e.amount_minor for e in royalties] == [purchase.author_minor]
+    assert check_ledger() == []
+    build_demo(small=True)  # a rerun buys nothing more
+    assert LicencePurchase.objects.count() == 1
+    assert LedgerTransaction.objects.filter(kind=TransactionKind.LICENCE_SALE).count() == 1
