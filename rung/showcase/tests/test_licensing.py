@@ -4,6 +4,7 @@ that balances in the ledger with each royalty paid once, the signed record, and 
 import json
 
 import pytest
+from django.urls import reverse
 
 from conftest import make_user
 from rung.ledger.models import AccountKind, Entry, LedgerTransaction, TransactionKind
@@ -162,6 +163,16 @@ def test_the_author_s_royalty_is_paid_out_like_a_stipend(
     assert owed_before >= 42_50
     assert sum(e.amount_minor for e in paid_out) == -owed_before
     assert check_ledger() == []
+
+
+def test_the_author_s_earnings_page_shows_the_royalty_and_what_each_total_counts(
+    public_item, other_org, buyer, client_for
+):
+    licensing.buy_licence(offer(public_item, price="50.00"), buyer=other_org, actor=buyer)
+    body = client_for(public_item.author).get(reverse("ledger:earnings")).content.decode()
+    assert "Royalties from licences of your showcased work" in body
+    assert "EUR 42.50" in body  # 50.00 less the 15 % fee
+    assert "royalties come on top" in body
 
 
 def test_the_buyer_gets_a_signed_record_that_fails_when_tampered(public_item, other_org, buyer):
