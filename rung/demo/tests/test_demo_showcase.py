@@ -41,13 +41,11 @@ def test_the_demo_sells_a_licence_of_the_featured_work_and_pays_each_share_once(
     assert purchase.buyer.name == "Greenleaf Studio"
     assert purchase.offer.item.author.email == "maya@student.example"
     assert licensing.verify_record(purchase)
-    # By hand: 150.00 with the 15 % fee (22.50) and, where the contract gives Northwind a share, its
-    # percentage of the price; Maya's royalty is the rest.
-    price = 150_00
-    fee = price * 15 // 100
-    employer = price * (licensing.employer_percent_for(purchase.offer.item) or 0) // 100
-    assert (purchase.price_minor, purchase.fee_minor, purchase.employer_minor) == (price, fee, employer)
-    assert purchase.author_minor == price - fee - employer > 0
+    # By hand: Maya's contract gave Northwind a non-exclusive licence and left her the rights, so
+    # Northwind takes no share; 150.00 less the 15 % fee (22.50) is her royalty of 127.50.
+    assert purchase.offer.item.ip_licence == "non_exclusive"
+    assert (purchase.price_minor, purchase.fee_minor, purchase.employer_minor) == (150_00, 22_50, 0)
+    assert purchase.author_minor == 127_50
     sale = LedgerTransaction.objects.get(kind=TransactionKind.LICENCE_SALE)
     royalties = Entry.objects.filter(transaction=sale, account__kind=AccountKind.INTERN_PAYABLE)
     assert [e.amount_minor for e in royalties] == [purchase.author_minor]
